@@ -1,0 +1,2 @@
+/** Events accounting publishes: added with the outbox. */
+package dev.mercato.accounting.events;

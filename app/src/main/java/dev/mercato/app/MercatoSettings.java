@@ -1,0 +1,50 @@
+package dev.mercato.app;
+
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Everything an operator sets, bound from {@code mercato.*} in application.yaml (see that file for what
+ * each setting means).
+ */
+@ConfigurationProperties("mercato")
+public record MercatoSettings(
+        @DefaultValue("embedded") Mode mode,
+        @DefaultValue("./var") Path dataDir,
+        @DefaultValue("true") boolean sampleData,
+        @DefaultValue PostgresSettings postgres,
+        @DefaultValue KafkaSettings kafka) {
+
+    public enum Mode {
+        /** Everything in this process, kept under the data folder: no outside service needed. */
+        EMBEDDED,
+        /** PostgreSQL and Kafka run elsewhere; this process connects to them. */
+        EXTERNAL
+    }
+
+    /**
+     * @param port embedded: the port to listen on, 0 for any free one; external: the server's port
+     * @param host external only: the server's host
+     * @param database the database every capability's schema lives in
+     * @param adminUser external only: a role allowed to create roles, schemas and the database
+     * @param adminPassword external only
+     * @param roleSecret external only: the secret every instance derives role passwords from
+     * @param poolSize connections per capability
+     */
+    public record PostgresSettings(
+            @DefaultValue("0") int port,
+            @DefaultValue("127.0.0.1") String host,
+            @DefaultValue("mercato") String database,
+            @DefaultValue("postgres") String adminUser,
+            @DefaultValue("") String adminPassword,
+            @DefaultValue("") String roleSecret,
+            @DefaultValue("8") int poolSize) {}
+
+    /**
+     * @param port embedded: the broker's port, 0 for any free one
+     * @param bootstrapServers external only: the cluster to connect to
+     */
+    public record KafkaSettings(
+            @DefaultValue("0") int port, @DefaultValue("") String bootstrapServers) {}
+}

@@ -1,0 +1,48 @@
+package dev.mercato.app;
+
+import dev.mercato.catalog.Catalog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/** Tells a person who just ran the platform where to look. */
+@Component
+class ReadyBanner {
+
+    private static final Logger log = LoggerFactory.getLogger(ReadyBanner.class);
+
+    private final MercatoSettings settings;
+    private final Catalog catalog;
+
+    ReadyBanner(MercatoSettings settings, Catalog catalog) {
+        this.settings = settings;
+        this.catalog = catalog;
+    }
+
+    @EventListener
+    void ready(ApplicationReadyEvent event) {
+        int port = event.getApplicationContext() instanceof WebServerApplicationContext web
+                ? web.getWebServer().getPort()
+                : -1;
+        String base = "http://localhost:" + port;
+        log.info(
+                """
+
+                ==============================================================
+                 Mercato is up ({} mode, data in {})
+                   API       {}/api/v1/products?limit=5
+                   OpenAPI   {}/api/v1/openapi.json
+                   Health    {}/actuator/health
+                 Catalog: {} products. Stop with Ctrl-C.
+                ==============================================================""",
+                settings.mode().name().toLowerCase(),
+                settings.dataDir().toAbsolutePath().normalize(),
+                base,
+                base,
+                base,
+                catalog.count());
+    }
+}

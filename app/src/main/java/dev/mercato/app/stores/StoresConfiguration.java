@@ -1,0 +1,161 @@
+package dev.mercato.app.stores;
+
+import dev.mercato.app.MercatoSettings;
+import dev.mercato.app.MercatoSettings.Mode;
+import dev.mercato.plane.kafka.EmbeddedKafka;
+import dev.mercato.plane.kafka.EmbeddedKafkaSettings;
+import dev.mercato.plane.kafka.KafkaProbe;
+import dev.mercato.plane.postgres.EmbeddedPostgres;
+import dev.mercato.plane.postgres.EmbeddedPostgresSettings;
+import dev.mercato.plane.postgres.ExternalPostgres;
+import dev.mercato.plane.postgres.PostgresProbe;
+import dev.mercato.plane.postgres.PostgresServer;
+import dev.mercato.plane.postgres.PostgresStores;
+import dev.mercato.plane.store.DataFolder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+
+/**
+ * Starts the embedded stores, or connects to external ones. Spring closes beans in the reverse order of
+ * their dependencies, which is the shutdown order that matters: pools before the server, everything
+ * before the data folder's lock is released.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(MercatoSettings.class)
+class StoresConfiguration {
+
+    @Bean(destroyMethod = "close")
+    DataFolder dataFolder(MercatoSettings settings) {
+        return DataFolder.open(settings.dataDir());
+    }
+
+    /** An embedded server is closed by Spring (it is AutoCloseable) after the pools that depend on it. */
+    @Bean
+    PostgresServer postgresServer(MercatoSettings settings, DataFolder folder) {
+        var pg = settings.postgres();
+        if (settings.mode() == Mode.EXTERNAL) {
+            return new ExternalPostgres(
+                    pg.host(), pg.port() == 0 ? 5432 : pg.port(), pg.adminUser(), pg.adminPassword());
+        }
+        return EmbeddedPostgres.start(new EmbeddedPostgresSettings(folder.resolve("postgres"), pg.port(), Map.of()));
+    }
+
+    @Bean(destroyMethod = "close")
+    PostgresStores postgresStores(MercatoSettings settings, PostgresServer server, DataFolder folder) {
+        var pg = settings.postgres();
+        String secret = settings.mode() == Mode.EXTERNAL ? requireSecret(pg.roleSecret()) : localSecret(folder);
+        return new PostgresStores(
+                server, pg.database(), secret, new PostgresStores.PoolSettings(pg.poolSize(), Duration.ofSeconds(5)));
+    }
+
+    @Bean
+    PostgresProbe postgresProbe(PostgresStores stores) {
+        return new PostgresProbe(stores);
+    }
+
+    @Bean(destroyMethod = "close")
+    KafkaEndpoint kafka(MercatoSettings settings, DataFolder folder) {
+        if (settings.mode() == Mode.EXTERNAL) {
+            String servers = settings.kafka().bootstrapServers();
+            if (servers.isBlank()) {
+                throw new IllegalStateException(
+                        "mercato.mode=external needs mercato.kafka.bootstrap-servers, e.g. kafka-1:9092,kafka-2:9092");
+            }
+            return new KafkaEndpoint(CompletableFuture.completedFuture(null), servers);
+        }
+        // The broker takes seconds to start; it starts beside PostgreSQL rather than after it.
+        Path logDir = folder.resolve("kafka");
+        int port = settings.kafka().port();
+        var broker = CompletableFuture.supplyAsync(
+                () -> EmbeddedKafka.start(new EmbeddedKafkaSettings(logDir, port, Map.of())),
+                runnable -> Thread.ofPlatform().name("kafka-start").start(runnable));
+        return new KafkaEndpoint(broker, null);
+    }
+
+    @Bean(destroyMethod = "close")
+    KafkaProbe kafkaProbe(KafkaEndpoint kafka) {
+        return new KafkaProbe(kafka::bootstrapServers);
+    }
+
+    /** Start-up is not finished, and the platform not ready, until the log is. */
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    ApplicationRunner awaitKafka(KafkaEndpoint kafka) {
+        return args -> kafka.bootstrapServers();
+    }
+
+    private static String requireSecret(String secret) {
+        if (secret == null || secret.length() < 16) {
+            throw new IllegalStateException("mercato.mode=external needs mercato.postgres.role-secret (16+ characters),"
+                    + " the same on every instance: each capability's role password is derived from it.");
+        }
+        return secret;
+    }
+
+    /** Embedded mode keeps its role secret in the data folder, created on first start. */
+    private static String localSecret(DataFolder folder) {
+        Path file = folder.resolve("postgres").resolve("role.secret");
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file, StandardCharsets.UTF_8).strip();
+            }
+            byte[] bytes = new byte[32];
+            new SecureRandom().nextBytes(bytes);
+            String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            Path partial = file.resolveSibling("role.secret.partial");
+            Files.writeString(partial, secret, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-------"));
+            Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return secret;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot keep the role secret in " + file, e);
+        }
+    }
+
+    /** The log's address, and the broker when this process runs it. */
+    static final class KafkaEndpoint implements AutoCloseable {
+
+        private final CompletableFuture<EmbeddedKafka> broker;
+        private final String external;
+
+        KafkaEndpoint(CompletableFuture<EmbeddedKafka> broker, String external) {
+            this.broker = broker;
+            this.external = external;
+        }
+
+        /** Waits for the embedded broker if it is still starting; fails as it failed. */
+        String bootstrapServers() {
+            if (external != null) {
+                return external;
+            }
+            try {
+                return broker.join().bootstrapServers();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+
+        @Override
+        public void close() {
+            if (external == null) {
+                broker.thenAccept(EmbeddedKafka::close).exceptionally(e -> null).join();
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.mercato.catalog.domain;
+
+import dev.mercato.catalog.Catalog;
+import dev.mercato.catalog.Product;
+import dev.mercato.catalog.ProductDraft;
+import dev.mercato.catalog.Sku;
+import dev.mercato.catalog.store.JdbcProducts;
+import dev.mercato.plane.InvalidInput;
+import java.util.List;
+import java.util.Optional;
+
+/** The catalog's rules over its store. */
+public final class CatalogService implements Catalog {
+
+    static final int MAX_PAGE = 200;
+
+    private final JdbcProducts products;
+
+    public CatalogService(JdbcProducts products) {
+        this.products = products;
+    }
+
+    @Override
+    public Optional<Product> product(Sku sku) {
+        return products.find(sku);
+    }
+
+    @Override
+    public List<Product> products(Optional<String> category, Optional<Sku> afterSku, int limit) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new InvalidInput("limit", "must be 1-" + MAX_PAGE + ", got " + limit);
+        }
+        return products.page(category, afterSku, limit);
+    }
+
+    @Override
+    public void upsert(List<ProductDraft> drafts) {
+        if (drafts.isEmpty()) {
+            return;
+        }
+        products.upsert(drafts);
+    }
+
+    @Override
+    public long count() {
+        return products.count();
+    }
+
+    @Override
+    public List<CategoryCount> categories() {
+        return products.categories();
+    }
+}

@@ -1,0 +1,159 @@
+package dev.mercato.catalog.store;
+
+import dev.mercato.catalog.Catalog.CategoryCount;
+import dev.mercato.catalog.Product;
+import dev.mercato.catalog.ProductDraft;
+import dev.mercato.catalog.Sku;
+import dev.mercato.plane.InvalidInput;
+import dev.mercato.plane.MerchantId;
+import dev.mercato.plane.Money;
+import dev.mercato.plane.postgres.CapabilityStore;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The catalog's tables, reached only through the catalog's own role. */
+public final class JdbcProducts {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String COLUMNS = "sku, merchant_id, title, description, category, price_amount, currency,"
+            + " attributes::text AS attributes, status, version, updated_at";
+
+    private final CapabilityStore store;
+    private final JdbcTemplate batch;
+
+    public JdbcProducts(CapabilityStore store) {
+        this.store = store;
+        this.batch = new JdbcTemplate(store.dataSource());
+    }
+
+    public Optional<Product> find(Sku sku) {
+        return store.jdbc()
+                .sql("SELECT " + COLUMNS + " FROM products WHERE sku = ?")
+                .param(sku.value())
+                .query(JdbcProducts::product)
+                .optional();
+    }
+
+    public List<Product> page(Optional<String> category, Optional<Sku> after, int limit) {
+        String sql = "SELECT " + COLUMNS + " FROM products WHERE sku > ?"
+                + (category.isPresent() ? " AND (category = ? OR category LIKE ?)" : "")
+                + " ORDER BY sku LIMIT ?";
+        var spec = store.jdbc().sql(sql).param(after.map(Sku::value).orElse(""));
+        if (category.isPresent()) {
+            spec = spec.param(category.get()).param(category.get() + "/%");
+        }
+        return spec.param(limit).query(JdbcProducts::product).list();
+    }
+
+    public long count() {
+        return store.jdbc()
+                .sql("SELECT count(*) FROM products")
+                .query(Long.class)
+                .single();
+    }
+
+    public List<CategoryCount> categories() {
+        return store.jdbc()
+                .sql("""
+                        SELECT c.path, count(p.sku) AS products
+                        FROM categories c LEFT JOIN products p ON p.category = c.path OR p.category LIKE c.path || '/%'
+                        GROUP BY c.path ORDER BY c.path""")
+                .query((rs, i) -> new CategoryCount(rs.getString("path"), rs.getLong("products")))
+                .list();
+    }
+
+    /** Writes all drafts in one transaction; a product owned by another merchant is refused whole. */
+    public void upsert(List<ProductDraft> drafts) {
+        store.transactions().executeWithoutResult(status -> {
+            refuseForeignSkus(drafts);
+            insertCategories(drafts);
+            batch.batchUpdate("""
+                    INSERT INTO products (sku, merchant_id, title, description, category, price_amount, currency, attributes)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+                    ON CONFLICT (sku) DO UPDATE SET
+                        title = EXCLUDED.title, description = EXCLUDED.description, category = EXCLUDED.category,
+                        price_amount = EXCLUDED.price_amount, currency = EXCLUDED.currency,
+                        attributes = EXCLUDED.attributes, status = 'active',
+                        version = products.version + 1, updated_at = now()
+                    WHERE (products.title, products.description, products.category, products.price_amount,
+                           products.currency, products.attributes, products.status)
+                          IS DISTINCT FROM
+                          (EXCLUDED.title, EXCLUDED.description, EXCLUDED.category, EXCLUDED.price_amount,
+                           EXCLUDED.currency, EXCLUDED.attributes, 'active')""", drafts, 500, (ps, d) -> {
+                ps.setString(1, d.sku().value());
+                ps.setString(2, d.merchant().value());
+                ps.setString(3, d.title());
+                ps.setString(4, d.description());
+                ps.setString(5, d.category());
+                ps.setBigDecimal(6, d.price().amount());
+                ps.setString(7, d.price().currency());
+                ps.setString(8, JSON.writeValueAsString(d.attributes()));
+            });
+        });
+    }
+
+    private void refuseForeignSkus(List<ProductDraft> drafts) {
+        Map<String, String> owners = new java.util.HashMap<>();
+        drafts.forEach(d -> owners.put(d.sku().value(), d.merchant().value()));
+        List<String> taken = store
+                .jdbc()
+                .sql("SELECT sku, merchant_id FROM products WHERE sku = ANY(?)")
+                .param(owners.keySet().toArray(String[]::new))
+                .query((rs, i) -> owners.get(rs.getString(1)).equals(rs.getString(2)) ? null : rs.getString(1))
+                .list()
+                .stream()
+                .filter(java.util.Objects::nonNull)
+                .toList();
+        if (!taken.isEmpty()) {
+            throw new InvalidInput("sku", "already belongs to another merchant: " + taken);
+        }
+    }
+
+    private void insertCategories(List<ProductDraft> drafts) {
+        Set<String> paths = new LinkedHashSet<>();
+        for (ProductDraft d : drafts) {
+            String[] parts = d.category().split("/");
+            StringBuilder path = new StringBuilder();
+            for (String part : parts) {
+                path.append(path.isEmpty() ? "" : "/").append(part);
+                paths.add(path.toString());
+            }
+        }
+        List<String> ordered = new ArrayList<>(paths);
+        batch.batchUpdate(
+                "INSERT INTO categories (path, parent, name) VALUES (?, ?, ?) ON CONFLICT (path) DO NOTHING",
+                ordered,
+                500,
+                (ps, path) -> {
+                    int slash = path.lastIndexOf('/');
+                    ps.setString(1, path);
+                    ps.setString(2, slash < 0 ? null : path.substring(0, slash));
+                    ps.setString(3, path.substring(slash + 1));
+                });
+    }
+
+    private static Product product(ResultSet rs, int row) throws SQLException {
+        return new Product(
+                Sku.of(rs.getString("sku")),
+                MerchantId.of(rs.getString("merchant_id")),
+                rs.getString("title"),
+                rs.getString("description"),
+                rs.getString("category"),
+                new Money(
+                        rs.getBigDecimal("price_amount"),
+                        rs.getString("currency").strip()),
+                JSON.readValue(rs.getString("attributes"), new TypeReference<Map<String, String>>() {}),
+                rs.getString("status"),
+                rs.getLong("version"),
+                rs.getTimestamp("updated_at").toInstant());
+    }
+}

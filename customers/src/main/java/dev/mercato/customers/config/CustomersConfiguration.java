@@ -1,0 +1,17 @@
+package dev.mercato.customers.config;
+
+import dev.mercato.customers.Customers;
+import dev.mercato.customers.store.JdbcCustomers;
+import dev.mercato.plane.postgres.PostgresStores;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires customers onto its own schema. */
+@Configuration(proxyBeanMethods = false)
+class CustomersConfiguration {
+
+    @Bean
+    Customers customers(PostgresStores stores) {
+        return new JdbcCustomers(stores.open("customers"));
+    }
+}

@@ -1,0 +1,2 @@
+/** Events customers publishes (customer registered, merchant onboarded): added with the outbox. */
+package dev.mercato.customers.events;

@@ -1,0 +1,2 @@
+/** Events fulfillment publishes: added with the outbox. */
+package dev.mercato.fulfillment.events;

@@ -1,0 +1,2 @@
+/** Events orders publishes: added with the outbox. */
+package dev.mercato.orders.events;

@@ -1,0 +1,2 @@
+/** Events payments publishes: added with the outbox. */
+package dev.mercato.payments.events;
