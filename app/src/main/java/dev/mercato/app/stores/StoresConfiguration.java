@@ -12,15 +12,8 @@ import dev.mercato.plane.postgres.PostgresProbe;
 import dev.mercato.plane.postgres.PostgresServer;
 import dev.mercato.plane.postgres.PostgresStores;
 import dev.mercato.plane.store.DataFolder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -59,7 +52,9 @@ class StoresConfiguration {
     @Bean(destroyMethod = "close")
     PostgresStores postgresStores(MercatoSettings settings, PostgresServer server, DataFolder folder) {
         var pg = settings.postgres();
-        String secret = settings.mode() == Mode.EXTERNAL ? requireSecret(pg.roleSecret()) : localSecret(folder);
+        String secret = settings.mode() == Mode.EXTERNAL
+                ? requireSecret(pg.roleSecret())
+                : folder.secret("postgres", "role.secret");
         return new PostgresStores(
                 server, pg.database(), secret, new PostgresStores.PoolSettings(pg.poolSize(), Duration.ofSeconds(5)));
     }
@@ -106,26 +101,6 @@ class StoresConfiguration {
                     + " the same on every instance: each capability's role password is derived from it.");
         }
         return secret;
-    }
-
-    /** Embedded mode keeps its role secret in the data folder, created on first start. */
-    private static String localSecret(DataFolder folder) {
-        Path file = folder.resolve("postgres").resolve("role.secret");
-        try {
-            if (Files.exists(file)) {
-                return Files.readString(file, StandardCharsets.UTF_8).strip();
-            }
-            byte[] bytes = new byte[32];
-            new SecureRandom().nextBytes(bytes);
-            String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-            Path partial = file.resolveSibling("role.secret.partial");
-            Files.writeString(partial, secret, StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-------"));
-            Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            return secret;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot keep the role secret in " + file, e);
-        }
     }
 
     /** The log's address, and the broker when this process runs it. */

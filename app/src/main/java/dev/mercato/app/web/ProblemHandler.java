@@ -1,5 +1,6 @@
 package dev.mercato.app.web;
 
+import dev.mercato.plane.Forbidden;
 import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.NotFound;
 import java.net.URI;
@@ -31,6 +32,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(NotFound.class)
     ProblemDetail notFound(NotFound e) {
         return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage());
+    }
+
+    @ExceptionHandler(Forbidden.class)
+    ProblemDetail forbidden(Forbidden e) {
+        return problem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", e.getMessage());
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -8,9 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -181,19 +179,8 @@ public final class EmbeddedPostgres implements PostgresServer, AutoCloseable {
         return options.toString();
     }
 
-    private static String superuserPassword(Path folder) throws IOException {
-        Path secret = folder.resolve("superuser.secret");
-        if (Files.exists(secret)) {
-            return Files.readString(secret, StandardCharsets.UTF_8).strip();
-        }
-        byte[] bytes = new byte[24];
-        new SecureRandom().nextBytes(bytes);
-        String password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        Path partial = folder.resolve("superuser.secret.partial");
-        Files.writeString(partial, password, StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-------"));
-        Files.move(partial, secret, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        return password;
+    private static String superuserPassword(Path folder) {
+        return dev.mercato.plane.store.Secrets.readOrCreate(folder.resolve("superuser.secret"));
     }
 
     private static int freePort() throws IOException {

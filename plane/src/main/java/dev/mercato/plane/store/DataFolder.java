@@ -66,6 +66,14 @@ public final class DataFolder implements AutoCloseable {
         return dir;
     }
 
+    /**
+     * A random secret kept in a store's sub-folder (readable by the owner only), generated on first use:
+     * generated credentials and keys that must survive a restart but never leave the machine.
+     */
+    public String secret(String store, String name) {
+        return Secrets.readOrCreate(resolve(store).resolve(name));
+    }
+
     @Override
     public void close() {
         try {

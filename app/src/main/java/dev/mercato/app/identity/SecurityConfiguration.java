@@ -1,0 +1,122 @@
+package dev.mercato.app.identity;
+
+import dev.mercato.app.MercatoSettings;
+import dev.mercato.app.MercatoSettings.Mode;
+import dev.mercato.plane.store.DataFolder;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Every route is authenticated unless it is one of the few public reads; roles and tenancy are then
+ * checked by each capability against the {@link dev.mercato.plane.security.Caller}. No sessions, no
+ * cookies: a bearer token on every request, so CSRF does not apply.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(IdentitySettings.class)
+class SecurityConfiguration {
+
+    static final String ISSUER = "mercato";
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder) throws Exception {
+        http.csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(auth -> auth.requestMatchers(
+                                HttpMethod.GET, "/api/v1/products", "/api/v1/products/*", "/api/v1/categories")
+                        .permitAll()
+                        .requestMatchers(HttpMethod.GET, "/api/v1/search", "/api/v1/openapi.json")
+                        .permitAll()
+                        .requestMatchers(HttpMethod.POST, "/api/v1/dev/tokens")
+                        .permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info", "/error")
+                        .permitAll()
+                        .requestMatchers("/api/v1/plane/**", "/api/v1/analytics/**", "/actuator/**")
+                        .hasRole("ADMIN")
+                        .anyRequest()
+                        .authenticated())
+                .oauth2ResourceServer(rs -> rs.jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(roles()))
+                        .authenticationEntryPoint((request, response, e) -> problem(
+                                response,
+                                HttpStatus.UNAUTHORIZED,
+                                "unauthenticated",
+                                "A valid bearer token is required: Authorization: Bearer <token>."
+                                        + " In embedded mode, POST /api/v1/dev/tokens issues one."))
+                        .accessDeniedHandler((request, response, e) ->
+                                problem(response, HttpStatus.FORBIDDEN, "forbidden", "Your role may not do this.")))
+                .exceptionHandling(ex -> ex.authenticationEntryPoint((request, response, e) -> problem(
+                                response,
+                                HttpStatus.UNAUTHORIZED,
+                                "unauthenticated",
+                                "A valid bearer token is required: Authorization: Bearer <token>."))
+                        .accessDeniedHandler((request, response, e) ->
+                                problem(response, HttpStatus.FORBIDDEN, "forbidden", "Your role may not do this.")));
+        return http.build();
+    }
+
+    private static JwtAuthenticationConverter roles() {
+        JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+        converter.setJwtGrantedAuthoritiesConverter(jwt -> {
+            String role = jwt.getClaimAsString("role");
+            return role == null ? List.of() : List.of(new SimpleGrantedAuthority("ROLE_" + role.toUpperCase()));
+        });
+        return converter;
+    }
+
+    private static void problem(
+            jakarta.servlet.http.HttpServletResponse response, HttpStatus status, String type, String detail)
+            throws IOException {
+        response.setStatus(status.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        String body = "{\"type\":\"" + URI.create("https://mercato.dev/problems/" + type) + "\",\"title\":\""
+                + status.getReasonPhrase() + "\",\"status\":" + status.value() + ",\"detail\":\"" + detail + "\"}";
+        response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Bean
+    SecretKey tokenKey(MercatoSettings settings, IdentitySettings identity, DataFolder folder) {
+        String secret = identity.jwtSecret();
+        if (secret.isBlank()) {
+            if (settings.mode() == Mode.EXTERNAL) {
+                throw new IllegalStateException("mercato.mode=external needs mercato.identity.jwt-secret"
+                        + " (32+ characters, the same on every instance).");
+            }
+            secret = folder.secret("identity", "jwt.secret");
+        }
+        if (secret.length() < 32) {
+            throw new IllegalStateException("mercato.identity.jwt-secret must have at least 32 characters");
+        }
+        return new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(SecretKey key) {
+        return NimbusJwtDecoder.withSecretKey(key)
+                .macAlgorithm(MacAlgorithm.HS256)
+                .build();
+    }
+
+    @Bean
+    JwtEncoder jwtEncoder(SecretKey key) {
+        return NimbusJwtEncoder.withSecretKey(key).build();
+    }
+}
