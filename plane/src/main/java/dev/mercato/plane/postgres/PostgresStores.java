@@ -203,6 +203,24 @@ public final class PostgresStores implements AutoCloseable {
         return new HikariDataSource(config);
     }
 
+    /**
+     * Applies migrations the kernel owns (the outbox, a view's checkpoints) to a store, with their own
+     * Flyway history so they never collide with the capability's own versions.
+     */
+    public void migrate(CapabilityStore store, String location, String historyTable) {
+        Flyway.configure(PostgresStores.class.getClassLoader())
+                .dataSource(store.dataSource())
+                .schemas(store.schema())
+                .defaultSchema(store.schema())
+                .createSchemas(false)
+                .locations(location)
+                .table(historyTable)
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load()
+                .migrate();
+    }
+
     private static void migrate(String schema, HikariDataSource dataSource) {
         Flyway.configure(PostgresStores.class.getClassLoader())
                 .dataSource(dataSource)

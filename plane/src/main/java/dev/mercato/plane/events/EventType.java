@@ -1,0 +1,56 @@
+package dev.mercato.plane.events;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A logical event type: the capability that publishes it, a past-tense name and a schema version. On the
+ * wire it reads {@code catalog.product-upserted.v1}.
+ */
+public record EventType(String source, String name, int version) {
+
+    private static final Pattern WIRE = Pattern.compile("([a-z][a-z0-9]*)\\.([a-z][a-z0-9-]*)\\.v([1-9][0-9]*)");
+
+    public EventType {
+        if (!source.matches("[a-z][a-z0-9]*") || !name.matches("[a-z][a-z0-9-]*") || version < 1) {
+            throw new IllegalArgumentException("Not an event type: " + source + "." + name + ".v" + version);
+        }
+    }
+
+    public static EventType of(String source, String name, int version) {
+        return new EventType(source, name, version);
+    }
+
+    public static EventType parse(String type) {
+        Matcher m = WIRE.matcher(type);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("Not an event type: " + type);
+        }
+        return new EventType(m.group(1), m.group(2), Integer.parseInt(m.group(3)));
+    }
+
+    /** The CloudEvents {@code type}. */
+    public String wire() {
+        return source + "." + name + ".v" + version;
+    }
+
+    /** The same logical type at another version. */
+    public EventType atVersion(int v) {
+        return new EventType(source, name, v);
+    }
+
+    /** The CloudEvents {@code source}: the publishing capability. */
+    public String sourceUri() {
+        return "/mercato/" + source;
+    }
+
+    /** The Kafka topic the publishing capability's events go to. */
+    public String topic() {
+        return Topics.of(source);
+    }
+
+    @Override
+    public String toString() {
+        return wire();
+    }
+}

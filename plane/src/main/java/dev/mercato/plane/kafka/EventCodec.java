@@ -1,0 +1,98 @@
+package dev.mercato.plane.kafka;
+
+import dev.mercato.plane.MerchantId;
+import dev.mercato.plane.events.Event;
+import dev.mercato.plane.events.EventType;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Events as Kafka records in the CloudEvents Kafka protocol binding, binary mode: attributes and
+ * extensions in {@code ce_*} headers, the JSON payload as the value. Any CloudEvents consumer reads them.
+ */
+public final class EventCodec {
+
+    static final String ID = "ce_id";
+    static final String SOURCE = "ce_source";
+    static final String SPEC = "ce_specversion";
+    static final String TYPE = "ce_type";
+    static final String TIME = "ce_time";
+    static final String SUBJECT = "ce_subject";
+    static final String CONTENT_TYPE = "content-type";
+    static final String MERCHANT = "ce_merchant";
+    static final String AGGREGATE = "ce_aggregateid";
+    static final String SEQUENCE = "ce_sequence";
+    static final String SCHEMA_VERSION = "ce_schemaversion";
+    static final String TRACE = "ce_traceid";
+
+    private EventCodec() {}
+
+    public static ProducerRecord<String, byte[]> toRecord(Event e) {
+        Headers h = new RecordHeaders();
+        put(h, ID, e.id().toString());
+        put(h, SOURCE, e.type().sourceUri());
+        put(h, SPEC, Event.SPEC_VERSION);
+        put(h, TYPE, e.type().wire());
+        put(h, TIME, e.time().toString());
+        put(h, SUBJECT, e.aggregateId());
+        put(h, CONTENT_TYPE, Event.CONTENT_TYPE);
+        put(h, MERCHANT, e.merchant().value());
+        put(h, AGGREGATE, e.aggregateId());
+        put(h, SEQUENCE, Long.toString(e.sequence()));
+        put(h, SCHEMA_VERSION, Integer.toString(e.schemaVersion()));
+        if (!e.traceId().isEmpty()) {
+            put(h, TRACE, e.traceId());
+        }
+        return new ProducerRecord<>(
+                e.type().topic(),
+                null,
+                e.time().toEpochMilli(),
+                e.key(),
+                e.data().getBytes(StandardCharsets.UTF_8),
+                h);
+    }
+
+    /** Reads an event back; fails with a message naming the record when it is not a Mercato event. */
+    public static Event fromRecord(ConsumerRecord<String, byte[]> r) {
+        try {
+            Headers h = r.headers();
+            return new Event(
+                    UUID.fromString(get(h, ID)),
+                    EventType.parse(get(h, TYPE)),
+                    Instant.parse(get(h, TIME)),
+                    MerchantId.of(get(h, MERCHANT)),
+                    get(h, AGGREGATE),
+                    Long.parseLong(get(h, SEQUENCE)),
+                    optional(h, TRACE),
+                    new String(r.value(), StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    "Not a Mercato event at " + r.topic() + "-" + r.partition() + "@" + r.offset() + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static void put(Headers h, String key, String value) {
+        h.add(key, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String get(Headers h, String key) {
+        Header header = h.lastHeader(key);
+        if (header == null) {
+            throw new IllegalArgumentException("missing header " + key);
+        }
+        return new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static String optional(Headers h, String key) {
+        Header header = h.lastHeader(key);
+        return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}
