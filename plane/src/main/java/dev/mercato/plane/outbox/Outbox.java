@@ -1,0 +1,120 @@
+package dev.mercato.plane.outbox;
+
+import dev.mercato.plane.MerchantId;
+import dev.mercato.plane.events.Event;
+import dev.mercato.plane.events.EventJson;
+import dev.mercato.plane.events.EventType;
+import dev.mercato.plane.postgres.CapabilityStore;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Appends events to one capability's outbox. Every method must run inside the capability's transaction
+ * (its {@link CapabilityStore#transactions()}): the event then commits or rolls back with the business
+ * rows, never one without the other.
+ */
+public final class Outbox {
+
+    private static final String APPEND = """
+            WITH seq AS (
+                INSERT INTO outbox_sequences (merchant_id, aggregate_id, last_sequence) VALUES (?, ?, 1)
+                ON CONFLICT (merchant_id, aggregate_id)
+                DO UPDATE SET last_sequence = outbox_sequences.last_sequence + 1
+                RETURNING last_sequence)
+            INSERT INTO outbox (event_id, type, merchant_id, aggregate_id, sequence, trace_id, occurred_at, payload)
+            SELECT ?, ?, ?, ?, seq.last_sequence, ?, ?, ? FROM seq
+            RETURNING sequence""";
+
+    private final CapabilityStore store;
+    private final String source;
+    private final Clock clock;
+    private final JdbcTemplate jdbc;
+
+    public Outbox(CapabilityStore store, Clock clock) {
+        this.store = store;
+        this.source = store.schema();
+        this.clock = clock;
+        this.jdbc = new JdbcTemplate(store.dataSource());
+    }
+
+    /** One event to append: its type, tenant, aggregate and payload (serialised to JSON). */
+    public record Draft(EventType type, MerchantId merchant, String aggregateId, Object payload, String traceId) {
+        public Draft(EventType type, MerchantId merchant, String aggregateId, Object payload) {
+            this(type, merchant, aggregateId, payload, "");
+        }
+    }
+
+    public Appended append(EventType type, MerchantId merchant, String aggregateId, Object payload) {
+        return append(new Draft(type, merchant, aggregateId, payload));
+    }
+
+    public Appended append(Draft draft) {
+        requireTransaction();
+        requireOwnType(draft.type());
+        UUID id = UUID.randomUUID();
+        Long sequence = jdbc.queryForObject(
+                APPEND,
+                Long.class,
+                draft.merchant().value(),
+                draft.aggregateId(),
+                id,
+                draft.type().wire(),
+                draft.merchant().value(),
+                draft.aggregateId(),
+                draft.traceId() == null ? "" : draft.traceId(),
+                Timestamp.from(clock.instant()),
+                payload(draft));
+        return new Appended(id, source, Event.keyOf(draft.merchant(), draft.aggregateId()), sequence);
+    }
+
+    /** Appends many events in one round trip per batch; their sequences follow the list's order. */
+    public void appendAll(List<Draft> drafts) {
+        requireTransaction();
+        List<Object[]> rows = new ArrayList<>(drafts.size());
+        Timestamp now = Timestamp.from(clock.instant());
+        for (Draft d : drafts) {
+            requireOwnType(d.type());
+            rows.add(new Object[] {
+                d.merchant().value(),
+                d.aggregateId(),
+                UUID.randomUUID(),
+                d.type().wire(),
+                d.merchant().value(),
+                d.aggregateId(),
+                d.traceId() == null ? "" : d.traceId(),
+                now,
+                payload(d)
+            });
+        }
+        jdbc.batchUpdate(APPEND.replace("\nRETURNING sequence", ""), rows);
+    }
+
+    public String source() {
+        return source;
+    }
+
+    private static String payload(Draft d) {
+        return d.payload() instanceof String json ? json : EventJson.write(d.payload());
+    }
+
+    private void requireOwnType(EventType type) {
+        if (!type.source().equals(source)) {
+            throw new IllegalArgumentException(
+                    "The " + source + " outbox only publishes " + source + ".* events, not " + type.wire());
+        }
+    }
+
+    private void requireTransaction() {
+        // Bound to this store's DataSource: a transaction on another capability's store does not count.
+        if (!TransactionSynchronizationManager.hasResource(store.dataSource())) {
+            throw new IllegalStateException(
+                    "Outbox appends must run inside the capability's transaction (store.transactions()):"
+                            + " an event written alone would be a dual write.");
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package dev.mercato.plane.outbox;
+
+import dev.mercato.plane.MerchantId;
+import dev.mercato.plane.events.Event;
+import dev.mercato.plane.events.EventType;
+import dev.mercato.plane.outbox.OutboxStatus.RelayState;
+import dev.mercato.plane.postgres.CapabilityStore;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes one capability's committed outbox rows to the log, in position order, at least once.
+ *
+ * <p>Only the relay holding the capability's lease (a PostgreSQL session advisory lock) publishes; any
+ * other instance waits on standby and takes over when the holder's session ends. With one publisher per
+ * outbox, the events of an aggregate reach the log in sequence order even with several relays running.
+ * All of the leader's work happens on the session that holds the lease, so it cannot publish after
+ * losing it.
+ *
+ * <p>Rows are marked published only after the log acknowledged them; a relay that dies in between
+ * publishes them again, and consumers drop the duplicates by event sequence.
+ */
+public final class OutboxRelay implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    /** A point where tests make the relay fail as a crash would. */
+    public interface Faults {
+        Faults NONE = events -> {};
+
+        void afterPublishBeforeMark(List<Event> events);
+    }
+
+    private final CapabilityStore store;
+    private final LogPublisher publisher;
+    private final RelaySettings settings;
+    private final Clock clock;
+    private final Faults faults;
+    private final long leaseKey;
+    private final String channel;
+    private final AtomicLong published = new AtomicLong();
+    private final Object wake = new Object();
+    private volatile RelayState state = RelayState.STANDBY;
+    private volatile String lastError = "";
+    private volatile boolean running = true;
+    private volatile boolean alerting;
+    private final Thread thread;
+    private Instant lastPurge = Instant.EPOCH;
+
+    public OutboxRelay(
+            CapabilityStore store, LogPublisher publisher, RelaySettings settings, Clock clock, Faults faults) {
+        this.store = store;
+        this.publisher = publisher;
+        this.settings = settings;
+        this.clock = clock;
+        this.faults = faults;
+        this.leaseKey = leaseKey(store.schema());
+        this.channel = "mercato_outbox_" + store.schema();
+        this.thread = Thread.ofPlatform()
+                .name("outbox-relay-" + store.schema())
+                .daemon(true)
+                .unstarted(this::run);
+    }
+
+    public OutboxRelay start() {
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        Duration backoff = Duration.ofMillis(100);
+        while (running) {
+            try (Connection lease = store.dataSource().getConnection()) {
+                lease.setAutoCommit(true);
+                if (!tryLease(lease)) {
+                    state = RelayState.STANDBY;
+                    pause(settings.pollInterval().multipliedBy(2));
+                    continue;
+                }
+                try {
+                    lead(lease);
+                } finally {
+                    releaseLease(lease);
+                }
+                backoff = Duration.ofMillis(100);
+            } catch (Exception e) {
+                if (!running) {
+                    break;
+                }
+                state = RelayState.FAILING;
+                lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+                log.warn(
+                        "Outbox relay for {} failed, retrying in {} ms: {}",
+                        store.schema(),
+                        backoff.toMillis(),
+                        lastError);
+                pause(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        }
+        state = RelayState.STOPPED;
+    }
+
+    private void lead(Connection lease) throws SQLException {
+        // A relay that failed stays FAILING until a batch gets through, not merely until it re-leases.
+        if (state != RelayState.FAILING) {
+            state = RelayState.LEADER;
+        }
+        try (Statement s = lease.createStatement()) {
+            s.execute("LISTEN " + channel);
+        }
+        PGConnection pg = lease.unwrap(PGConnection.class);
+        log.info("Outbox relay for {} holds the lease and publishes", store.schema());
+        while (running) {
+            int sent = relayBatch(lease);
+            state = RelayState.LEADER;
+            lastError = "";
+            purgeIfDue(lease);
+            if (sent < settings.batchSize()) {
+                // Blocks until a commit NOTIFYs or the poll interval passes: the fallback if a NOTIFY is lost.
+                pg.getNotifications((int) settings.pollInterval().toMillis());
+            }
+        }
+    }
+
+    int relayBatch(Connection c) throws SQLException {
+        List<Long> positions = new ArrayList<>();
+        List<Event> events = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT position, event_id, type, merchant_id, aggregate_id, sequence, trace_id, occurred_at, payload"
+                        + " FROM outbox WHERE published_at IS NULL ORDER BY position LIMIT ?")) {
+            ps.setInt(1, settings.batchSize());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    positions.add(rs.getLong(1));
+                    events.add(new Event(
+                            rs.getObject(2, UUID.class),
+                            EventType.parse(rs.getString(3)),
+                            rs.getTimestamp(8).toInstant(),
+                            MerchantId.of(rs.getString(4)),
+                            rs.getString(5),
+                            rs.getLong(6),
+                            rs.getString(7),
+                            rs.getString(9)));
+                }
+            }
+        }
+        if (events.isEmpty()) {
+            return 0;
+        }
+        publisher.publish(events);
+        faults.afterPublishBeforeMark(events);
+        try (PreparedStatement ps =
+                c.prepareStatement("UPDATE outbox SET published_at = now() WHERE position = ANY(?)")) {
+            Array array = c.createArrayOf("bigint", positions.toArray());
+            ps.setArray(1, array);
+            ps.executeUpdate();
+        }
+        published.addAndGet(events.size());
+        return events.size();
+    }
+
+    private void purgeIfDue(Connection c) throws SQLException {
+        Instant now = clock.instant();
+        if (Duration.between(lastPurge, now).compareTo(Duration.ofMinutes(1)) < 0) {
+            return;
+        }
+        lastPurge = now;
+        try (PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < now() - make_interval(secs => ?)")) {
+            ps.setDouble(1, settings.retention().toSeconds());
+            int purged = ps.executeUpdate();
+            if (purged > 0) {
+                log.debug("Purged {} published outbox rows of {}", purged, store.schema());
+            }
+        }
+    }
+
+    /** Backlog and relay state, read from the outbox itself (any instance sees the same backlog). */
+    public OutboxStatus status() {
+        record Backlog(long count, double oldestSeconds) {}
+        Backlog backlog = store.jdbc()
+                .sql("SELECT count(*), coalesce(extract(epoch FROM now() - min(occurred_at)), 0)"
+                        + " FROM outbox WHERE published_at IS NULL")
+                .query((rs, i) -> new Backlog(rs.getLong(1), rs.getDouble(2)))
+                .single();
+        Duration age = Duration.ofMillis((long) (Math.max(0, backlog.oldestSeconds()) * 1000));
+        boolean alert = age.compareTo(settings.alertAfter()) > 0;
+        if (alert && !alerting) {
+            log.warn(
+                    "Outbox of {} has {} unpublished events, the oldest waiting {} s (threshold {} s)",
+                    store.schema(),
+                    backlog.count(),
+                    age.toSeconds(),
+                    settings.alertAfter().toSeconds());
+        }
+        alerting = alert;
+        return new OutboxStatus(store.schema(), backlog.count(), age, alert, state, published.get(), lastError);
+    }
+
+    public String capability() {
+        return store.schema();
+    }
+
+    private boolean tryLease(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + leaseKey + ")")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    private void releaseLease(Connection c) {
+        try (Statement s = c.createStatement()) {
+            s.execute("UNLISTEN *");
+            s.execute("SELECT pg_advisory_unlock_all()");
+        } catch (SQLException e) {
+            // The session is going away anyway; its locks go with it.
+        }
+    }
+
+    private void pause(Duration d) {
+        synchronized (wake) {
+            if (running) {
+                try {
+                    wake.wait(Math.max(1, d.toMillis()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    running = false;
+                }
+            }
+        }
+    }
+
+    /** The lease is per capability (schema), the same key on every instance. */
+    static long leaseKey(String schema) {
+        CRC32 crc = new CRC32();
+        crc.update(("mercato-relay:" + schema).getBytes(StandardCharsets.UTF_8));
+        return crc.getValue();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+        try {
+            thread.join(settings.pollInterval().toMillis() + 5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        state = RelayState.STOPPED;
+    }
+}
