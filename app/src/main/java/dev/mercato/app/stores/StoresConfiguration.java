@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -65,14 +64,14 @@ class StoresConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    KafkaEndpoint kafka(MercatoSettings settings, DataFolder folder) {
+    KafkaAddress kafka(MercatoSettings settings, DataFolder folder) {
         if (settings.mode() == Mode.EXTERNAL) {
             String servers = settings.kafka().bootstrapServers();
             if (servers.isBlank()) {
                 throw new IllegalStateException(
                         "mercato.mode=external needs mercato.kafka.bootstrap-servers, e.g. kafka-1:9092,kafka-2:9092");
             }
-            return new KafkaEndpoint(CompletableFuture.completedFuture(null), servers);
+            return KafkaAddress.external(servers);
         }
         // The broker takes seconds to start; it starts beside PostgreSQL rather than after it.
         Path logDir = folder.resolve("kafka");
@@ -80,18 +79,18 @@ class StoresConfiguration {
         var broker = CompletableFuture.supplyAsync(
                 () -> EmbeddedKafka.start(new EmbeddedKafkaSettings(logDir, port, Map.of())),
                 runnable -> Thread.ofPlatform().name("kafka-start").start(runnable));
-        return new KafkaEndpoint(broker, null);
+        return KafkaAddress.embedded(broker);
     }
 
     @Bean(destroyMethod = "close")
-    KafkaProbe kafkaProbe(KafkaEndpoint kafka) {
+    KafkaProbe kafkaProbe(KafkaAddress kafka) {
         return new KafkaProbe(kafka::bootstrapServers);
     }
 
     /** Start-up is not finished, and the platform not ready, until the log is. */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
-    ApplicationRunner awaitKafka(KafkaEndpoint kafka) {
+    ApplicationRunner awaitKafka(KafkaAddress kafka) {
         return args -> kafka.bootstrapServers();
     }
 
@@ -101,36 +100,5 @@ class StoresConfiguration {
                     + " the same on every instance: each capability's role password is derived from it.");
         }
         return secret;
-    }
-
-    /** The log's address, and the broker when this process runs it. */
-    static final class KafkaEndpoint implements AutoCloseable {
-
-        private final CompletableFuture<EmbeddedKafka> broker;
-        private final String external;
-
-        KafkaEndpoint(CompletableFuture<EmbeddedKafka> broker, String external) {
-            this.broker = broker;
-            this.external = external;
-        }
-
-        /** Waits for the embedded broker if it is still starting; fails as it failed. */
-        String bootstrapServers() {
-            if (external != null) {
-                return external;
-            }
-            try {
-                return broker.join().bootstrapServers();
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : e;
-            }
-        }
-
-        @Override
-        public void close() {
-            if (external == null) {
-                broker.thenAccept(EmbeddedKafka::close).exceptionally(e -> null).join();
-            }
-        }
     }
 }

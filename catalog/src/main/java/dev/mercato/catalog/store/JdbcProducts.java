@@ -4,10 +4,13 @@ import dev.mercato.catalog.Catalog.CategoryCount;
 import dev.mercato.catalog.Product;
 import dev.mercato.catalog.ProductDraft;
 import dev.mercato.catalog.Sku;
+import dev.mercato.catalog.events.ProductUpserted;
 import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.Money;
+import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.postgres.CapabilityStore;
+import dev.mercato.plane.web.MoneyJson;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -28,10 +31,12 @@ public final class JdbcProducts {
             + " attributes::text AS attributes, status, version, updated_at";
 
     private final CapabilityStore store;
+    private final Outbox outbox;
     private final JdbcTemplate batch;
 
-    public JdbcProducts(CapabilityStore store) {
+    public JdbcProducts(CapabilityStore store, Outbox outbox) {
         this.store = store;
+        this.outbox = outbox;
         this.batch = new JdbcTemplate(store.dataSource());
     }
 
@@ -71,34 +76,81 @@ public final class JdbcProducts {
                 .list();
     }
 
-    /** Writes all drafts in one transaction; a product owned by another merchant is refused whole. */
+    /**
+     * Writes all drafts in one transaction, with a {@link ProductUpserted} event for each product that
+     * changed; a product owned by another merchant is refused whole.
+     */
     public void upsert(List<ProductDraft> drafts) {
+        Map<String, ProductDraft> bySku = new java.util.LinkedHashMap<>();
+        drafts.forEach(d -> bySku.put(d.sku().value(), d));
+        List<ProductDraft> unique = List.copyOf(bySku.values());
         store.transactions().executeWithoutResult(status -> {
-            refuseForeignSkus(drafts);
-            insertCategories(drafts);
-            batch.batchUpdate("""
-                    INSERT INTO products (sku, merchant_id, title, description, category, price_amount, currency, attributes)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)
-                    ON CONFLICT (sku) DO UPDATE SET
-                        title = EXCLUDED.title, description = EXCLUDED.description, category = EXCLUDED.category,
-                        price_amount = EXCLUDED.price_amount, currency = EXCLUDED.currency,
-                        attributes = EXCLUDED.attributes, status = 'active',
-                        version = products.version + 1, updated_at = now()
-                    WHERE (products.title, products.description, products.category, products.price_amount,
-                           products.currency, products.attributes, products.status)
-                          IS DISTINCT FROM
-                          (EXCLUDED.title, EXCLUDED.description, EXCLUDED.category, EXCLUDED.price_amount,
-                           EXCLUDED.currency, EXCLUDED.attributes, 'active')""", drafts, 500, (ps, d) -> {
-                ps.setString(1, d.sku().value());
-                ps.setString(2, d.merchant().value());
-                ps.setString(3, d.title());
-                ps.setString(4, d.description());
-                ps.setString(5, d.category());
-                ps.setBigDecimal(6, d.price().amount());
-                ps.setString(7, d.price().currency());
-                ps.setString(8, JSON.writeValueAsString(d.attributes()));
-            });
+            refuseForeignSkus(unique);
+            insertCategories(unique);
+            // One statement for the whole list; RETURNING names exactly the rows inserted or changed.
+            List<String> changed = store.jdbc()
+                    .sql(UPSERT)
+                    .param(column(unique, d -> d.sku().value()))
+                    .param(column(unique, d -> d.merchant().value()))
+                    .param(column(unique, ProductDraft::title))
+                    .param(column(unique, ProductDraft::description))
+                    .param(column(unique, ProductDraft::category))
+                    .param(column(unique, d -> d.price().amount().toPlainString()))
+                    .param(column(unique, d -> d.price().currency()))
+                    .param(column(unique, d -> JSON.writeValueAsString(d.attributes())))
+                    .query(String.class)
+                    .list();
+            publishChanged(changed);
         });
+    }
+
+    private static final String UPSERT = """
+            INSERT INTO products (sku, merchant_id, title, description, category, price_amount, currency, attributes)
+            SELECT sku, merchant_id, title, description, category, price::numeric, currency, attributes::jsonb
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                 AS d(sku, merchant_id, title, description, category, price, currency, attributes)
+            ON CONFLICT (sku) DO UPDATE SET
+                title = EXCLUDED.title, description = EXCLUDED.description, category = EXCLUDED.category,
+                price_amount = EXCLUDED.price_amount, currency = EXCLUDED.currency,
+                attributes = EXCLUDED.attributes, status = 'active',
+                version = products.version + 1, updated_at = now()
+            WHERE (products.title, products.description, products.category, products.price_amount,
+                   products.currency, products.attributes, products.status)
+                  IS DISTINCT FROM
+                  (EXCLUDED.title, EXCLUDED.description, EXCLUDED.category, EXCLUDED.price_amount,
+                   EXCLUDED.currency, EXCLUDED.attributes, 'active')
+            RETURNING sku""";
+
+    private static String[] column(List<ProductDraft> drafts, java.util.function.Function<ProductDraft, String> f) {
+        return drafts.stream().map(f).toArray(String[]::new);
+    }
+
+    private void publishChanged(List<String> skus) {
+        if (skus.isEmpty()) {
+            return;
+        }
+        List<Product> products = store.jdbc()
+                .sql("SELECT " + COLUMNS + " FROM products WHERE sku = ANY(?) ORDER BY sku")
+                .param(skus.toArray(String[]::new))
+                .query(JdbcProducts::product)
+                .list();
+        outbox.appendAll(products.stream()
+                .map(p -> new Outbox.Draft(
+                        ProductUpserted.TYPE,
+                        p.merchant(),
+                        p.sku().value(),
+                        new ProductUpserted(
+                                p.sku().value(),
+                                p.merchant().value(),
+                                p.title(),
+                                p.description(),
+                                p.category(),
+                                MoneyJson.of(p.price()),
+                                p.attributes(),
+                                p.status(),
+                                p.version(),
+                                p.updatedAt())))
+                .toList());
     }
 
     private void refuseForeignSkus(List<ProductDraft> drafts) {

@@ -2,6 +2,8 @@ package dev.mercato.customers.config;
 
 import dev.mercato.customers.Customers;
 import dev.mercato.customers.store.JdbcCustomers;
+import dev.mercato.plane.outbox.Outboxes;
+import dev.mercato.plane.postgres.CapabilityStore;
 import dev.mercato.plane.postgres.PostgresStores;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,7 +13,9 @@ import org.springframework.context.annotation.Configuration;
 class CustomersConfiguration {
 
     @Bean
-    Customers customers(PostgresStores stores) {
-        return new JdbcCustomers(stores.open("customers"));
+    Customers customers(PostgresStores stores, Outboxes outboxes) {
+        CapabilityStore store = stores.open("customers");
+        outboxes.register(store);
+        return new JdbcCustomers(store);
     }
 }

@@ -6,8 +6,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -21,9 +24,32 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class KafkaPublisher implements LogPublisher, AutoCloseable {
 
-    private final KafkaProducer<String, byte[]> producer;
+    private final Supplier<String> bootstrapServers;
+    private final int partitions;
+    private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
+    private KafkaProducer<String, byte[]> producer;
 
     public KafkaPublisher(String bootstrapServers) {
+        this(() -> bootstrapServers, 8);
+    }
+
+    /**
+     * @param bootstrapServers asked for on the first publish, so the publisher can exist before the broker
+     * @param partitions for topics this publisher creates on first use
+     */
+    public KafkaPublisher(Supplier<String> bootstrapServers, int partitions) {
+        this.bootstrapServers = bootstrapServers;
+        this.partitions = partitions;
+    }
+
+    private synchronized KafkaProducer<String, byte[]> producer() {
+        if (producer == null) {
+            producer = create(bootstrapServers.get());
+        }
+        return producer;
+    }
+
+    private static KafkaProducer<String, byte[]> create(String bootstrapServers) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "mercato-relay");
@@ -37,11 +63,20 @@ public final class KafkaPublisher implements LogPublisher, AutoCloseable {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
-        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
     @Override
     public void publish(List<Event> events) {
+        KafkaProducer<String, byte[]> producer = producer();
+        for (Event e : events) {
+            // A topic exists before its first event: auto-creation is off, on purpose.
+            String topic = e.type().topic();
+            if (!knownTopics.contains(topic)) {
+                LogTopics.ensure(bootstrapServers.get(), List.of(topic), partitions, (short) 1);
+                knownTopics.add(topic);
+            }
+        }
         List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
         for (Event e : events) {
             acks.add(producer.send(EventCodec.toRecord(e)));
@@ -61,7 +96,9 @@ public final class KafkaPublisher implements LogPublisher, AutoCloseable {
     }
 
     @Override
-    public void close() {
-        producer.close(Duration.ofSeconds(5));
+    public synchronized void close() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
     }
 }

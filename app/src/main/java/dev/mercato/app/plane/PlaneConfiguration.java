@@ -1,0 +1,58 @@
+package dev.mercato.app.plane;
+
+import dev.mercato.app.stores.KafkaAddress;
+import dev.mercato.plane.kafka.KafkaPublisher;
+import dev.mercato.plane.outbox.Outboxes;
+import dev.mercato.plane.outbox.RelaySettings;
+import dev.mercato.plane.postgres.PostgresStores;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The kernel's beans. Relays close before the publisher, which closes before the broker. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(PlaneConfiguration.PlaneSettings.class)
+class PlaneConfiguration {
+
+    /**
+     * @param partitions partitions of each capability's topic (fixed once the topic exists)
+     * @param relayBatchSize outbox rows published per round
+     * @param relayPollInterval how long a relay waits for a NOTIFY before looking anyway
+     * @param outboxRetention how long published outbox rows are kept
+     * @param outboxAlertAfter the age of the oldest unpublished row that raises the backlog alert
+     */
+    @ConfigurationProperties("mercato.plane")
+    record PlaneSettings(
+            @DefaultValue("8") int partitions,
+            @DefaultValue("1000") int relayBatchSize,
+            @DefaultValue("500ms") Duration relayPollInterval,
+            @DefaultValue("24h") Duration outboxRetention,
+            @DefaultValue("30s") Duration outboxAlertAfter) {}
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean(destroyMethod = "close")
+    KafkaPublisher kafkaPublisher(KafkaAddress kafka, PlaneSettings settings) {
+        return new KafkaPublisher(kafka::bootstrapServers, settings.partitions());
+    }
+
+    @Bean(destroyMethod = "close")
+    Outboxes outboxes(PostgresStores stores, KafkaPublisher publisher, PlaneSettings settings, Clock clock) {
+        return new Outboxes(
+                stores,
+                publisher,
+                new RelaySettings(
+                        settings.relayBatchSize(),
+                        settings.relayPollInterval(),
+                        settings.outboxRetention(),
+                        settings.outboxAlertAfter()),
+                clock);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.mercato.catalog.events;
+
+import dev.mercato.plane.events.EventType;
+import dev.mercato.plane.web.MoneyJson;
+import java.time.Instant;
+import java.util.Map;
+
+/** A product was created or changed; carries its whole new state and its version. */
+public record ProductUpserted(
+        String sku,
+        String merchant,
+        String title,
+        String description,
+        String category,
+        MoneyJson price,
+        Map<String, String> attributes,
+        String status,
+        long version,
+        Instant updatedAt) {
+
+    public static final EventType TYPE = EventType.of("catalog", "product-upserted", 1);
+}

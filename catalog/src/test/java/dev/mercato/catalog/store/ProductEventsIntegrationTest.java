@@ -1,0 +1,111 @@
+package dev.mercato.catalog.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mercato.catalog.ProductDraft;
+import dev.mercato.catalog.Sku;
+import dev.mercato.catalog.events.ProductUpserted;
+import dev.mercato.plane.InvalidInput;
+import dev.mercato.plane.MerchantId;
+import dev.mercato.plane.Money;
+import dev.mercato.plane.events.EventJson;
+import dev.mercato.plane.outbox.Outbox;
+import dev.mercato.plane.postgres.CapabilityStore;
+import dev.mercato.plane.postgres.PostgresStores;
+import dev.mercato.plane.testing.SharedPostgres;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ProductEventsIntegrationTest {
+
+    static final MerchantId ACME = MerchantId.of("acme");
+
+    PostgresStores stores;
+    CapabilityStore store;
+    JdbcProducts products;
+
+    @BeforeEach
+    void open() {
+        stores = SharedPostgres.freshStores();
+        store = stores.open("catalog");
+        stores.migrate(store, "classpath:db/plane/outbox", "plane_outbox_history");
+        products = new JdbcProducts(store, new Outbox(store, Clock.systemUTC()));
+    }
+
+    @AfterEach
+    void close() {
+        stores.close();
+    }
+
+    static ProductDraft mug(String price) {
+        return new ProductDraft(
+                Sku.of("MUG-1"),
+                ACME,
+                "Mug",
+                "A mug",
+                "home/kitchen",
+                Money.of(price, "EUR"),
+                Map.of("colour", "blue"));
+    }
+
+    List<String> payloads() {
+        return store.jdbc()
+                .sql("SELECT payload FROM outbox ORDER BY position")
+                .query(String.class)
+                .list();
+    }
+
+    @Test
+    void a_new_product_commits_with_one_upserted_event_carrying_its_state() {
+        products.upsert(List.of(mug("9.90")));
+        List<String> events = payloads();
+        assertThat(events).hasSize(1);
+        ProductUpserted event = EventJson.read(events.getFirst(), ProductUpserted.class);
+        assertThat(event.sku()).isEqualTo("MUG-1");
+        assertThat(event.price().amount()).isEqualTo("9.90");
+        assertThat(event.version()).isEqualTo(1);
+        assertThat(store.jdbc()
+                        .sql("SELECT type || ' ' || sequence FROM outbox")
+                        .query(String.class)
+                        .single())
+                .isEqualTo("catalog.product-upserted.v1 1");
+    }
+
+    @Test
+    void an_unchanged_product_publishes_nothing_and_a_changed_one_publishes_its_next_version() {
+        products.upsert(List.of(mug("9.90")));
+        products.upsert(List.of(mug("9.90")));
+        assertThat(payloads()).hasSize(1);
+        products.upsert(List.of(mug("12.00")));
+        List<String> events = payloads();
+        assertThat(events).hasSize(2);
+        assertThat(EventJson.read(events.get(1), ProductUpserted.class).version())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void a_refused_write_leaves_neither_rows_nor_events() {
+        products.upsert(List.of(mug("9.90")));
+        ProductDraft stolen = new ProductDraft(
+                Sku.of("MUG-1"), MerchantId.of("globex"), "Mine now", "", "home", Money.of("1.00", "EUR"), Map.of());
+        assertThatThrownBy(() -> products.upsert(List.of(
+                        new ProductDraft(
+                                Sku.of("NEW-2"),
+                                MerchantId.of("globex"),
+                                "New",
+                                "",
+                                "home",
+                                Money.of("2.00", "EUR"),
+                                Map.of()),
+                        stolen)))
+                .isInstanceOf(InvalidInput.class);
+        assertThat(payloads()).hasSize(1);
+        assertThat(products.find(Sku.of("NEW-2"))).isEmpty();
+        assertThat(products.find(Sku.of("MUG-1")).orElseThrow().merchant()).isEqualTo(ACME);
+    }
+}

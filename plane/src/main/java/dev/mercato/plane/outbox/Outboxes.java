@@ -1,0 +1,54 @@
+package dev.mercato.plane.outbox;
+
+import dev.mercato.plane.postgres.CapabilityStore;
+import dev.mercato.plane.postgres.PostgresStores;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every capability's outbox in this process: registering a store migrates its outbox table and starts
+ * its relay. Closing stops the relays, before the pools and the log they use are closed.
+ */
+public final class Outboxes implements AutoCloseable {
+
+    private final PostgresStores stores;
+    private final LogPublisher publisher;
+    private final RelaySettings settings;
+    private final Clock clock;
+    private final Map<String, OutboxRelay> relays = new LinkedHashMap<>();
+
+    public Outboxes(PostgresStores stores, LogPublisher publisher, RelaySettings settings, Clock clock) {
+        this.stores = stores;
+        this.publisher = publisher;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public synchronized Outbox register(CapabilityStore store) {
+        if (!relays.containsKey(store.schema())) {
+            stores.migrate(store, "classpath:db/plane/outbox", "plane_outbox_history");
+            relays.put(
+                    store.schema(),
+                    new OutboxRelay(store, publisher, settings, clock, OutboxRelay.Faults.NONE).start());
+        }
+        return new Outbox(store, clock);
+    }
+
+    public synchronized List<OutboxStatus> status() {
+        return relays.values().stream().map(OutboxRelay::status).toList();
+    }
+
+    /** The capabilities that publish, for creating their topics. */
+    public synchronized List<String> sources() {
+        return new ArrayList<>(relays.keySet());
+    }
+
+    @Override
+    public synchronized void close() {
+        relays.values().forEach(OutboxRelay::close);
+        relays.clear();
+    }
+}
