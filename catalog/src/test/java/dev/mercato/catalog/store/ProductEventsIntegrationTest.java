@@ -10,6 +10,8 @@ import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.Money;
 import dev.mercato.plane.events.EventJson;
+import dev.mercato.plane.events.schema.EventSchemas;
+import dev.mercato.plane.events.schema.PayloadValidator;
 import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.postgres.CapabilityStore;
 import dev.mercato.plane.postgres.PostgresStores;
@@ -65,6 +67,10 @@ class ProductEventsIntegrationTest {
         products.upsert(List.of(mug("9.90")));
         List<String> events = payloads();
         assertThat(events).hasSize(1);
+        assertThat(PayloadValidator.violations(
+                        EventSchemas.load(ProductUpserted.TYPE), EventJson.tree(events.getFirst())))
+                .as("the payload matches its published schema")
+                .isEmpty();
         ProductUpserted event = EventJson.read(events.getFirst(), ProductUpserted.class);
         assertThat(event.sku()).isEqualTo("MUG-1");
         assertThat(event.price().amount()).isEqualTo("9.90");

@@ -8,6 +8,8 @@ import dev.mercato.inventory.events.StockAdjusted;
 import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.events.EventJson;
+import dev.mercato.plane.events.schema.EventSchemas;
+import dev.mercato.plane.events.schema.PayloadValidator;
 import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.postgres.CapabilityStore;
 import dev.mercato.plane.postgres.PostgresStores;
@@ -43,6 +45,10 @@ class StockEventsIntegrationTest {
 
     List<StockAdjusted> events() {
         return store.jdbc().sql("SELECT payload FROM outbox ORDER BY position").query(String.class).list().stream()
+                .peek(json -> assertThat(PayloadValidator.violations(
+                                EventSchemas.load(StockAdjusted.TYPE), EventJson.tree(json)))
+                        .as("payload matches its published schema")
+                        .isEmpty())
                 .map(json -> EventJson.read(json, StockAdjusted.class))
                 .toList();
     }

@@ -1,0 +1,92 @@
+package dev.mercato.bench;
+
+import dev.mercato.plane.MerchantId;
+import dev.mercato.plane.events.EventType;
+import dev.mercato.plane.kafka.EmbeddedKafka;
+import dev.mercato.plane.kafka.EmbeddedKafkaSettings;
+import dev.mercato.plane.kafka.KafkaPublisher;
+import dev.mercato.plane.kafka.LogTopics;
+import dev.mercato.plane.outbox.Outbox;
+import dev.mercato.plane.outbox.OutboxRelay;
+import dev.mercato.plane.outbox.RelaySettings;
+import dev.mercato.plane.postgres.CapabilityStore;
+import dev.mercato.plane.postgres.EmbeddedPostgres;
+import dev.mercato.plane.postgres.EmbeddedPostgresSettings;
+import dev.mercato.plane.postgres.PostgresStores;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Outbox to Kafka: how many committed events per second one relay publishes, on the embedded stores
+ * (durable PostgreSQL, a broker that fsyncs every append).
+ *
+ * <p>Run: {@code ./mvnw -q -pl bench exec:java -Dexec.mainClass=dev.mercato.bench.RelayBench
+ * -Dexec.args="200000"}
+ */
+public final class RelayBench {
+
+    static final EventType TYPE = EventType.of("bench", "thing-happened", 1);
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        Path folder = Files.createTempDirectory("mercato-relay-bench");
+        try (EmbeddedPostgres pg = EmbeddedPostgres.start(EmbeddedPostgresSettings.of(folder.resolve("pg")));
+                EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaSettings.of(folder.resolve("kafka")));
+                PostgresStores stores = new PostgresStores(
+                        pg, "bench", "bench-role-secret-0123456789", PostgresStores.PoolSettings.DEFAULT);
+                KafkaPublisher publisher = new KafkaPublisher(kafka.bootstrapServers())) {
+            CapabilityStore store = stores.open("bench");
+            stores.migrate(store, "classpath:db/plane/outbox", "plane_outbox_history");
+            LogTopics.ensure(kafka.bootstrapServers(), List.of(TYPE.topic()), 8, (short) 1);
+            Outbox outbox = new Outbox(store, Clock.systemUTC());
+
+            // Fill the outbox first, so the relay's rate is measured alone.
+            long fillStart = System.nanoTime();
+            String payload = "{\"sku\":\"SKU-000000\",\"onHand\":42,\"note\":\"" + "x".repeat(200) + "\"}";
+            for (int done = 0; done < events; ) {
+                int n = Math.min(1000, events - done);
+                List<Outbox.Draft> drafts = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    drafts.add(new Outbox.Draft(
+                            TYPE, MerchantId.of("m-" + (i % 10)), "agg-" + ((done + i) % 5000), payload));
+                }
+                store.transactions().executeWithoutResult(s -> outbox.appendAll(drafts));
+                done += n;
+            }
+            double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
+
+            for (int batch : new int[] {1000, 5000}) {
+                store.jdbc().sql("UPDATE outbox SET published_at = NULL").update();
+                long start = System.nanoTime();
+                try (OutboxRelay relay = new OutboxRelay(
+                                store,
+                                publisher,
+                                new RelaySettings(
+                                        batch, Duration.ofMillis(100), Duration.ofHours(1), Duration.ofMinutes(1)),
+                                Clock.systemUTC(),
+                                OutboxRelay.Faults.NONE)
+                        .start()) {
+                    while (relay.status().unpublished() > 0) {
+                        Thread.sleep(20);
+                    }
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                System.out.printf(
+                        Locale.ROOT,
+                        "relay batch %d: %d events in %.2f s = %.0f events/s relayed (outbox filled at %.0f events/s)%n",
+                        batch,
+                        events,
+                        seconds,
+                        events / seconds,
+                        events / fillSeconds);
+            }
+        }
+    }
+
+    private RelayBench() {}
+}
