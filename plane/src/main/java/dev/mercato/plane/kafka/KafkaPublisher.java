@@ -67,7 +67,7 @@ public final class KafkaPublisher implements LogPublisher, AutoCloseable {
     }
 
     @Override
-    public void publish(List<Event> events) {
+    public Acknowledgement send(List<Event> events) {
         KafkaProducer<String, byte[]> producer = producer();
         for (Event e : events) {
             // A topic exists before its first event: auto-creation is off, on purpose.
@@ -79,19 +79,46 @@ public final class KafkaPublisher implements LogPublisher, AutoCloseable {
         }
         List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
         for (Event e : events) {
-            acks.add(producer.send(EventCodec.toRecord(e)));
-        }
-        producer.flush();
-        for (Future<RecordMetadata> ack : acks) {
-            try {
-                ack.get();
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(
-                        "The log did not acknowledge an event: " + e.getCause().getMessage(), e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while publishing", e);
+            Future<RecordMetadata> ack = producer.send(EventCodec.toRecord(e));
+            // With the log unreachable, each send waits max.block.ms and returns an already-failed future:
+            // stop at the first one instead of waiting once per event of the batch.
+            if (ack.isDone()) {
+                Throwable failure = failureOf(ack);
+                if (failure != null) {
+                    return () -> {
+                        throw new IllegalStateException("The log is unreachable: " + failure.getMessage(), failure);
+                    };
+                }
             }
+            acks.add(ack);
+        }
+        return () -> {
+            producer.flush();
+            for (Future<RecordMetadata> ack : acks) {
+                try {
+                    ack.get();
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException(
+                            "The log did not acknowledge an event: "
+                                    + e.getCause().getMessage(),
+                            e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted while publishing", e);
+                }
+            }
+        };
+    }
+
+    private static Throwable failureOf(Future<RecordMetadata> done) {
+        try {
+            done.get();
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return e;
         }
     }
 

@@ -63,6 +63,8 @@ public final class OutboxRelay implements AutoCloseable {
     private volatile boolean alerting;
     private final Thread thread;
     private Instant lastPurge = Instant.EPOCH;
+    private final java.util.Map<String, EventType> types = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, MerchantId> merchants = new java.util.concurrent.ConcurrentHashMap<>();
 
     public OutboxRelay(
             CapabilityStore store, LogPublisher publisher, RelaySettings settings, Clock clock, Faults faults) {
@@ -128,33 +130,58 @@ public final class OutboxRelay implements AutoCloseable {
         }
         PGConnection pg = lease.unwrap(PGConnection.class);
         log.info("Outbox relay for {} holds the lease and publishes", store.schema());
+        Batch inFlight = Batch.EMPTY;
         while (running) {
-            int sent = relayBatch(lease);
-            state = RelayState.LEADER;
-            lastError = "";
+            // Read and send the next batch while the previous one waits for the log: the two overlap.
+            Batch next = read(lease, inFlight.positions());
+            LogPublisher.Acknowledgement sending = next.events().isEmpty() ? null : publisher.send(next.events());
+            if (!inFlight.events().isEmpty()) {
+                complete(lease, inFlight, inFlight.acknowledgement());
+            }
+            inFlight = sending == null ? Batch.EMPTY : next.sent(sending);
             purgeIfDue(lease);
-            if (sent < settings.batchSize()) {
+            if (inFlight.events().isEmpty()) {
+                state = RelayState.LEADER;
+                lastError = "";
                 // Blocks until a commit NOTIFYs or the poll interval passes: the fallback if a NOTIFY is lost.
                 pg.getNotifications((int) settings.pollInterval().toMillis());
             }
         }
+        if (!inFlight.events().isEmpty()) {
+            complete(lease, inFlight, inFlight.acknowledgement());
+        }
     }
 
-    int relayBatch(Connection c) throws SQLException {
+    /** Rows read together and, once sent, the log's acknowledgement for them. */
+    private record Batch(Long[] positions, List<Event> events, LogPublisher.Acknowledgement acknowledgement) {
+        static final Batch EMPTY = new Batch(new Long[0], List.of(), null);
+
+        Batch sent(LogPublisher.Acknowledgement ack) {
+            return new Batch(positions, events, ack);
+        }
+    }
+
+    /**
+     * The oldest unpublished rows, leaving out those in flight. Not a position cursor: a row with a lower
+     * position may commit after a higher one, and it must still go out before its aggregate's later events.
+     */
+    private Batch read(Connection c, Long[] inFlight) throws SQLException {
         List<Long> positions = new ArrayList<>();
         List<Event> events = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT position, event_id, type, merchant_id, aggregate_id, sequence, trace_id, occurred_at, payload"
-                        + " FROM outbox WHERE published_at IS NULL ORDER BY position LIMIT ?")) {
-            ps.setInt(1, settings.batchSize());
+                        + " FROM outbox WHERE published_at IS NULL AND NOT (position = ANY(?))"
+                        + " ORDER BY position LIMIT ?")) {
+            ps.setArray(1, c.createArrayOf("bigint", inFlight));
+            ps.setInt(2, settings.batchSize());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     positions.add(rs.getLong(1));
                     events.add(new Event(
                             rs.getObject(2, UUID.class),
-                            EventType.parse(rs.getString(3)),
+                            types.computeIfAbsent(rs.getString(3), EventType::parse),
                             rs.getTimestamp(8).toInstant(),
-                            MerchantId.of(rs.getString(4)),
+                            merchants.computeIfAbsent(rs.getString(4), MerchantId::of),
                             rs.getString(5),
                             rs.getLong(6),
                             rs.getString(7),
@@ -162,19 +189,21 @@ public final class OutboxRelay implements AutoCloseable {
                 }
             }
         }
-        if (events.isEmpty()) {
-            return 0;
-        }
-        publisher.publish(events);
-        faults.afterPublishBeforeMark(events);
+        return new Batch(positions.toArray(Long[]::new), events, null);
+    }
+
+    private void complete(Connection c, Batch batch, LogPublisher.Acknowledgement ack) throws SQLException {
+        ack.await();
+        faults.afterPublishBeforeMark(batch.events());
         try (PreparedStatement ps =
                 c.prepareStatement("UPDATE outbox SET published_at = now() WHERE position = ANY(?)")) {
-            Array array = c.createArrayOf("bigint", positions.toArray());
+            Array array = c.createArrayOf("bigint", batch.positions());
             ps.setArray(1, array);
             ps.executeUpdate();
         }
-        published.addAndGet(events.size());
-        return events.size();
+        published.addAndGet(batch.events().size());
+        state = RelayState.LEADER;
+        lastError = "";
     }
 
     private void purgeIfDue(Connection c) throws SQLException {
