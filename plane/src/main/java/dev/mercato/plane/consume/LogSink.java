@@ -2,6 +2,7 @@ package dev.mercato.plane.consume;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,10 +24,11 @@ public interface LogSink {
     boolean accepting();
 
     /**
-     * Handles one record durably (applied, skipped as a duplicate or parked) and returns; the next record of
-     * the partition follows only then. Throws only when the sink is stopping.
+     * Handles consecutive records of one partition durably (each applied, skipped as a duplicate or parked)
+     * and returns; the partition's next records follow only then. Throws only when the sink is stopping,
+     * in which case any prefix of the records may have been handled.
      */
-    void accept(LogRecord record);
+    void accept(List<LogRecord> records);
 
     /**
      * The partition's end offset as last seen, and the timestamp of the oldest record fetched but not yet

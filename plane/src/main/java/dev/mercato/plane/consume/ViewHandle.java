@@ -22,7 +22,7 @@ final class ViewHandle {
     private final Bookkeeping books;
     private final ParkingLot parking;
     private final AppliedSignal signal = new AppliedSignal();
-    private GenerationRunner active;
+    private volatile GenerationRunner active;
     private GenerationRunner building;
     private boolean paused;
     private volatile boolean closed;

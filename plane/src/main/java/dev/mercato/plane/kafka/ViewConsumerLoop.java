@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -48,6 +49,10 @@ public final class ViewConsumerLoop implements LogSource {
     private static final Duration REFRESH_ENDS = Duration.ofMillis(250);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration CLOSE = Duration.ofSeconds(3);
+    private static final Duration RESTART = Duration.ofSeconds(1);
+    // Records handed over per call, so per transaction: enough to amortise a commit, small enough to keep
+    // freshness and the stop check current.
+    private static final int MAX_BATCH = 200;
 
     private final Map<String, Object> config;
 
@@ -112,8 +117,9 @@ public final class ViewConsumerLoop implements LogSource {
         private final String group;
         private final List<String> topics;
         private final LogSink sink;
-        private final KafkaConsumer<String, byte[]> consumer;
         private final Thread thread;
+        private final CountDownLatch closed = new CountDownLatch(1);
+        private volatile KafkaConsumer<String, byte[]> consumer;
         private final Map<TopicPartition, ArrayDeque<ConsumerRecord<String, byte[]>>> buffers = new HashMap<>();
         private final Map<TopicPartition, Long> ends = new HashMap<>();
         private final Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
@@ -124,16 +130,45 @@ public final class ViewConsumerLoop implements LogSource {
             this.group = group;
             this.topics = topics;
             this.sink = sink;
-            this.consumer = new KafkaConsumer<>(properties(group));
             this.thread = new Thread(this::run, "view-" + group);
             this.thread.setDaemon(true);
         }
 
+        /** Consumes until closed; a consumer that fails is replaced, since a view that stops silently goes stale. */
         private void run() {
+            while (!closing) {
+                try {
+                    consume();
+                } catch (RuntimeException e) {
+                    if (closing) {
+                        return;
+                    }
+                    log.error("Consumer {} failed; starting a new one in {}", group, RESTART, e);
+                    try {
+                        if (closed.await(RESTART.toMillis(), TimeUnit.MILLISECONDS)) {
+                            return;
+                        }
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+
+        private void consume() {
+            KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(properties(group));
+            consumer = c;
             try {
-                consumer.subscribe(topics, this);
+                if (closing) {
+                    return;
+                }
+                buffers.clear();
+                ends.clear();
+                handled.clear();
+                c.subscribe(topics, this);
                 while (!closing) {
-                    ConsumerRecords<String, byte[]> polled = consumer.poll(POLL);
+                    ConsumerRecords<String, byte[]> polled = c.poll(POLL);
                     for (TopicPartition tp : polled.partitions()) {
                         buffers.computeIfAbsent(tp, k -> new ArrayDeque<>()).addAll(polled.records(tp));
                     }
@@ -146,15 +181,11 @@ public final class ViewConsumerLoop implements LogSource {
                 }
             } catch (WakeupException e) {
                 if (!closing) {
-                    log.error("Consumer {} woken up unexpectedly; it stops", group, e);
-                }
-            } catch (RuntimeException e) {
-                if (!closing) {
-                    log.error("Consumer {} failed and stops", group, e);
+                    throw e;
                 }
             } finally {
                 try {
-                    consumer.close(CloseOptions.timeout(CLOSE));
+                    c.close(CloseOptions.timeout(CLOSE));
                 } catch (RuntimeException e) {
                     log.warn("Consumer {} did not close cleanly: {}", group, e.toString());
                 }
@@ -178,26 +209,35 @@ public final class ViewConsumerLoop implements LogSource {
                 TopicPartition tp = entry.getKey();
                 ArrayDeque<ConsumerRecord<String, byte[]>> buffer = entry.getValue();
                 while (!buffer.isEmpty() && !closing && sink.accepting()) {
-                    ConsumerRecord<String, byte[]> record = buffer.peekFirst();
+                    List<LogRecord> batch = new ArrayList<>(Math.min(buffer.size(), MAX_BATCH));
+                    for (ConsumerRecord<String, byte[]> r : buffer) {
+                        if (batch.size() == MAX_BATCH) {
+                            break;
+                        }
+                        batch.add(toLogRecord(r));
+                    }
                     try {
-                        sink.accept(toLogRecord(record));
+                        sink.accept(batch);
                     } catch (RuntimeException e) {
                         if (closing || !sink.accepting()) {
                             return;
                         }
-                        // The sink retries its own failures; if one escapes anyway, read the record again.
-                        log.error(
-                                "Consumer {} could not hand over {}@{}; reading it again",
-                                group,
-                                tp,
-                                record.offset(),
-                                e);
+                        // The sink retries its own failures; if one escapes anyway, read the records again
+                        // from the sink's checkpoint (a prefix of the batch may be handled).
+                        log.error("Consumer {} could not hand over records of {}; reading them again", group, tp, e);
                         buffer.clear();
-                        consumer.seek(tp, record.offset());
+                        Long position = sink.assigned(List.of(of(tp))).get(of(tp));
+                        if (position == null) {
+                            consumer.seekToBeginning(List.of(tp));
+                        } else {
+                            consumer.seek(tp, position);
+                        }
                         return;
                     }
-                    buffer.pollFirst();
-                    handled.put(tp, new OffsetAndMetadata(record.offset() + 1));
+                    for (int i = 0; i < batch.size(); i++) {
+                        buffer.pollFirst();
+                    }
+                    handled.put(tp, new OffsetAndMetadata(batch.getLast().offset() + 1));
                     report(tp);
                     refresh();
                 }
@@ -307,7 +347,11 @@ public final class ViewConsumerLoop implements LogSource {
         @Override
         public void close() {
             closing = true;
-            consumer.wakeup();
+            closed.countDown();
+            KafkaConsumer<String, byte[]> c = consumer;
+            if (c != null) {
+                c.wakeup();
+            }
             try {
                 thread.join(TimeUnit.SECONDS.toMillis(10));
             } catch (InterruptedException e) {

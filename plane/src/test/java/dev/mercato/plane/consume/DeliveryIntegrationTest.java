@@ -80,9 +80,17 @@ class DeliveryIntegrationTest extends ViewTestSupport {
         }
         log.send(topic, events);
         TotalsView view = new TotalsView(viewName, topic);
+        // Stop for certain in the middle of the stream: hold one event, pause, let it commit, then stop.
+        view.holdAt = TotalsView.id(key("account-3"), 50);
         runtime = newRuntime();
         runtime.start(view);
-        await().atMost(WAIT).until(() -> TotalsView.appliedCount(runtime, viewName) >= 100);
+        assertThat(view.held.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+                .isTrue();
+        runtime.pause(viewName);
+        view.release.countDown();
+        await().atMost(WAIT)
+                .until(() ->
+                        view.calls(key("account-3"), 50) == 1 && runtime.hasApplied(viewName, key("account-3"), 50));
 
         long began = System.nanoTime();
         runtime.close();
@@ -92,6 +100,7 @@ class DeliveryIntegrationTest extends ViewTestSupport {
         long appliedAtStop = countRows("SELECT count(*) FROM " + viewName + ".applied_g1");
         long checkpointed = countRows("SELECT coalesce(sum(next_offset), 0) FROM " + viewName + ".view_checkpoint");
         assertThat(checkpointed).isEqualTo(appliedAtStop);
+        assertThat(appliedAtStop).isBetween(50L, (long) keys * perKey - 1);
 
         runtime = newRuntime();
         runtime.start(view);

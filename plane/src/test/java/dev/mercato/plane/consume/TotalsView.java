@@ -30,6 +30,11 @@ final class TotalsView implements View {
     volatile int holdFrom = Integer.MAX_VALUE;
 
     final CountDownLatch gate = new CountDownLatch(1);
+    /** The event ({@code key#sequence}) whose apply signals {@link #held} and waits for {@link #release}. */
+    volatile String holdAt;
+
+    final CountDownLatch held = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
 
     TotalsView(String name, String... topics) {
         this.name = name;
@@ -71,7 +76,11 @@ final class TotalsView implements View {
         String id = id(event.key(), event.sequence());
         calls.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
         if (g.number() >= holdFrom) {
-            awaitGate();
+            await(gate);
+        }
+        if (id.equals(holdAt)) {
+            held.countDown();
+            await(release);
         }
         if (poisoned.contains(id)) {
             throw new IllegalStateException("poisoned " + id);
@@ -93,9 +102,9 @@ final class TotalsView implements View {
                 .update();
     }
 
-    private void awaitGate() {
+    private static void await(CountDownLatch latch) {
         try {
-            if (!gate.await(60, TimeUnit.SECONDS)) {
+            if (!latch.await(60, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("gate never opened");
             }
         } catch (InterruptedException e) {
