@@ -18,7 +18,7 @@ class DeadLetterIntegrationTest extends ViewTestSupport {
     @Test
     void a_poison_event_is_parked_after_its_attempts_its_key_waits_others_go_on_and_a_redrive_applies_in_order()
             throws Exception {
-        String topic = TestLog.newTopic(1);
+        String topic = log.newTopic(1);
         TotalsView view = new TotalsView(viewName, topic);
         view.poisoned.add(TotalsView.id(a, 2));
         runtime = newRuntime();
@@ -97,7 +97,7 @@ class DeadLetterIntegrationTest extends ViewTestSupport {
 
     @Test
     void a_transient_failure_is_retried_with_backoff_and_applied_without_parking() throws Exception {
-        String topic = TestLog.newTopic(1);
+        String topic = log.newTopic(1);
         TotalsView view = new TotalsView(viewName, topic);
         view.flaky.put(TotalsView.id(b, 2), new AtomicInteger(2));
         runtime = newRuntime();
@@ -114,7 +114,7 @@ class DeadLetterIntegrationTest extends ViewTestSupport {
 
     @Test
     void a_single_parked_event_at_the_head_of_its_queue_can_be_redriven_alone() throws Exception {
-        String topic = TestLog.newTopic(1);
+        String topic = log.newTopic(1);
         TotalsView view = new TotalsView(viewName, topic);
         view.poisoned.add(TotalsView.id(a, 1));
         runtime = newRuntime();

@@ -20,7 +20,7 @@ class DeliveryIntegrationTest extends ViewTestSupport {
 
     @Test
     void an_event_delivered_twice_even_at_a_later_offset_is_applied_once() throws Exception {
-        String topic = TestLog.newTopic(1);
+        String topic = log.newTopic(1);
         Event first = event("order-1", 1, 10);
         Event second = event("order-1", 2, 20);
         Event third = event("order-1", 3, 30);
@@ -45,7 +45,7 @@ class DeliveryIntegrationTest extends ViewTestSupport {
 
     @Test
     void per_key_order_is_kept_across_many_keys_and_partitions() throws Exception {
-        String topic = TestLog.newTopic(4);
+        String topic = log.newTopic(4);
         runtime = newRuntime();
         runtime.start(new TotalsView(viewName, topic));
         int keys = 40;
@@ -69,7 +69,7 @@ class DeliveryIntegrationTest extends ViewTestSupport {
 
     @Test
     void a_stop_and_restart_loses_and_repeats_nothing_because_rows_and_checkpoint_commit_together() throws Exception {
-        String topic = TestLog.newTopic(2);
+        String topic = log.newTopic(2);
         int keys = 10;
         int perKey = 200;
         List<Event> events = new ArrayList<>();

@@ -15,7 +15,7 @@ class FreshnessIntegrationTest extends ViewTestSupport {
 
     @Test
     void a_paused_view_shows_lag_in_events_and_time_growing_and_none_after_resume() throws Exception {
-        String topic = TestLog.newTopic(1);
+        String topic = log.newTopic(1);
         runtime = newRuntime();
         runtime.start(new TotalsView(viewName, topic));
         log.send(topic, event("order-1", 1, 1), event("order-1", 2, 1));
@@ -54,7 +54,7 @@ class FreshnessIntegrationTest extends ViewTestSupport {
     @Test
     void await_applied_returns_true_once_the_event_is_applied_and_false_at_the_deadline_for_a_sequence_never_produced()
             throws Exception {
-        String topic = TestLog.newTopic(2);
+        String topic = log.newTopic(2);
         runtime = newRuntime();
         runtime.start(new TotalsView(viewName, topic));
         String key = key("order-9");
@@ -76,7 +76,7 @@ class FreshnessIntegrationTest extends ViewTestSupport {
 
     @Test
     void every_started_view_reports_its_freshness_and_a_stopped_one_says_stopped() throws Exception {
-        String topic = TestLog.newTopic(3);
+        String topic = log.newTopic(3);
         runtime = newRuntime();
         runtime.start(new TotalsView(viewName, topic));
         log.send(topic, event("order-1", 1, 1));

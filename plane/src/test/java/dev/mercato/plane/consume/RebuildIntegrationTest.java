@@ -18,7 +18,7 @@ class RebuildIntegrationTest extends ViewTestSupport {
     @Test
     void a_rebuild_while_serving_ends_identical_to_the_incremental_view_and_reads_stay_on_the_old_generation_meanwhile()
             throws Exception {
-        String topic = TestLog.newTopic(3);
+        String topic = log.newTopic(3);
         TotalsView view = new TotalsView(viewName, topic);
         runtime = newRuntime();
         runtime.start(view);
@@ -65,7 +65,7 @@ class RebuildIntegrationTest extends ViewTestSupport {
 
     @Test
     void a_rebuild_interrupted_by_a_restart_resumes_and_swaps_in_once_caught_up() throws Exception {
-        String topic = TestLog.newTopic(3);
+        String topic = log.newTopic(3);
         TotalsView view = new TotalsView(viewName, topic);
         runtime = newRuntime();
         runtime.start(view);
