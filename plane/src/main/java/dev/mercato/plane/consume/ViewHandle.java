@@ -189,6 +189,12 @@ final class ViewHandle {
         return result;
     }
 
+    /** The active generation's number as this process runs it. */
+    int activeNumber() {
+        GenerationRunner a = active;
+        return a == null ? 1 : a.generation().number();
+    }
+
     Generation generation(int number) {
         return new Generation(view.name(), number);
     }

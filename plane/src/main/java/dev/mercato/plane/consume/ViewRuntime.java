@@ -31,7 +31,8 @@ public final class ViewRuntime implements AutoCloseable {
     private final ViewSettings settings;
     private final Clock clock;
     private final Map<String, ViewHandle> views = new LinkedHashMap<>();
-    private final Map<String, View> stopped = new LinkedHashMap<>();
+    // Stopped views and the generation they last served, so freshness can still name them.
+    private final Map<String, Integer> stopped = new LinkedHashMap<>();
 
     public ViewRuntime(PostgresStores stores, LogSource source, ViewSettings settings, Clock clock) {
         this.stores = Objects.requireNonNull(stores, "stores");
@@ -55,7 +56,13 @@ public final class ViewRuntime implements AutoCloseable {
         CapabilityStore store = stores.open(view.name());
         stores.migrate(store, MIGRATIONS, HISTORY);
         ViewHandle handle = new ViewHandle(view, store, source, settings, clock);
-        handle.start();
+        try {
+            handle.start();
+        } catch (RuntimeException e) {
+            // A half-started view must not leave a consumer running that nobody can stop.
+            handle.close();
+            throw e;
+        }
         views.put(view.name(), handle);
         stopped.remove(view.name());
         log.info("View {} started on {}", view.name(), view.topics());
@@ -69,7 +76,7 @@ public final class ViewRuntime implements AutoCloseable {
             if (handle == null) {
                 return;
             }
-            stopped.put(view, handle.view());
+            stopped.put(view, handle.activeNumber());
         }
         handle.close();
     }
@@ -77,14 +84,15 @@ public final class ViewRuntime implements AutoCloseable {
     /** Freshness of every generation of every view this runtime knows, stopped ones included. */
     public List<ViewFreshness> freshness() {
         List<ViewHandle> running;
-        List<String> halted;
+        Map<String, Integer> halted;
         synchronized (this) {
             running = new ArrayList<>(views.values());
-            halted = new ArrayList<>(stopped.keySet());
+            halted = new LinkedHashMap<>(stopped);
         }
         List<ViewFreshness> result = new ArrayList<>();
         running.forEach(h -> result.addAll(h.freshness()));
-        halted.forEach(name -> result.add(new ViewFreshness(name, 0, true, ViewState.STOPPED, List.of())));
+        halted.forEach((name, generation) ->
+                result.add(new ViewFreshness(name, generation, true, ViewState.STOPPED, List.of())));
         return result;
     }
 

@@ -92,9 +92,9 @@ class FreshnessIntegrationTest extends ViewTestSupport {
 
         runtime.stop(viewName);
 
-        assertThat(runtime.freshness())
-                .singleElement()
-                .extracting(ViewFreshness::state)
-                .isEqualTo(ViewState.STOPPED);
+        assertThat(runtime.freshness()).singleElement().satisfies(f -> {
+            assertThat(f.state()).isEqualTo(ViewState.STOPPED);
+            assertThat(f.generation()).isEqualTo(1);
+        });
     }
 }
