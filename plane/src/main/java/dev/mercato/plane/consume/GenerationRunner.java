@@ -1,0 +1,310 @@
+package dev.mercato.plane.consume;
+
+import dev.mercato.plane.events.Event;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes the log for one generation of a view: applies each record with its checkpoint and the key's
+ * sequence in one transaction, retries, parks, and keeps freshness. Runs on the subscription's thread.
+ */
+final class GenerationRunner implements LogSink {
+
+    private static final Logger log = LoggerFactory.getLogger(GenerationRunner.class);
+
+    private enum Outcome {
+        APPLIED,
+        DUPLICATE,
+        PARKED
+    }
+
+    private final ViewHandle handle;
+    private final Generation generation;
+    private final ViewSettings settings;
+    private final Clock clock;
+    private final Stopper stopper = new Stopper();
+    private final Map<LogPartition, PartitionProgress> progress = new ConcurrentHashMap<>();
+    // Log ends when the rebuild began: reaching them makes a rebuilding generation ready to swap in.
+    private final Map<LogPartition, Long> rebuildTarget;
+    private volatile boolean rebuilding;
+    private volatile boolean paused;
+    private volatile boolean stopped;
+    private LogSubscription subscription;
+
+    GenerationRunner(
+            ViewHandle handle,
+            Generation generation,
+            ViewSettings settings,
+            Clock clock,
+            Map<LogPartition, Long> rebuildTarget) {
+        this.handle = handle;
+        this.generation = generation;
+        this.settings = settings;
+        this.clock = clock;
+        this.rebuildTarget = rebuildTarget == null ? null : Map.copyOf(rebuildTarget);
+        this.rebuilding = rebuildTarget != null;
+    }
+
+    Generation generation() {
+        return generation;
+    }
+
+    synchronized void start(LogSource source) {
+        subscription =
+                source.subscribe(generation.consumerGroup(), handle.view().topics(), this);
+    }
+
+    /** Stops the consumer and waits for its thread; a record being handled is left unapplied. */
+    void close() {
+        stopper.stop();
+        LogSubscription s;
+        synchronized (this) {
+            s = subscription;
+            subscription = null;
+        }
+        if (s != null) {
+            s.close();
+        }
+        stopped = true;
+    }
+
+    void pause(boolean pause) {
+        paused = pause;
+    }
+
+    void activated() {
+        rebuilding = false;
+    }
+
+    ViewFreshness freshness(boolean active) {
+        ViewState state = stopped
+                ? ViewState.STOPPED
+                : paused ? ViewState.PAUSED : rebuilding ? ViewState.REBUILDING : ViewState.RUNNING;
+        var partitions = progress.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(
+                        java.util.Comparator.comparing(LogPartition::topic).thenComparing(LogPartition::partition)))
+                .map(e -> e.getValue().freshness(state, clock.instant()))
+                .toList();
+        ViewState overall = state != ViewState.RUNNING
+                ? state
+                : partitions.isEmpty() || partitions.stream().anyMatch(p -> p.lagEvents() > 0)
+                        ? ViewState.CATCHING_UP
+                        : ViewState.RUNNING;
+        return new ViewFreshness(generation.view(), generation.number(), active, overall, partitions);
+    }
+
+    @Override
+    public Map<LogPartition, Long> assigned(Collection<LogPartition> partitions) {
+        Map<LogPartition, Long> checkpoints =
+                durably("reading checkpoints", () -> handle.books().checkpoints(generation.number()));
+        for (LogPartition p : partitions) {
+            progress.put(p, new PartitionProgress(p, checkpoints.getOrDefault(p, 0L)));
+        }
+        log.info("{} assigned {} at {}", generation.consumerGroup(), partitions, checkpoints);
+        return checkpoints;
+    }
+
+    @Override
+    public void revoked(Collection<LogPartition> partitions) {
+        partitions.forEach(progress::remove);
+    }
+
+    @Override
+    public boolean accepting() {
+        return !paused && !stopper.stopping();
+    }
+
+    @Override
+    public void observed(LogPartition partition, long logEnd, java.time.Instant oldestWaiting) {
+        PartitionProgress p = progress.get(partition);
+        if (p != null) {
+            p.observed(logEnd, oldestWaiting, clock.instant());
+        }
+        promoteWhenCaughtUp();
+    }
+
+    /**
+     * Applies the records in one transaction: one commit (one fsync) per batch instead of per event keeps
+     * a rebuild from the start of the log affordable. When the batch fails, the records before the
+     * failing one are committed without it and the failing one gets its own retries, its batch attempt
+     * counted as the first.
+     */
+    @Override
+    public void accept(List<LogRecord> records) {
+        int from = 0;
+        while (from < records.size()) {
+            stopper.check();
+            List<LogRecord> batch = records.subList(from, records.size());
+            int[] reached = {0};
+            try {
+                List<Outcome> outcomes = handle.transaction(() -> {
+                    List<Outcome> out = new ArrayList<>(batch.size());
+                    for (LogRecord r : batch) {
+                        reached[0] = out.size();
+                        out.add(applyOnce(r));
+                    }
+                    return out;
+                });
+                handled(batch, outcomes);
+                return;
+            } catch (RuntimeException e) {
+                stopper.check();
+                int failing = reached[0];
+                if (failing > 0) {
+                    accept(batch.subList(0, failing));
+                }
+                LogRecord record = batch.get(failing);
+                handled(List.of(record), List.of(retry(record, e)));
+                from += failing + 1;
+            }
+        }
+    }
+
+    private void handled(List<LogRecord> records, List<Outcome> outcomes) {
+        for (int i = 0; i < records.size(); i++) {
+            LogRecord record = records.get(i);
+            PartitionProgress p = progress.get(record.partition());
+            if (p != null) {
+                p.applied(record.offset() + 1, clock.instant());
+            }
+            if (outcomes.get(i) == Outcome.APPLIED) {
+                handle.applied(generation, record.event().key(), record.event().sequence());
+            } else if (record.event() == null) {
+                log.error(
+                        "{} parked an undecodable record at {}@{}: {}",
+                        generation.consumerGroup(),
+                        record.partition(),
+                        record.offset(),
+                        record.undecodable());
+            }
+        }
+        promoteWhenCaughtUp();
+    }
+
+    /** Attempts 2..max of one record whose first attempt failed with {@code first}; then parks it. */
+    private Outcome retry(LogRecord record, RuntimeException first) {
+        RuntimeException last = first;
+        for (int attempt = 1; ; attempt++) {
+            log.warn(
+                    "{} attempt {}/{} failed for {} at {}@{}: {}",
+                    generation.consumerGroup(),
+                    attempt,
+                    settings.maxAttempts(),
+                    record.key(),
+                    record.partition(),
+                    record.offset(),
+                    last.toString());
+            if (attempt >= settings.maxAttempts()) {
+                break;
+            }
+            stopper.backoff(settings.backoff(attempt));
+            try {
+                return handle.transaction(() -> applyOnce(record));
+            } catch (RuntimeException e) {
+                stopper.check();
+                last = e;
+            }
+        }
+        String error = describe(last);
+        return durably("parking " + record.key(), () -> handle.transaction(() -> parkFailed(record, error)));
+    }
+
+    private Outcome applyOnce(LogRecord record) {
+        int g = generation.number();
+        Event event = record.event();
+        if (event == null) {
+            handle.parking().parkUndecodable(g, record);
+            handle.books().checkpoint(g, record.partition(), record.offset() + 1);
+            return Outcome.PARKED;
+        }
+        Bookkeeping.KeyState key = handle.books().lockKey(g, event.key());
+        Outcome outcome;
+        if (event.sequence() <= key.lastSequence()) {
+            outcome = Outcome.DUPLICATE;
+        } else if (key.blocked()) {
+            handle.parking().parkBehind(g, record);
+            outcome = Outcome.PARKED;
+        } else {
+            handle.view().apply(event, handle.store().jdbc(), generation);
+            handle.books().applied(g, event.key(), event.sequence());
+            outcome = Outcome.APPLIED;
+        }
+        handle.books().checkpoint(g, record.partition(), record.offset() + 1);
+        return outcome;
+    }
+
+    private Outcome parkFailed(LogRecord record, String error) {
+        Event event = record.event();
+        int g = generation.number();
+        Bookkeeping.KeyState key = handle.books().lockKey(g, event.key());
+        Outcome outcome = Outcome.DUPLICATE;
+        if (event.sequence() > key.lastSequence()) {
+            handle.parking().parkFailed(g, record, error, settings.maxAttempts());
+            handle.books().blocked(g, event.key(), true);
+            outcome = Outcome.PARKED;
+            log.error("{} parked {} sequence {}: {}", generation.consumerGroup(), event.key(), event.sequence(), error);
+        }
+        handle.books().checkpoint(g, record.partition(), record.offset() + 1);
+        return outcome;
+    }
+
+    /**
+     * The runtime's own writes must not be skipped: a failure there (the database is down) is retried until
+     * it succeeds or the runner stops, and the record is then read again from the checkpoint.
+     */
+    private <T> T durably(String what, Supplier<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            stopper.check();
+            try {
+                return work.get();
+            } catch (RuntimeException e) {
+                if (e instanceof Stopper.Stopped) {
+                    throw e;
+                }
+                log.warn(
+                        "{} {} failed (attempt {}), retrying: {}",
+                        generation.consumerGroup(),
+                        what,
+                        attempt,
+                        e.toString());
+                stopper.backoff(settings.backoff(attempt));
+            }
+        }
+    }
+
+    private void promoteWhenCaughtUp() {
+        if (!rebuilding || stopper.stopping()) {
+            return;
+        }
+        for (Map.Entry<LogPartition, Long> target : rebuildTarget.entrySet()) {
+            if (target.getValue() == 0) {
+                continue;
+            }
+            PartitionProgress p = progress.get(target.getKey());
+            if (p == null || p.applied() < target.getValue()) {
+                return;
+            }
+        }
+        handle.promote(this, rebuildTarget);
+    }
+
+    static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        List<Throwable> seen = new java.util.ArrayList<>();
+        for (Throwable t = e; t != null && !seen.contains(t); t = t.getCause()) {
+            seen.add(t);
+            if (!text.isEmpty()) {
+                text.append("; caused by ");
+            }
+            text.append(t.getClass().getName()).append(": ").append(t.getMessage());
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.mercato.plane.consume;
+
+import dev.mercato.plane.events.Event;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * A derived view kept in PostgreSQL. The runtime calls every method inside a transaction on the view's
+ * own store, so whatever a method writes commits together with the runtime's bookkeeping or not at all.
+ *
+ * <p>A view keeps its tables per {@link Generation} (name them with {@link Generation#table(String)}), so a
+ * rebuild can fill new tables while readers keep using the old ones.
+ */
+public interface View {
+
+    /** The view's name: also its schema, its store's role and the base of its consumer group ids. */
+    String name();
+
+    /** The topics it reads. */
+    List<String> topics();
+
+    /** Creates a generation's tables; must tolerate tables left by an earlier attempt (IF NOT EXISTS). */
+    void createTables(JdbcClient tx, Generation generation);
+
+    /** Drops a generation's tables once it is retired; must tolerate missing tables (IF EXISTS). */
+    void dropTables(JdbcClient tx, Generation generation);
+
+    /**
+     * Applies one event to the generation's tables. Throwing rolls the transaction back; the runtime
+     * retries, then parks the event. Called at most once per key and sequence with a committed outcome,
+     * and in sequence order per key.
+     */
+    void apply(Event event, JdbcClient tx, Generation generation);
+}

@@ -1,0 +1,365 @@
+package dev.mercato.plane.kafka;
+
+import dev.mercato.plane.consume.LogPartition;
+import dev.mercato.plane.consume.LogRecord;
+import dev.mercato.plane.consume.LogSink;
+import dev.mercato.plane.consume.LogSource;
+import dev.mercato.plane.consume.LogSubscription;
+import dev.mercato.plane.events.Event;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kafka side of the view runtime: one consumer thread per subscription that reads records, decodes
+ * them and hands them to the sink one at a time in partition order. Positions come from the sink (its
+ * checkpoints live in PostgreSQL with the view's rows); offsets are committed to Kafka only so that
+ * Kafka's own tools show the group's lag.
+ *
+ * <p>A partition whose fetched records are not handed over yet is paused in the consumer, so a paused or
+ * slow view holds at most one poll's records in memory, and the oldest waiting record's timestamp is known
+ * for freshness.
+ */
+public final class ViewConsumerLoop implements LogSource {
+
+    private static final Logger log = LoggerFactory.getLogger(ViewConsumerLoop.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration REFRESH_ENDS = Duration.ofMillis(250);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration CLOSE = Duration.ofSeconds(3);
+    private static final Duration RESTART = Duration.ofSeconds(1);
+    // Records handed over per call, so per transaction: enough to amortise a commit, small enough to keep
+    // freshness and the stop check current.
+    private static final int MAX_BATCH = 200;
+
+    private final Map<String, Object> config;
+
+    /** @param config consumer properties; at least {@code bootstrap.servers} */
+    public ViewConsumerLoop(Map<String, Object> config) {
+        Objects.requireNonNull(config.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG), "bootstrap.servers");
+        this.config = Map.copyOf(config);
+    }
+
+    public static ViewConsumerLoop on(String bootstrapServers) {
+        return new ViewConsumerLoop(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+
+    @Override
+    public LogSubscription subscribe(String group, List<String> topics, LogSink sink) {
+        Running running = new Running(group, List.copyOf(topics), sink);
+        running.thread.start();
+        return running;
+    }
+
+    @Override
+    public Map<LogPartition, Long> endOffsets(Collection<String> topics) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties(null))) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                for (PartitionInfo info : consumer.partitionsFor(topic, CALL_TIMEOUT)) {
+                    partitions.add(new TopicPartition(info.topic(), info.partition()));
+                }
+            }
+            Map<LogPartition, Long> ends = new HashMap<>();
+            consumer.endOffsets(partitions, CALL_TIMEOUT).forEach((tp, end) -> ends.put(of(tp), end));
+            return ends;
+        }
+    }
+
+    private Map<String, Object> properties(String group) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // The outbox relay may publish in transactions: never show a view what may still be aborted.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.putAll(config);
+        if (group != null) {
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+            props.put(ConsumerConfig.CLIENT_ID_CONFIG, group);
+        }
+        return props;
+    }
+
+    private static LogPartition of(TopicPartition tp) {
+        return new LogPartition(tp.topic(), tp.partition());
+    }
+
+    private static List<LogPartition> of(Collection<TopicPartition> tps) {
+        return tps.stream().map(ViewConsumerLoop::of).toList();
+    }
+
+    private final class Running implements LogSubscription, ConsumerRebalanceListener {
+
+        private final String group;
+        private final List<String> topics;
+        private final LogSink sink;
+        private final Thread thread;
+        private final CountDownLatch closed = new CountDownLatch(1);
+        private volatile KafkaConsumer<String, byte[]> consumer;
+        private final Map<TopicPartition, ArrayDeque<ConsumerRecord<String, byte[]>>> buffers = new HashMap<>();
+        private final Map<TopicPartition, Long> ends = new HashMap<>();
+        private final Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
+        private volatile boolean closing;
+        private long nextRefresh;
+
+        Running(String group, List<String> topics, LogSink sink) {
+            this.group = group;
+            this.topics = topics;
+            this.sink = sink;
+            this.thread = new Thread(this::run, "view-" + group);
+            this.thread.setDaemon(true);
+        }
+
+        /** Consumes until closed; a consumer that fails is replaced, since a view that stops silently goes stale. */
+        private void run() {
+            while (!closing) {
+                try {
+                    consume();
+                } catch (RuntimeException e) {
+                    if (closing) {
+                        return;
+                    }
+                    log.error("Consumer {} failed; starting a new one in {}", group, RESTART, e);
+                    try {
+                        if (closed.await(RESTART.toMillis(), TimeUnit.MILLISECONDS)) {
+                            return;
+                        }
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+
+        private void consume() {
+            KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(properties(group));
+            consumer = c;
+            try {
+                if (closing) {
+                    return;
+                }
+                buffers.clear();
+                ends.clear();
+                handled.clear();
+                c.subscribe(topics, this);
+                while (!closing) {
+                    ConsumerRecords<String, byte[]> polled = c.poll(POLL);
+                    for (TopicPartition tp : polled.partitions()) {
+                        buffers.computeIfAbsent(tp, k -> new ArrayDeque<>()).addAll(polled.records(tp));
+                    }
+                    throttle();
+                    refresh();
+                    if (sink.accepting()) {
+                        drain();
+                    }
+                    commit();
+                }
+            } catch (WakeupException e) {
+                if (!closing) {
+                    throw e;
+                }
+            } finally {
+                try {
+                    c.close(CloseOptions.timeout(CLOSE));
+                } catch (RuntimeException e) {
+                    log.warn("Consumer {} did not close cleanly: {}", group, e.toString());
+                }
+            }
+        }
+
+        /** Stops fetching for partitions that still hold records, fetches again for the drained ones. */
+        private void throttle() {
+            List<TopicPartition> full = new ArrayList<>();
+            List<TopicPartition> empty = new ArrayList<>();
+            for (TopicPartition tp : consumer.assignment()) {
+                var buffer = buffers.get(tp);
+                (buffer == null || buffer.isEmpty() ? empty : full).add(tp);
+            }
+            consumer.pause(full);
+            consumer.resume(empty);
+        }
+
+        private void drain() {
+            for (Map.Entry<TopicPartition, ArrayDeque<ConsumerRecord<String, byte[]>>> entry : buffers.entrySet()) {
+                TopicPartition tp = entry.getKey();
+                ArrayDeque<ConsumerRecord<String, byte[]>> buffer = entry.getValue();
+                while (!buffer.isEmpty() && !closing && sink.accepting()) {
+                    List<LogRecord> batch = new ArrayList<>(Math.min(buffer.size(), MAX_BATCH));
+                    for (ConsumerRecord<String, byte[]> r : buffer) {
+                        if (batch.size() == MAX_BATCH) {
+                            break;
+                        }
+                        batch.add(toLogRecord(r));
+                    }
+                    try {
+                        sink.accept(batch);
+                    } catch (RuntimeException e) {
+                        if (closing || !sink.accepting()) {
+                            return;
+                        }
+                        // The sink retries its own failures; if one escapes anyway, read the records again
+                        // from the sink's checkpoint (a prefix of the batch may be handled).
+                        log.error("Consumer {} could not hand over records of {}; reading them again", group, tp, e);
+                        buffer.clear();
+                        Long position = sink.assigned(List.of(of(tp))).get(of(tp));
+                        if (position == null) {
+                            consumer.seekToBeginning(List.of(tp));
+                        } else {
+                            consumer.seek(tp, position);
+                        }
+                        return;
+                    }
+                    for (int i = 0; i < batch.size(); i++) {
+                        buffer.pollFirst();
+                    }
+                    handled.put(tp, new OffsetAndMetadata(batch.getLast().offset() + 1));
+                    report(tp);
+                    refresh();
+                }
+            }
+        }
+
+        private LogRecord toLogRecord(ConsumerRecord<String, byte[]> r) {
+            LogPartition partition = new LogPartition(r.topic(), r.partition());
+            Instant timestamp = Instant.ofEpochMilli(Math.max(0, r.timestamp()));
+            try {
+                Event event = EventCodec.fromRecord(r);
+                return LogRecord.decoded(partition, r.offset(), timestamp, r.key(), event);
+            } catch (RuntimeException e) {
+                return LogRecord.undecodable(partition, r.offset(), timestamp, r.key(), e.getMessage());
+            }
+        }
+
+        /** Log ends cost a round trip to the broker, so they are refreshed on a timer, not per record. */
+        private void refresh() {
+            long now = System.nanoTime();
+            if (now < nextRefresh) {
+                return;
+            }
+            nextRefresh = now + REFRESH_ENDS.toNanos();
+            var assigned = consumer.assignment();
+            if (assigned.isEmpty()) {
+                return;
+            }
+            try {
+                ends.putAll(consumer.endOffsets(assigned, CALL_TIMEOUT));
+            } catch (WakeupException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                log.warn("Consumer {} could not read log ends: {}", group, e.toString());
+            }
+            assigned.forEach(this::report);
+        }
+
+        private void report(TopicPartition tp) {
+            var buffer = buffers.get(tp);
+            Instant oldest = buffer == null || buffer.isEmpty()
+                    ? null
+                    : Instant.ofEpochMilli(Math.max(0, buffer.peekFirst().timestamp()));
+            sink.observed(of(tp), ends.getOrDefault(tp, -1L), oldest);
+        }
+
+        private void commit() {
+            if (handled.isEmpty()) {
+                return;
+            }
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(handled);
+            handled.clear();
+            consumer.commitAsync(offsets, (done, e) -> {
+                if (e != null) {
+                    log.debug(
+                            "Consumer {} could not commit {} (only Kafka's view of lag suffers): {}",
+                            group,
+                            done,
+                            e.toString());
+                }
+            });
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            Map<LogPartition, Long> positions = sink.assigned(of(partitions));
+            List<TopicPartition> fromStart = new ArrayList<>();
+            for (TopicPartition tp : partitions) {
+                Long position = positions.get(of(tp));
+                if (position == null) {
+                    fromStart.add(tp);
+                } else {
+                    consumer.seek(tp, position);
+                }
+            }
+            if (!fromStart.isEmpty()) {
+                consumer.seekToBeginning(fromStart);
+            }
+            nextRefresh = 0;
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            forget(partitions);
+        }
+
+        private void forget(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            partitions.forEach(tp -> {
+                buffers.remove(tp);
+                ends.remove(tp);
+                handled.remove(tp);
+            });
+            sink.revoked(of(partitions));
+        }
+
+        @Override
+        public void close() {
+            closing = true;
+            closed.countDown();
+            KafkaConsumer<String, byte[]> c = consumer;
+            if (c != null) {
+                c.wakeup();
+            }
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                log.warn("Consumer {} did not stop within 10 s", group);
+            }
+        }
+    }
+}
