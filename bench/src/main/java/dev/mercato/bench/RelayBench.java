@@ -34,9 +34,16 @@ public final class RelayBench {
 
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        // "nofsync" measures what the broker's fsync per append (single-node durability) costs.
+        boolean fsync = !(args.length > 1 && args[1].equals("nofsync"));
         Path folder = Files.createTempDirectory("mercato-relay-bench");
         try (EmbeddedPostgres pg = EmbeddedPostgres.start(EmbeddedPostgresSettings.of(folder.resolve("pg")));
-                EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaSettings.of(folder.resolve("kafka")));
+                EmbeddedKafka kafka = EmbeddedKafka.start(new EmbeddedKafkaSettings(
+                        folder.resolve("kafka"),
+                        0,
+                        fsync
+                                ? java.util.Map.of()
+                                : java.util.Map.of("log.flush.interval.messages", Long.toString(Long.MAX_VALUE))));
                 PostgresStores stores = new PostgresStores(
                         pg, "bench", "bench-role-secret-0123456789", PostgresStores.PoolSettings.DEFAULT);
                 KafkaPublisher publisher = new KafkaPublisher(kafka.bootstrapServers())) {
@@ -71,15 +78,16 @@ public final class RelayBench {
                                 Clock.systemUTC(),
                                 OutboxRelay.Faults.NONE)
                         .start()) {
-                    while (relay.status().unpublished() > 0) {
+                    while (relay.publishedSinceStart() < events) {
                         Thread.sleep(20);
                     }
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 System.out.printf(
                         Locale.ROOT,
-                        "relay batch %d: %d events in %.2f s = %.0f events/s relayed (outbox filled at %.0f events/s)%n",
+                        "relay batch %d, broker fsync %s: %d events in %.2f s = %.0f events/s relayed (outbox filled at %.0f events/s)%n",
                         batch,
+                        fsync ? "on" : "off",
                         events,
                         seconds,
                         events / seconds,

@@ -63,6 +63,7 @@ public final class OutboxRelay implements AutoCloseable {
     private volatile boolean alerting;
     private final Thread thread;
     private Instant lastPurge = Instant.EPOCH;
+    // Parsed once: a relay sees few types and merchants, and many events of each.
     private final java.util.Map<String, EventType> types = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<String, MerchantId> merchants = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -130,50 +131,25 @@ public final class OutboxRelay implements AutoCloseable {
         }
         PGConnection pg = lease.unwrap(PGConnection.class);
         log.info("Outbox relay for {} holds the lease and publishes", store.schema());
-        Batch inFlight = Batch.EMPTY;
         while (running) {
-            // Read and send the next batch while the previous one waits for the log: the two overlap.
-            Batch next = read(lease, inFlight.positions());
-            LogPublisher.Acknowledgement sending = next.events().isEmpty() ? null : publisher.send(next.events());
-            if (!inFlight.events().isEmpty()) {
-                complete(lease, inFlight, inFlight.acknowledgement());
-            }
-            inFlight = sending == null ? Batch.EMPTY : next.sent(sending);
+            int sent = relayBatch(lease);
+            state = RelayState.LEADER;
+            lastError = "";
             purgeIfDue(lease);
-            if (inFlight.events().isEmpty()) {
-                state = RelayState.LEADER;
-                lastError = "";
+            if (sent < settings.batchSize()) {
                 // Blocks until a commit NOTIFYs or the poll interval passes: the fallback if a NOTIFY is lost.
                 pg.getNotifications((int) settings.pollInterval().toMillis());
             }
         }
-        if (!inFlight.events().isEmpty()) {
-            complete(lease, inFlight, inFlight.acknowledgement());
-        }
     }
 
-    /** Rows read together and, once sent, the log's acknowledgement for them. */
-    private record Batch(Long[] positions, List<Event> events, LogPublisher.Acknowledgement acknowledgement) {
-        static final Batch EMPTY = new Batch(new Long[0], List.of(), null);
-
-        Batch sent(LogPublisher.Acknowledgement ack) {
-            return new Batch(positions, events, ack);
-        }
-    }
-
-    /**
-     * The oldest unpublished rows, leaving out those in flight. Not a position cursor: a row with a lower
-     * position may commit after a higher one, and it must still go out before its aggregate's later events.
-     */
-    private Batch read(Connection c, Long[] inFlight) throws SQLException {
+    int relayBatch(Connection c) throws SQLException {
         List<Long> positions = new ArrayList<>();
         List<Event> events = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT position, event_id, type, merchant_id, aggregate_id, sequence, trace_id, occurred_at, payload"
-                        + " FROM outbox WHERE published_at IS NULL AND NOT (position = ANY(?))"
-                        + " ORDER BY position LIMIT ?")) {
-            ps.setArray(1, c.createArrayOf("bigint", inFlight));
-            ps.setInt(2, settings.batchSize());
+                        + " FROM outbox WHERE published_at IS NULL ORDER BY position LIMIT ?")) {
+            ps.setInt(1, settings.batchSize());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     positions.add(rs.getLong(1));
@@ -189,21 +165,19 @@ public final class OutboxRelay implements AutoCloseable {
                 }
             }
         }
-        return new Batch(positions.toArray(Long[]::new), events, null);
-    }
-
-    private void complete(Connection c, Batch batch, LogPublisher.Acknowledgement ack) throws SQLException {
-        ack.await();
-        faults.afterPublishBeforeMark(batch.events());
+        if (events.isEmpty()) {
+            return 0;
+        }
+        publisher.publish(events);
+        faults.afterPublishBeforeMark(events);
         try (PreparedStatement ps =
                 c.prepareStatement("UPDATE outbox SET published_at = now() WHERE position = ANY(?)")) {
-            Array array = c.createArrayOf("bigint", batch.positions());
+            Array array = c.createArrayOf("bigint", positions.toArray());
             ps.setArray(1, array);
             ps.executeUpdate();
         }
-        published.addAndGet(batch.events().size());
-        state = RelayState.LEADER;
-        lastError = "";
+        published.addAndGet(events.size());
+        return events.size();
     }
 
     private void purgeIfDue(Connection c) throws SQLException {
@@ -242,6 +216,11 @@ public final class OutboxRelay implements AutoCloseable {
         }
         alerting = alert;
         return new OutboxStatus(store.schema(), backlog.count(), age, alert, state, published.get(), lastError);
+    }
+
+    /** Events this relay has published since it started; cheap, unlike {@link #status()}. */
+    public long publishedSinceStart() {
+        return published.get();
     }
 
     public String capability() {
