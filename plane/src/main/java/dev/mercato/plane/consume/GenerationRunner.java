@@ -175,7 +175,8 @@ final class GenerationRunner implements LogSink {
                 p.applied(record.offset() + 1, clock.instant());
             }
             if (outcomes.get(i) == Outcome.APPLIED) {
-                handle.applied(generation, record.event().key(), record.event().sequence());
+                handle.applied(
+                        generation, record.event().streamKey(), record.event().sequence());
             } else if (record.event() == null) {
                 log.error(
                         "{} parked an undecodable record at {}@{}: {}",
@@ -224,7 +225,7 @@ final class GenerationRunner implements LogSink {
             handle.books().checkpoint(g, record.partition(), record.offset() + 1);
             return Outcome.PARKED;
         }
-        Bookkeeping.KeyState key = handle.books().lockKey(g, event.key());
+        Bookkeeping.KeyState key = handle.books().lockKey(g, event.streamKey());
         Outcome outcome;
         if (event.sequence() <= key.lastSequence()) {
             outcome = Outcome.DUPLICATE;
@@ -233,7 +234,7 @@ final class GenerationRunner implements LogSink {
             outcome = Outcome.PARKED;
         } else {
             handle.view().apply(event, handle.store().jdbc(), generation);
-            handle.books().applied(g, event.key(), event.sequence());
+            handle.books().applied(g, event.streamKey(), event.sequence());
             outcome = Outcome.APPLIED;
         }
         handle.books().checkpoint(g, record.partition(), record.offset() + 1);
@@ -243,13 +244,18 @@ final class GenerationRunner implements LogSink {
     private Outcome parkFailed(LogRecord record, String error) {
         Event event = record.event();
         int g = generation.number();
-        Bookkeeping.KeyState key = handle.books().lockKey(g, event.key());
+        Bookkeeping.KeyState key = handle.books().lockKey(g, event.streamKey());
         Outcome outcome = Outcome.DUPLICATE;
         if (event.sequence() > key.lastSequence()) {
             handle.parking().parkFailed(g, record, error, settings.maxAttempts());
-            handle.books().blocked(g, event.key(), true);
+            handle.books().blocked(g, event.streamKey(), true);
             outcome = Outcome.PARKED;
-            log.error("{} parked {} sequence {}: {}", generation.consumerGroup(), event.key(), event.sequence(), error);
+            log.error(
+                    "{} parked {} sequence {}: {}",
+                    generation.consumerGroup(),
+                    event.streamKey(),
+                    event.sequence(),
+                    error);
         }
         handle.books().checkpoint(g, record.partition(), record.offset() + 1);
         return outcome;

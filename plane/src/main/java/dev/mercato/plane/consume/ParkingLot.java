@@ -55,7 +55,7 @@ final class ParkingLot {
                         + " :reason, :t, :p, :o, :rt, :id, :type, :et, :m, :a, :s, :trace, :data, :error,"
                         + " :attempts, :now, :now) ON CONFLICT (generation, key, sequence) DO NOTHING")
                 .param("g", generation)
-                .param("k", e == null ? r.key() : e.key())
+                .param("k", e == null ? r.key() : e.streamKey())
                 .param("reason", reason.name())
                 .param("t", r.partition().topic())
                 .param("p", r.partition().partition())

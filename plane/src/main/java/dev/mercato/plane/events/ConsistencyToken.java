@@ -11,6 +11,11 @@ import java.util.Base64;
  */
 public record ConsistencyToken(String source, String key, long sequence) {
 
+    /** The stream the sequence counts within, as {@link Event#streamKey()} names it. */
+    public String streamKey() {
+        return source + ":" + key;
+    }
+
     public String encode() {
         String raw = source + "\n" + key + "\n" + sequence;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));

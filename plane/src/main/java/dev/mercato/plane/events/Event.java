@@ -49,6 +49,14 @@ public record Event(
         return keyOf(merchant, aggregateId);
     }
 
+    /**
+     * What a sequence counts within: one capability's events about one merchant's aggregate. A view that
+     * reads several capabilities sees the same aggregate key from each, each with its own sequence.
+     */
+    public String streamKey() {
+        return type.source() + ":" + key();
+    }
+
     public static String keyOf(MerchantId merchant, String aggregateId) {
         return merchant.value() + "/" + aggregateId;
     }

@@ -44,6 +44,32 @@ class DeliveryIntegrationTest extends ViewTestSupport {
     }
 
     @Test
+    void two_capabilities_events_about_one_aggregate_keep_separate_sequences_and_are_all_applied() throws Exception {
+        String topic = log.newTopic(1);
+        // Catalog and inventory both publish about SKU-1 under one key, each counting from 1.
+        log.send(
+                topic,
+                TestLog.eventFrom("catalog", "SKU-1", 1, 1),
+                TestLog.eventFrom("catalog", "SKU-1", 2, 2),
+                TestLog.eventFrom("catalog", "SKU-1", 3, 3),
+                TestLog.eventFrom("inventory", "SKU-1", 1, 100),
+                TestLog.eventFrom("inventory", "SKU-1", 2, 200));
+        runtime = newRuntime();
+        runtime.start(new TotalsView(viewName, topic));
+
+        await().atMost(WAIT)
+                .until(() -> TotalsView.totals(runtime, viewName).size() == 2
+                        && TotalsView.totals(runtime, viewName).values().stream()
+                                        .mapToLong(Long::longValue)
+                                        .sum()
+                                == 306);
+        String sku = Event.keyOf(dev.mercato.plane.MerchantId.of(TestLog.MERCHANT), "SKU-1");
+        assertThat(TotalsView.sequences(runtime, viewName, "catalog:" + sku)).containsExactly(1L, 2L, 3L);
+        assertThat(TotalsView.sequences(runtime, viewName, "inventory:" + sku)).containsExactly(1L, 2L);
+        assertThat(runtime.hasApplied(viewName, "inventory:" + sku, 2)).isTrue();
+    }
+
+    @Test
     void per_key_order_is_kept_across_many_keys_and_partitions() throws Exception {
         String topic = log.newTopic(4);
         runtime = newRuntime();

@@ -22,9 +22,22 @@ final class TestLog implements AutoCloseable {
         return log.newTopic(partitions);
     }
 
-    /** The key events of {@code aggregate} carry. */
+    /** The stream events of {@code aggregate} belong to: what the runtime tracks sequences by. */
     static String key(String aggregate) {
-        return Event.keyOf(MerchantId.of(MERCHANT), aggregate);
+        return ADDED.source() + ":" + Event.keyOf(MerchantId.of(MERCHANT), aggregate);
+    }
+
+    /** The same aggregate's event, published by another capability with its own sequence. */
+    static Event eventFrom(String source, String aggregate, long sequence, long amount) {
+        return new Event(
+                UUID.randomUUID(),
+                EventType.of(source, "amount-added", 1),
+                Instant.now(),
+                MerchantId.of(MERCHANT),
+                aggregate,
+                sequence,
+                "",
+                "{\"amount\":" + amount + "}");
     }
 
     static Event event(String aggregate, long sequence, long amount) {

@@ -73,7 +73,7 @@ final class TotalsView implements View {
 
     @Override
     public void apply(Event event, JdbcClient tx, Generation g) {
-        String id = id(event.key(), event.sequence());
+        String id = id(event.streamKey(), event.sequence());
         calls.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
         if (g.number() >= holdFrom) {
             await(gate);
@@ -93,11 +93,11 @@ final class TotalsView implements View {
         tx.sql("INSERT INTO " + g.table("totals") + " (key, total, events) VALUES (:k, :a, 1)"
                         + " ON CONFLICT (key) DO UPDATE SET total = " + g.table("totals") + ".total + :a,"
                         + " events = " + g.table("totals") + ".events + 1")
-                .param("k", event.key())
+                .param("k", event.streamKey())
                 .param("a", amount)
                 .update();
         tx.sql("INSERT INTO " + g.table("applied") + " (key, sequence) VALUES (:k, :s)")
-                .param("k", event.key())
+                .param("k", event.streamKey())
                 .param("s", event.sequence())
                 .update();
     }
