@@ -2,56 +2,10 @@ package dev.mercato.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** Authentication and roles at the HTTP edge, against the whole platform on its embedded stores. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class IdentityIntegrationTest {
-
-    @LocalServerPort
-    int port;
-
-    final HttpClient http = HttpClient.newHttpClient();
-
-    @DynamicPropertySource
-    static void dataFolder(DynamicPropertyRegistry registry) throws Exception {
-        Path folder = Files.createTempDirectory("mercato-identity-it");
-        registry.add("mercato.data-dir", folder::toString);
-    }
-
-    HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    String token(String role, String subject, String merchant) throws Exception {
-        String body = "{\"role\":\"" + role + "\",\"subject\":\"" + subject + "\""
-                + (merchant == null ? "" : ",\"merchant\":\"" + merchant + "\"") + "}";
-        var response = send("POST", "/api/v1/dev/tokens", null, body);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        Matcher m = Pattern.compile("\"token\":\"([^\"]+)\"").matcher(response.body());
-        assertThat(m.find()).isTrue();
-        return m.group(1);
-    }
+class IdentityIntegrationTest extends PlatformIntegrationTest {
 
     @Test
     void anyone_reads_the_catalog_without_a_token() throws Exception {

@@ -1,5 +1,6 @@
 package dev.mercato.catalog;
 
+import dev.mercato.plane.events.ConsistencyToken;
 import java.util.List;
 import java.util.Optional;
 
@@ -11,8 +12,11 @@ public interface Catalog {
     /** Products ordered by SKU, optionally in one category subtree, starting after {@code afterSku}. */
     List<Product> products(Optional<String> category, Optional<Sku> afterSku, int limit);
 
-    /** Creates or changes products in one transaction; an unchanged product keeps its version. */
-    void upsert(List<ProductDraft> drafts);
+    /**
+     * Creates or changes products in one transaction; an unchanged product keeps its version. Returns a
+     * consistency token per changed product, for reading the change back from derived views.
+     */
+    List<ConsistencyToken> upsert(List<ProductDraft> drafts);
 
     long count();
 

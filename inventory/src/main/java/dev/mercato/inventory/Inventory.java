@@ -2,6 +2,8 @@ package dev.mercato.inventory;
 
 import dev.mercato.catalog.Sku;
 import dev.mercato.plane.MerchantId;
+import dev.mercato.plane.events.ConsistencyToken;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -10,9 +12,12 @@ public interface Inventory {
 
     Optional<StockLevel> level(Sku sku);
 
+    /** The result of a stock change: the levels now, and tokens to read the change back from views. */
+    record Adjusted(StockLevel level, List<ConsistencyToken> tokens) {}
+
     /** Sets on-hand for a merchant's SKU; refused if it would drop below what is already reserved. */
-    StockLevel setOnHand(MerchantId merchant, Sku sku, int onHand);
+    Adjusted setOnHand(MerchantId merchant, Sku sku, int onHand);
 
     /** Sets on-hand for many SKUs of one merchant in one transaction. */
-    void setOnHand(MerchantId merchant, Map<Sku, Integer> onHand);
+    List<ConsistencyToken> setOnHand(MerchantId merchant, Map<Sku, Integer> onHand);
 }

@@ -1,17 +1,26 @@
 package dev.mercato.app.plane;
 
 import dev.mercato.app.stores.KafkaAddress;
+import dev.mercato.plane.consume.View;
+import dev.mercato.plane.consume.ViewReads;
+import dev.mercato.plane.consume.ViewRuntime;
+import dev.mercato.plane.consume.ViewSettings;
 import dev.mercato.plane.kafka.KafkaPublisher;
+import dev.mercato.plane.kafka.ViewConsumerLoop;
 import dev.mercato.plane.outbox.Outboxes;
 import dev.mercato.plane.outbox.RelaySettings;
 import dev.mercato.plane.postgres.PostgresStores;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 
 /** The kernel's beans. Relays close before the publisher, which closes before the broker. */
 @Configuration(proxyBeanMethods = false)
@@ -41,6 +50,23 @@ class PlaneConfiguration {
     @Bean(destroyMethod = "close")
     KafkaPublisher kafkaPublisher(KafkaAddress kafka, PlaneSettings settings) {
         return new KafkaPublisher(kafka::bootstrapServers, settings.partitions());
+    }
+
+    @Bean(destroyMethod = "close")
+    ViewRuntime viewRuntime(PostgresStores stores, KafkaAddress kafka, Clock clock) {
+        return new ViewRuntime(stores, ViewConsumerLoop.on(kafka.bootstrapServers()), ViewSettings.DEFAULT, clock);
+    }
+
+    @Bean
+    ViewReads viewReads(ViewRuntime runtime, Clock clock) {
+        return new ViewReads(runtime, clock);
+    }
+
+    /** Every derived view a module registered starts once the log is reachable, before sample data loads. */
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE + 1)
+    ApplicationRunner startViews(ViewRuntime runtime, List<View> views) {
+        return args -> views.forEach(runtime::start);
     }
 
     @Bean(destroyMethod = "close")

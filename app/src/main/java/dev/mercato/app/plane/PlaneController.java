@@ -1,10 +1,25 @@
 package dev.mercato.app.plane;
 
+import dev.mercato.plane.InvalidInput;
+import dev.mercato.plane.NotFound;
+import dev.mercato.plane.consume.DeadLetter;
+import dev.mercato.plane.consume.Generation;
+import dev.mercato.plane.consume.PartitionFreshness;
+import dev.mercato.plane.consume.Redrive;
+import dev.mercato.plane.consume.ViewFreshness;
+import dev.mercato.plane.consume.ViewRuntime;
 import dev.mercato.plane.outbox.OutboxStatus;
 import dev.mercato.plane.outbox.Outboxes;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The data plane's operations API (admins only, enforced by the security filter chain). */
@@ -13,9 +28,11 @@ import org.springframework.web.bind.annotation.RestController;
 class PlaneController {
 
     private final Outboxes outboxes;
+    private final ViewRuntime views;
 
-    PlaneController(Outboxes outboxes) {
+    PlaneController(Outboxes outboxes, ViewRuntime views) {
         this.outboxes = outboxes;
+        this.views = views;
     }
 
     record OutboxJson(
@@ -39,10 +56,197 @@ class PlaneController {
         }
     }
 
-    record OutboxPage(List<OutboxJson> items) {}
+    record Items<T>(List<T> items) {}
 
     @GetMapping("/outbox")
-    OutboxPage outbox() {
-        return new OutboxPage(outboxes.status().stream().map(OutboxJson::of).toList());
+    Items<OutboxJson> outbox() {
+        return new Items<>(outboxes.status().stream().map(OutboxJson::of).toList());
+    }
+
+    record PartitionJson(
+            String topic,
+            int partition,
+            long appliedOffset,
+            long logEndOffset,
+            long lagEvents,
+            long lagMs,
+            Instant lastAppliedAt,
+            String state) {}
+
+    record ViewJson(
+            String view,
+            int generation,
+            boolean active,
+            String state,
+            long lagEvents,
+            long lagMs,
+            Instant lastAppliedAt,
+            List<PartitionJson> partitions) {
+
+        static ViewJson of(ViewFreshness f) {
+            List<PartitionJson> partitions = f.partitions().stream()
+                    .map(p -> new PartitionJson(
+                            p.topic(),
+                            p.partition(),
+                            p.appliedOffset(),
+                            p.logEndOffset(),
+                            p.lagEvents(),
+                            p.lagMillis(),
+                            p.lastAppliedAt(),
+                            p.state().name().toLowerCase()))
+                    .toList();
+            Instant last = f.partitions().stream()
+                    .map(PartitionFreshness::lastAppliedAt)
+                    .filter(java.util.Objects::nonNull)
+                    .max(Instant::compareTo)
+                    .orElse(null);
+            return new ViewJson(
+                    f.view(),
+                    f.generation(),
+                    f.active(),
+                    f.state().name().toLowerCase(),
+                    f.lagEvents(),
+                    f.lagMillis(),
+                    last,
+                    partitions);
+        }
+    }
+
+    @GetMapping("/views")
+    Items<ViewJson> views() {
+        return new Items<>(views.freshness().stream().map(ViewJson::of).toList());
+    }
+
+    record RebuildJson(String view, int generation, String state) {}
+
+    @PostMapping("/views/{view}/rebuild")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    RebuildJson rebuild(@PathVariable String view) {
+        Generation g = views.rebuild(known(view));
+        return new RebuildJson(view, g.number(), "rebuilding");
+    }
+
+    @PostMapping("/views/{view}/pause")
+    Items<ViewJson> pause(@PathVariable String view) {
+        views.pause(known(view));
+        return new Items<>(views.freshness(view).stream().map(ViewJson::of).toList());
+    }
+
+    @PostMapping("/views/{view}/resume")
+    Items<ViewJson> resume(@PathVariable String view) {
+        views.resume(known(view));
+        return new Items<>(views.freshness(view).stream().map(ViewJson::of).toList());
+    }
+
+    record DeadLetterJson(
+            String id,
+            String view,
+            int generation,
+            String key,
+            String reason,
+            String topic,
+            int partition,
+            long offset,
+            Long sequence,
+            String eventId,
+            String eventType,
+            String error,
+            int attempts,
+            Instant parkedAt,
+            Instant lastAttemptAt) {
+
+        static DeadLetterJson of(String view, DeadLetter d) {
+            return new DeadLetterJson(
+                    view + "-" + d.id(),
+                    view,
+                    d.generation(),
+                    d.key(),
+                    d.reason().name().toLowerCase(),
+                    d.topic(),
+                    d.partition(),
+                    d.offset(),
+                    d.sequence(),
+                    d.eventId() == null ? null : d.eventId().toString(),
+                    d.eventType(),
+                    d.error(),
+                    d.attempts(),
+                    d.parkedAt(),
+                    d.lastAttemptAt());
+        }
+    }
+
+    @GetMapping("/dead-letters")
+    Items<DeadLetterJson> deadLetters(@RequestParam(required = false) String view) {
+        List<DeadLetterJson> all = new ArrayList<>();
+        for (String name : view == null ? viewNames() : List.of(known(view))) {
+            views.deadLetters(name).list().forEach(d -> all.add(DeadLetterJson.of(name, d)));
+        }
+        return new Items<>(all);
+    }
+
+    @GetMapping("/dead-letters/{id}")
+    DeadLetterJson deadLetter(@PathVariable String id) {
+        Ref ref = Ref.parse(id);
+        return views.deadLetters(known(ref.view()))
+                .get(ref.id())
+                .map(d -> DeadLetterJson.of(ref.view(), d))
+                .orElseThrow(() -> new NotFound("dead letter", id));
+    }
+
+    record RedriveJson(int applied, int stillParked, String lastError) {
+        static RedriveJson of(Redrive r) {
+            return new RedriveJson(r.applied(), r.stillParked(), r.lastError());
+        }
+    }
+
+    @PostMapping("/dead-letters/{id}/redrive")
+    RedriveJson redrive(@PathVariable String id) {
+        Ref ref = Ref.parse(id);
+        var letters = views.deadLetters(known(ref.view()));
+        letters.get(ref.id()).orElseThrow(() -> new NotFound("dead letter", id));
+        return RedriveJson.of(letters.redrive(ref.id()));
+    }
+
+    /** Redrives every parked event, or those of one view, or of one key of one view. */
+    @PostMapping("/dead-letters/redrive")
+    RedriveJson redriveAll(@RequestParam(required = false) String view, @RequestParam(required = false) String key) {
+        if (key != null && view == null) {
+            throw new InvalidInput("view", "is required with key");
+        }
+        int applied = 0;
+        int parked = 0;
+        String lastError = null;
+        for (String name : view == null ? viewNames() : List.of(known(view))) {
+            Redrive r = key == null
+                    ? views.deadLetters(name).redriveAll()
+                    : views.deadLetters(name).redriveKey(key);
+            applied += r.applied();
+            parked += r.stillParked();
+            lastError = r.lastError() == null ? lastError : r.lastError();
+        }
+        return new RedriveJson(applied, parked, lastError);
+    }
+
+    private List<String> viewNames() {
+        return views.freshness().stream().map(ViewFreshness::view).distinct().toList();
+    }
+
+    private String known(String view) {
+        if (!viewNames().contains(view)) {
+            throw new NotFound("view", view);
+        }
+        return view;
+    }
+
+    /** A dead letter's public id: its view and its number there ({@code search-12}). */
+    record Ref(String view, long id) {
+        static Ref parse(String id) {
+            int dash = id.lastIndexOf('-');
+            try {
+                return new Ref(id.substring(0, dash), Long.parseLong(id.substring(dash + 1)));
+            } catch (RuntimeException e) {
+                throw new InvalidInput("id", "must look like <view>-<number>, got '" + id + "'");
+            }
+        }
     }
 }

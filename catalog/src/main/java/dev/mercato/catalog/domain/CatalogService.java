@@ -6,6 +6,7 @@ import dev.mercato.catalog.ProductDraft;
 import dev.mercato.catalog.Sku;
 import dev.mercato.catalog.store.JdbcProducts;
 import dev.mercato.plane.InvalidInput;
+import dev.mercato.plane.events.ConsistencyToken;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,11 +35,11 @@ public final class CatalogService implements Catalog {
     }
 
     @Override
-    public void upsert(List<ProductDraft> drafts) {
+    public List<ConsistencyToken> upsert(List<ProductDraft> drafts) {
         if (drafts.isEmpty()) {
-            return;
+            return List.of();
         }
-        products.upsert(drafts);
+        return products.upsert(drafts);
     }
 
     @Override

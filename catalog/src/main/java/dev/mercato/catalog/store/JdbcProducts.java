@@ -8,6 +8,7 @@ import dev.mercato.catalog.events.ProductUpserted;
 import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.Money;
+import dev.mercato.plane.events.ConsistencyToken;
 import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.postgres.CapabilityStore;
 import dev.mercato.plane.web.MoneyJson;
@@ -80,11 +81,11 @@ public final class JdbcProducts {
      * Writes all drafts in one transaction, with a {@link ProductUpserted} event for each product that
      * changed; a product owned by another merchant is refused whole.
      */
-    public void upsert(List<ProductDraft> drafts) {
+    public List<ConsistencyToken> upsert(List<ProductDraft> drafts) {
         Map<String, ProductDraft> bySku = new java.util.LinkedHashMap<>();
         drafts.forEach(d -> bySku.put(d.sku().value(), d));
         List<ProductDraft> unique = List.copyOf(bySku.values());
-        store.transactions().executeWithoutResult(status -> {
+        return store.transactions().execute(status -> {
             refuseForeignSkus(unique);
             insertCategories(unique);
             // One statement for the whole list; RETURNING names exactly the rows inserted or changed.
@@ -100,7 +101,7 @@ public final class JdbcProducts {
                     .param(column(unique, d -> JSON.writeValueAsString(d.attributes())))
                     .query(String.class)
                     .list();
-            publishChanged(changed);
+            return publishChanged(changed);
         });
     }
 
@@ -125,16 +126,16 @@ public final class JdbcProducts {
         return drafts.stream().map(f).toArray(String[]::new);
     }
 
-    private void publishChanged(List<String> skus) {
+    private List<ConsistencyToken> publishChanged(List<String> skus) {
         if (skus.isEmpty()) {
-            return;
+            return List.of();
         }
         List<Product> products = store.jdbc()
                 .sql("SELECT " + COLUMNS + " FROM products WHERE sku = ANY(?) ORDER BY sku")
                 .param(skus.toArray(String[]::new))
                 .query(JdbcProducts::product)
                 .list();
-        outbox.appendAll(products.stream()
+        return outbox.appendAll(products.stream()
                 .map(p -> new Outbox.Draft(
                         ProductUpserted.TYPE,
                         p.merchant(),

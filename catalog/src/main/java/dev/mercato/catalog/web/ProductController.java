@@ -2,17 +2,28 @@ package dev.mercato.catalog.web;
 
 import dev.mercato.catalog.Catalog;
 import dev.mercato.catalog.Product;
+import dev.mercato.catalog.ProductDraft;
 import dev.mercato.catalog.Sku;
 import dev.mercato.plane.InvalidInput;
+import dev.mercato.plane.MerchantId;
+import dev.mercato.plane.Money;
 import dev.mercato.plane.NotFound;
+import dev.mercato.plane.consume.ViewReads;
+import dev.mercato.plane.events.ConsistencyToken;
+import dev.mercato.plane.security.Caller;
+import dev.mercato.plane.security.Role;
 import dev.mercato.plane.web.Cursor;
 import dev.mercato.plane.web.MoneyJson;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -76,6 +87,49 @@ class ProductController {
         List<Product> page = catalog.products(Optional.ofNullable(category), after, limit);
         String next = page.size() == limit ? Cursor.encode(page.getLast().sku().value()) : null;
         return new ProductPage(page.stream().map(ProductJson::of).toList(), next);
+    }
+
+    record MoneyInput(String amount, String currency) {}
+
+    record ProductInput(
+            String sku,
+            String merchant,
+            String title,
+            String description,
+            String category,
+            MoneyInput price,
+            Map<String, String> attributes) {}
+
+    /** Creates or updates a product of the caller's merchant (an admin names the merchant). */
+    @PostMapping("/products")
+    ResponseEntity<ProductJson> upsert(@RequestBody ProductInput input, Caller caller) {
+        caller.requireRole(Role.MERCHANT, Role.ADMIN);
+        MerchantId merchant = caller.merchantFor(input.merchant());
+        Sku sku = Sku.of(required(input.sku(), "sku"));
+        MoneyInput price = required(input.price(), "price");
+        ProductDraft draft = new ProductDraft(
+                sku,
+                merchant,
+                input.title(),
+                input.description(),
+                input.category(),
+                Money.of(required(price.amount(), "price.amount"), required(price.currency(), "price.currency")),
+                input.attributes());
+        boolean existed = catalog.product(sku).isPresent();
+        List<ConsistencyToken> tokens = catalog.upsert(List.of(draft));
+        Product saved = catalog.product(sku).orElseThrow();
+        var response = existed ? ResponseEntity.ok() : ResponseEntity.status(HttpStatus.CREATED);
+        if (!tokens.isEmpty()) {
+            response.header(ViewReads.TOKEN_HEADER, ConsistencyToken.header(tokens));
+        }
+        return response.body(ProductJson.of(saved));
+    }
+
+    static <T> T required(T value, String field) {
+        if (value == null || (value instanceof String s && s.isBlank())) {
+            throw new InvalidInput(field, "is required");
+        }
+        return value;
     }
 
     @GetMapping("/categories")

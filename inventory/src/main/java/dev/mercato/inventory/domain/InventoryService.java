@@ -5,6 +5,8 @@ import dev.mercato.inventory.Inventory;
 import dev.mercato.inventory.StockLevel;
 import dev.mercato.inventory.store.JdbcStock;
 import dev.mercato.plane.MerchantId;
+import dev.mercato.plane.events.ConsistencyToken;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,15 +25,13 @@ public final class InventoryService implements Inventory {
     }
 
     @Override
-    public StockLevel setOnHand(MerchantId merchant, Sku sku, int onHand) {
-        stock.setOnHand(merchant, Map.of(sku, onHand));
-        return stock.find(sku).orElseThrow();
+    public Adjusted setOnHand(MerchantId merchant, Sku sku, int onHand) {
+        List<ConsistencyToken> tokens = stock.setOnHand(merchant, Map.of(sku, onHand));
+        return new Adjusted(stock.find(sku).orElseThrow(), tokens);
     }
 
     @Override
-    public void setOnHand(MerchantId merchant, Map<Sku, Integer> onHand) {
-        if (!onHand.isEmpty()) {
-            stock.setOnHand(merchant, onHand);
-        }
+    public List<ConsistencyToken> setOnHand(MerchantId merchant, Map<Sku, Integer> onHand) {
+        return onHand.isEmpty() ? List.of() : stock.setOnHand(merchant, onHand);
     }
 }

@@ -5,6 +5,7 @@ import dev.mercato.inventory.StockLevel;
 import dev.mercato.inventory.events.StockAdjusted;
 import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.MerchantId;
+import dev.mercato.plane.events.ConsistencyToken;
 import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.postgres.CapabilityStore;
 import java.sql.ResultSet;
@@ -48,7 +49,7 @@ public final class JdbcStock {
      * Sets on-hand for one merchant's SKUs in one transaction, with a {@link StockAdjusted} event per
      * changed SKU; refused whole if any SKU belongs to another merchant or would drop below its reserved.
      */
-    public void setOnHand(MerchantId merchant, Map<Sku, Integer> onHand) {
+    public List<ConsistencyToken> setOnHand(MerchantId merchant, Map<Sku, Integer> onHand) {
         onHand.forEach((sku, qty) -> {
             if (qty == null || qty < 0 || qty > 1_000_000_000) {
                 throw new InvalidInput("onHand", "must be 0-1000000000, got " + qty + " for " + sku);
@@ -57,7 +58,7 @@ public final class JdbcStock {
         var rows = new ArrayList<>(onHand.entrySet());
         String[] skus = rows.stream().map(e -> e.getKey().value()).toArray(String[]::new);
         try {
-            store.transactions().executeWithoutResult(status -> {
+            return store.transactions().execute(status -> {
                 long foreign = store.jdbc()
                         .sql("SELECT count(*) FROM stock WHERE sku = ANY(?) AND merchant_id <> ?")
                         .param(skus)
@@ -74,23 +75,23 @@ public final class JdbcStock {
                         .param(rows.stream().map(Map.Entry::getValue).toArray(Integer[]::new))
                         .query(String.class)
                         .list();
-                publish(changed);
+                return publish(changed);
             });
         } catch (DataIntegrityViolationException e) {
             throw new InvalidInput("onHand", "must not drop below the quantity already reserved");
         }
     }
 
-    private void publish(List<String> skus) {
+    private List<ConsistencyToken> publish(List<String> skus) {
         if (skus.isEmpty()) {
-            return;
+            return List.of();
         }
         List<StockLevel> levels = store.jdbc()
                 .sql(LEVELS + " WHERE sku = ANY(?) ORDER BY sku")
                 .param(skus.toArray(String[]::new))
                 .query(JdbcStock::level)
                 .list();
-        outbox.appendAll(levels.stream()
+        return outbox.appendAll(levels.stream()
                 .map(l -> new Outbox.Draft(
                         StockAdjusted.TYPE,
                         l.merchant(),

@@ -1,6 +1,7 @@
 package dev.mercato.plane.outbox;
 
 import dev.mercato.plane.MerchantId;
+import dev.mercato.plane.events.ConsistencyToken;
 import dev.mercato.plane.events.Event;
 import dev.mercato.plane.events.EventJson;
 import dev.mercato.plane.events.EventType;
@@ -72,8 +73,11 @@ public final class Outbox {
         return new Appended(id, source, Event.keyOf(draft.merchant(), draft.aggregateId()), sequence);
     }
 
-    /** Appends many events in one round trip per batch; their sequences follow the list's order. */
-    public void appendAll(List<Draft> drafts) {
+    /**
+     * Appends many events in one round trip per batch; their sequences follow the list's order. Returns
+     * one token per aggregate, for its last event here.
+     */
+    public List<ConsistencyToken> appendAll(List<Draft> drafts) {
         requireTransaction();
         List<Object[]> rows = new ArrayList<>(drafts.size());
         Timestamp now = Timestamp.from(clock.instant());
@@ -92,6 +96,25 @@ public final class Outbox {
             });
         }
         jdbc.batchUpdate(APPEND.replace("\nRETURNING sequence", ""), rows);
+        if (drafts.isEmpty()) {
+            return List.of();
+        }
+        // The sequence rows are locked by this transaction, so their values are this transaction's.
+        return store
+                .jdbc()
+                .sql("SELECT s.merchant_id, s.aggregate_id, s.last_sequence FROM outbox_sequences s"
+                        + " JOIN unnest(?::text[], ?::text[]) AS d(merchant_id, aggregate_id)"
+                        + " USING (merchant_id, aggregate_id)")
+                .param(drafts.stream().map(d -> d.merchant().value()).toArray(String[]::new))
+                .param(drafts.stream().map(Draft::aggregateId).toArray(String[]::new))
+                .query((rs, i) -> new ConsistencyToken(
+                        source,
+                        Event.keyOf(dev.mercato.plane.MerchantId.of(rs.getString(1)), rs.getString(2)),
+                        rs.getLong(3)))
+                .list()
+                .stream()
+                .distinct()
+                .toList();
     }
 
     public String source() {

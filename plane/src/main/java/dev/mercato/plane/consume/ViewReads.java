@@ -1,0 +1,66 @@
+package dev.mercato.plane.consume;
+
+import dev.mercato.plane.events.ConsistencyToken;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What every read served from a derived view says about itself: how far behind the log the view is
+ * ({@code Mercato-Freshness: lag-ms=<n>; as-of=<time>}) and, when the client passed the consistency
+ * tokens of its own writes, whether the view has applied them (it waits, bounded, for them first).
+ */
+public final class ViewReads {
+
+    public static final String FRESHNESS_HEADER = "Mercato-Freshness";
+    public static final String TOKEN_HEADER = "Mercato-Consistency-Token";
+    public static final Duration READ_YOUR_WRITES_WAIT = Duration.ofSeconds(2);
+
+    private final ViewRuntime runtime;
+    private final Clock clock;
+
+    public ViewReads(ViewRuntime runtime, Clock clock) {
+        this.runtime = runtime;
+        this.clock = clock;
+    }
+
+    /** The state of one read: whether the client's writes are in, and the header to answer with. */
+    public record Freshness(long lagMillis, Instant asOf, boolean stale) {
+        public String header() {
+            return "lag-ms=" + lagMillis + "; as-of=" + DateTimeFormatter.ISO_INSTANT.format(asOf)
+                    + (stale ? "; stale" : "");
+        }
+    }
+
+    /**
+     * Waits up to {@link #READ_YOUR_WRITES_WAIT} for the writes named by {@code tokens} (the header's
+     * value, possibly null or several comma-separated tokens), then reports freshness.
+     */
+    public Freshness before(String view, String tokens) {
+        boolean stale = false;
+        if (tokens != null && !tokens.isBlank()) {
+            List<ConsistencyToken> wanted = Arrays.stream(tokens.split(","))
+                    .map(String::strip)
+                    .filter(t -> !t.isEmpty())
+                    .map(ConsistencyToken::decode)
+                    .toList();
+            long deadline = System.nanoTime() + READ_YOUR_WRITES_WAIT.toNanos();
+            for (ConsistencyToken token : wanted) {
+                Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+                if (!runtime.awaitApplied(view, token.streamKey(), token.sequence(), left)) {
+                    stale = true;
+                }
+            }
+        }
+        long lag = runtime.freshness(view).stream()
+                .filter(ViewFreshness::active)
+                .mapToLong(ViewFreshness::lagMillis)
+                .max()
+                .orElse(0);
+        Instant now = clock.instant();
+        return new Freshness(lag, now.minusMillis(lag), stale);
+    }
+}
