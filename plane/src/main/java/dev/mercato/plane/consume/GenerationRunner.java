@@ -148,8 +148,13 @@ final class GenerationRunner implements LogSink {
                     List<Outcome> out = new ArrayList<>(batch.size());
                     for (LogRecord r : batch) {
                         reached[0] = out.size();
-                        out.add(applyOnce(r));
+                        out.add(applyWithoutCheckpoint(r));
                     }
+                    // One checkpoint write per partition for the whole batch, in the same transaction.
+                    Map<LogPartition, Long> next = new java.util.LinkedHashMap<>();
+                    batch.forEach(r -> next.merge(r.partition(), r.offset() + 1, Math::max));
+                    next.forEach(
+                            (partition, offset) -> handle.books().checkpoint(generation.number(), partition, offset));
                     return out;
                 });
                 handled(batch, outcomes);
@@ -218,11 +223,16 @@ final class GenerationRunner implements LogSink {
     }
 
     private Outcome applyOnce(LogRecord record) {
+        Outcome outcome = applyWithoutCheckpoint(record);
+        handle.books().checkpoint(generation.number(), record.partition(), record.offset() + 1);
+        return outcome;
+    }
+
+    private Outcome applyWithoutCheckpoint(LogRecord record) {
         int g = generation.number();
         Event event = record.event();
         if (event == null) {
             handle.parking().parkUndecodable(g, record);
-            handle.books().checkpoint(g, record.partition(), record.offset() + 1);
             return Outcome.PARKED;
         }
         Bookkeeping.KeyState key = handle.books().lockKey(g, event.streamKey());
@@ -237,7 +247,6 @@ final class GenerationRunner implements LogSink {
             handle.books().applied(g, event.streamKey(), event.sequence());
             outcome = Outcome.APPLIED;
         }
-        handle.books().checkpoint(g, record.partition(), record.offset() + 1);
         return outcome;
     }
 

@@ -52,7 +52,7 @@ public final class ViewConsumerLoop implements LogSource {
     private static final Duration RESTART = Duration.ofSeconds(1);
     // Records handed over per call, so per transaction: enough to amortise a commit, small enough to keep
     // freshness and the stop check current.
-    private static final int MAX_BATCH = 200;
+    private static final int MAX_BATCH = 500;
 
     private final Map<String, Object> config;
 

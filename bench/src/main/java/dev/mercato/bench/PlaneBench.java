@@ -1,0 +1,184 @@
+package dev.mercato.bench;
+
+import dev.mercato.plane.MerchantId;
+import dev.mercato.plane.consume.Generation;
+import dev.mercato.plane.consume.View;
+import dev.mercato.plane.consume.ViewRuntime;
+import dev.mercato.plane.consume.ViewSettings;
+import dev.mercato.plane.events.Event;
+import dev.mercato.plane.events.EventType;
+import dev.mercato.plane.kafka.EmbeddedKafka;
+import dev.mercato.plane.kafka.EmbeddedKafkaSettings;
+import dev.mercato.plane.kafka.KafkaPublisher;
+import dev.mercato.plane.kafka.LogTopics;
+import dev.mercato.plane.kafka.ViewConsumerLoop;
+import dev.mercato.plane.outbox.Outbox;
+import dev.mercato.plane.outbox.OutboxRelay;
+import dev.mercato.plane.outbox.RelaySettings;
+import dev.mercato.plane.postgres.CapabilityStore;
+import dev.mercato.plane.postgres.EmbeddedPostgres;
+import dev.mercato.plane.postgres.EmbeddedPostgresSettings;
+import dev.mercato.plane.postgres.PostgresStores;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The data plane end to end on the embedded stores: business transactions append to an outbox, the relay
+ * publishes to Kafka, the view runtime applies into a PostgreSQL view (checkpoint in the same
+ * transaction). Measures sustained events/s relayed and applied, then commit-to-applied latency at a
+ * steady 1,000 events/s.
+ *
+ * <p>Run: {@code ./mvnw -q -pl bench exec:java -Dexec.mainClass=dev.mercato.bench.PlaneBench
+ * -Dexec.args="100000 20"} (events for the throughput phase, seconds of the steady phase).
+ */
+public final class PlaneBench {
+
+    static final EventType TYPE = EventType.of("bench", "thing-happened", 1);
+
+    /** Records when each event was committed and when the view applied it. */
+    static final class LatencyView implements View {
+        @Override
+        public String name() {
+            return "bench_view";
+        }
+
+        @Override
+        public List<String> topics() {
+            return List.of(TYPE.topic());
+        }
+
+        @Override
+        public void createTables(JdbcClient tx, Generation g) {
+            tx.sql("CREATE TABLE IF NOT EXISTS " + g.table("applied")
+                            + " (event_id uuid PRIMARY KEY, committed_at timestamptz NOT NULL,"
+                            + " applied_at timestamptz NOT NULL DEFAULT clock_timestamp())")
+                    .update();
+        }
+
+        @Override
+        public void dropTables(JdbcClient tx, Generation g) {
+            tx.sql("DROP TABLE IF EXISTS " + g.table("applied")).update();
+        }
+
+        @Override
+        public void apply(Event event, JdbcClient tx, Generation g) {
+            tx.sql("INSERT INTO " + g.table("applied") + " (event_id, committed_at) VALUES (?, ?)")
+                    .params(event.id(), Timestamp.from(event.time()))
+                    .update();
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int steadySeconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        Path folder = Files.createTempDirectory("mercato-plane-bench");
+        try (EmbeddedPostgres pg = EmbeddedPostgres.start(EmbeddedPostgresSettings.of(folder.resolve("pg")));
+                EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaSettings.of(folder.resolve("kafka")));
+                PostgresStores stores = new PostgresStores(
+                        pg, "bench", "bench-role-secret-0123456789", PostgresStores.PoolSettings.DEFAULT);
+                KafkaPublisher publisher = new KafkaPublisher(kafka.bootstrapServers())) {
+            CapabilityStore store = stores.open("bench");
+            stores.migrate(store, "classpath:db/plane/outbox", "plane_outbox_history");
+            LogTopics.ensure(kafka.bootstrapServers(), List.of(TYPE.topic()), 8, (short) 1);
+            Outbox outbox = new Outbox(store, Clock.systemUTC());
+            LatencyView view = new LatencyView();
+            try (OutboxRelay relay = new OutboxRelay(
+                                    store, publisher, RelaySettings.DEFAULT, Clock.systemUTC(), OutboxRelay.Faults.NONE)
+                            .start();
+                    ViewRuntime runtime = new ViewRuntime(
+                            stores,
+                            ViewConsumerLoop.on(kafka.bootstrapServers()),
+                            ViewSettings.DEFAULT,
+                            Clock.systemUTC())) {
+                runtime.start(view);
+                String payload = "{\"sku\":\"SKU-000000\",\"onHand\":42,\"note\":\"" + "x".repeat(200) + "\"}";
+
+                // Phase 1: as fast as the writers go; time until the view has applied all of it.
+                long start = System.nanoTime();
+                write(store, outbox, payload, events, 500);
+                double written = (System.nanoTime() - start) / 1e9;
+                while (applied(runtime, view) < events) {
+                    LockSupport.parkNanos(20_000_000);
+                }
+                double total = (System.nanoTime() - start) / 1e9;
+                System.out.printf(
+                        Locale.ROOT,
+                        "throughput: %d events committed in %.2f s (%.0f/s); relayed and applied in %.2f s = %.0f events/s end to end%n",
+                        events,
+                        written,
+                        events / written,
+                        total,
+                        events / total);
+
+                // Phase 2: a steady 1,000 events/s, 10 per transaction every 10 ms.
+                runtime.read(
+                        view.name(),
+                        (jdbc, g) -> jdbc.sql("TRUNCATE " + g.table("applied")).update());
+                long steady = (long) steadySeconds * 1000;
+                long begin = System.nanoTime();
+                for (long i = 0; i < steady / 10; i++) {
+                    long due = begin + i * 10_000_000L;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                    write(store, outbox, payload, 10, 10);
+                }
+                while (applied(runtime, view) < steady) {
+                    LockSupport.parkNanos(20_000_000);
+                }
+                List<Double> p = runtime.read(
+                        view.name(),
+                        (jdbc, g) -> jdbc.sql("SELECT percentile_cont(ARRAY[0.5, 0.99, 0.999]) WITHIN GROUP"
+                                        + " (ORDER BY extract(epoch FROM applied_at - committed_at) * 1000),"
+                                        + " max(extract(epoch FROM applied_at - committed_at) * 1000)"
+                                        + " FROM " + g.table("applied"))
+                                .query((rs, i) -> {
+                                    Double[] q = (Double[]) rs.getArray(1).getArray();
+                                    return List.of(q[0], q[1], q[2], rs.getDouble(2));
+                                })
+                                .single());
+                System.out.printf(
+                        Locale.ROOT,
+                        "latency at 1000 events/s for %d s (%d events): commit-to-applied p50 %.1f ms, p99 %.1f ms,"
+                                + " p99.9 %.1f ms, max %.1f ms%n",
+                        steadySeconds,
+                        steady,
+                        p.get(0),
+                        p.get(1),
+                        p.get(2),
+                        p.get(3));
+            }
+        }
+    }
+
+    static void write(CapabilityStore store, Outbox outbox, String payload, int count, int perTransaction) {
+        for (int done = 0; done < count; ) {
+            int n = Math.min(perTransaction, count - done);
+            List<Outbox.Draft> drafts = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                drafts.add(
+                        new Outbox.Draft(TYPE, MerchantId.of("m-" + (i % 10)), "agg-" + ((done + i) % 5000), payload));
+            }
+            store.transactions().executeWithoutResult(s -> outbox.appendAll(drafts));
+            done += n;
+        }
+    }
+
+    static long applied(ViewRuntime runtime, View view) {
+        return runtime.read(
+                view.name(),
+                (jdbc, g) -> jdbc.sql("SELECT count(*) FROM " + g.table("applied"))
+                        .query(Long.class)
+                        .single());
+    }
+
+    private PlaneBench() {}
+}
