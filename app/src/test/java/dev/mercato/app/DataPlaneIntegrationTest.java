@@ -83,6 +83,25 @@ class DataPlaneIntegrationTest extends PlatformIntegrationTest {
     }
 
     @Test
+    void outbox_backlog_and_view_lag_are_micrometer_gauges() throws Exception {
+        String admin = token("admin", "ops", null);
+        var backlog = send("GET", "/actuator/metrics/mercato.outbox.unpublished", admin, null);
+        assertThat(backlog.statusCode()).as(backlog.body()).isEqualTo(200);
+        for (String capability : new String[] {"catalog", "inventory", "orders", "payments", "customers"}) {
+            assertThat(backlog.body()).contains("\"" + capability + "\"");
+        }
+        assertThat(send("GET", "/actuator/metrics/mercato.outbox.oldest.age", admin, null)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(send("GET", "/actuator/metrics/mercato.view.lag", admin, null)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(send("GET", "/actuator/metrics/mercato.view.lag.events", admin, null)
+                        .body())
+                .contains("\"VALUE\"");
+    }
+
+    @Test
     void a_rebuild_while_serving_ends_with_the_same_search_results() throws Exception {
         String admin = token("admin", "ops", null);
         String before = send("GET", "/api/v1/search?category=outdoor&limit=100&sort=price-asc", null, null)

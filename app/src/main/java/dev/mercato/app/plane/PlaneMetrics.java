@@ -1,0 +1,94 @@
+package dev.mercato.app.plane;
+
+import dev.mercato.plane.consume.ViewFreshness;
+import dev.mercato.plane.consume.ViewRuntime;
+import dev.mercato.plane.outbox.OutboxStatus;
+import dev.mercato.plane.outbox.Outboxes;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+import org.springframework.stereotype.Component;
+
+/**
+ * The data plane's freshness as Micrometer gauges, for dashboards and alerts: per capability the outbox
+ * backlog and the age of its oldest row, per view the lag in events and in milliseconds. Gauges read a
+ * snapshot refreshed at most once a second, so a scrape does not hit the database for every meter.
+ */
+@Component
+class PlaneMetrics implements MeterBinder {
+
+    private static final Duration MAX_AGE = Duration.ofSeconds(1);
+
+    private final Outboxes outboxes;
+    private final ViewRuntime views;
+    private final Map<String, Object> registered = new ConcurrentHashMap<>();
+    private volatile Snapshot snapshot = new Snapshot(List.of(), List.of(), 0);
+
+    private record Snapshot(List<OutboxStatus> outboxes, List<ViewFreshness> views, long takenAt) {}
+
+    PlaneMetrics(Outboxes outboxes, ViewRuntime views) {
+        this.outboxes = outboxes;
+        this.views = views;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        for (String capability : outboxes.sources()) {
+            outboxGauge(registry, capability, "mercato.outbox.unpublished", "rows", s -> s.unpublished());
+            outboxGauge(
+                    registry,
+                    capability,
+                    "mercato.outbox.oldest.age",
+                    "seconds",
+                    s -> s.oldestUnpublishedAge().toMillis() / 1000.0);
+        }
+        Gauge.builder("mercato.view.lag.events", this, m -> m.viewLag(true))
+                .description("Events the slowest active view has not applied yet")
+                .register(registry);
+        Gauge.builder("mercato.view.lag", this, m -> m.viewLag(false) / 1000.0)
+                .description("Age of the oldest event the slowest active view has not applied, in seconds")
+                .baseUnit("seconds")
+                .register(registry);
+    }
+
+    private void outboxGauge(
+            MeterRegistry registry, String capability, String name, String unit, ToDoubleFunction<OutboxStatus> f) {
+        if (registered.putIfAbsent(name + capability, Boolean.TRUE) != null) {
+            return;
+        }
+        Gauge.builder(
+                        name,
+                        this,
+                        m -> m.current().outboxes().stream()
+                                .filter(s -> s.capability().equals(capability))
+                                .mapToDouble(f)
+                                .findFirst()
+                                .orElse(Double.NaN))
+                .tag("capability", capability)
+                .baseUnit(unit)
+                .register(registry);
+    }
+
+    private double viewLag(boolean events) {
+        return current().views().stream()
+                .filter(ViewFreshness::active)
+                .mapToDouble(v -> events ? v.lagEvents() : v.lagMillis())
+                .max()
+                .orElse(0);
+    }
+
+    private Snapshot current() {
+        Snapshot s = snapshot;
+        long now = System.nanoTime();
+        if (now - s.takenAt() > MAX_AGE.toNanos()) {
+            s = new Snapshot(outboxes.status(), views.freshness(), now);
+            snapshot = s;
+        }
+        return s;
+    }
+}
