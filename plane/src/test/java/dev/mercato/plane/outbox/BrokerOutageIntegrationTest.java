@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mercato.plane.MerchantId;
+import dev.mercato.plane.consume.ViewRuntime;
 import dev.mercato.plane.events.Event;
 import dev.mercato.plane.events.EventType;
 import dev.mercato.plane.kafka.EmbeddedKafka;
 import dev.mercato.plane.kafka.EmbeddedKafkaSettings;
 import dev.mercato.plane.kafka.KafkaPublisher;
 import dev.mercato.plane.kafka.LogTopics;
+import dev.mercato.plane.kafka.ViewConsumerLoop;
 import dev.mercato.plane.postgres.CapabilityStore;
 import dev.mercato.plane.postgres.PostgresStores;
+import dev.mercato.plane.testing.AppliedEventsView;
 import dev.mercato.plane.testing.LogReader;
 import dev.mercato.plane.testing.SharedPostgres;
 import java.net.InetAddress;
@@ -57,7 +60,9 @@ class BrokerOutageIntegrationTest {
                             outbox.append(PLACED, ACME, "o-" + committed.size() % 7, Map.of("n", committed.size())))
                     .eventId());
 
+            AppliedEventsView view = new AppliedEventsView("outage_view", PLACED.topic());
             try (KafkaPublisher publisher = new KafkaPublisher(broker.bootstrapServers());
+                    ViewRuntime views = new ViewRuntime(stores, ViewConsumerLoop.on(broker.bootstrapServers()));
                     OutboxRelay relay = new OutboxRelay(
                                     shop,
                                     publisher,
@@ -66,6 +71,7 @@ class BrokerOutageIntegrationTest {
                                     Clock.systemUTC(),
                                     OutboxRelay.Faults.NONE)
                             .start()) {
+                views.start(view);
                 for (int i = 0; i < 50; i++) {
                     write.run();
                 }
@@ -92,6 +98,10 @@ class BrokerOutageIntegrationTest {
                 await().atMost(Duration.ofSeconds(90))
                         .until(() -> relay.status().unpublished() == 0);
                 assertThat(relay.status().alert()).isFalse();
+                // The view catches up through the outage too: every committed event applied exactly once.
+                await().atMost(Duration.ofSeconds(90)).until(() -> view.applied(views) >= committed.size());
+                assertThat(view.applied(views)).isEqualTo(committed.size());
+                assertThat(view.distinctEvents(views)).isEqualTo(committed.size());
             }
 
             List<Event> log = LogReader.readAll(

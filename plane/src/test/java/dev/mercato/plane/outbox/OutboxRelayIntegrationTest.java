@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.mercato.plane.MerchantId;
+import dev.mercato.plane.consume.ViewRuntime;
 import dev.mercato.plane.events.Event;
 import dev.mercato.plane.events.EventType;
 import dev.mercato.plane.kafka.KafkaPublisher;
 import dev.mercato.plane.kafka.LogTopics;
+import dev.mercato.plane.kafka.ViewConsumerLoop;
 import dev.mercato.plane.postgres.CapabilityStore;
 import dev.mercato.plane.postgres.PostgresStores;
+import dev.mercato.plane.testing.AppliedEventsView;
 import dev.mercato.plane.testing.LogReader;
 import dev.mercato.plane.testing.SharedKafka;
 import dev.mercato.plane.testing.SharedPostgres;
@@ -182,6 +185,19 @@ class OutboxRelayIntegrationTest {
         Set<UUID> ids = log.stream().map(Event::id).collect(Collectors.toSet());
         assertThat(ids).containsAll(appended.stream().map(Appended::eventId).toList());
         assertThat(log.size()).as("the crashed batch was sent twice").isGreaterThan(ids.size());
+
+        // A view reading that log applies each event once.
+        String viewName =
+                "crash_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        AppliedEventsView view = new AppliedEventsView(viewName, placed.topic());
+        try (ViewRuntime views = new ViewRuntime(stores, ViewConsumerLoop.on(SharedKafka.bootstrapServers()))) {
+            views.start(view);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> views.freshness(viewName).stream().allMatch(f -> f.lagEvents() == 0)
+                            && view.applied(views) >= 20);
+            assertThat(view.applied(views)).isEqualTo(20);
+            assertThat(view.distinctEvents(views)).isEqualTo(20);
+        }
     }
 
     @Test
