@@ -243,11 +243,19 @@ final class GenerationRunner implements LogSink {
             handle.parking().parkBehind(g, record);
             outcome = Outcome.PARKED;
         } else {
-            handle.view().apply(event, handle.store().jdbc(), generation);
+            handle.view().apply(current(event), handle.store().jdbc(), generation);
             handle.books().applied(g, event.streamKey(), event.sequence());
             outcome = Outcome.APPLIED;
         }
         return outcome;
+    }
+
+    /** The event at the newest version the view's upcasters know; unchanged when they know nothing newer. */
+    private Event current(Event event) {
+        var upcasters = handle.view().upcasters();
+        int current =
+                upcasters.currentVersion(event.type().source(), event.type().name());
+        return current > event.type().version() ? upcasters.upcast(event, current) : event;
     }
 
     private Outcome parkFailed(LogRecord record, String error) {

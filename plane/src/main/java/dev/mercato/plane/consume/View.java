@@ -1,6 +1,7 @@
 package dev.mercato.plane.consume;
 
 import dev.mercato.plane.events.Event;
+import dev.mercato.plane.events.schema.Upcasters;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -31,4 +32,12 @@ public interface View {
      * and in sequence order per key.
      */
     void apply(Event event, JdbcClient tx, Generation generation);
+
+    /**
+     * The upcasters for the event types this view reads. An event older than the newest version they
+     * know is upcast before {@link #apply}, so a view is written against current versions only.
+     */
+    default Upcasters upcasters() {
+        return Upcasters.none();
+    }
 }
