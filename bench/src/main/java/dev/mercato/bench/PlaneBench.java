@@ -8,19 +8,13 @@ import dev.mercato.plane.consume.ViewSettings;
 import dev.mercato.plane.events.Event;
 import dev.mercato.plane.events.EventType;
 import dev.mercato.plane.kafka.EmbeddedKafka;
-import dev.mercato.plane.kafka.EmbeddedKafkaSettings;
 import dev.mercato.plane.kafka.KafkaPublisher;
-import dev.mercato.plane.kafka.LogTopics;
 import dev.mercato.plane.kafka.ViewConsumerLoop;
 import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.outbox.OutboxRelay;
 import dev.mercato.plane.outbox.RelaySettings;
 import dev.mercato.plane.postgres.CapabilityStore;
-import dev.mercato.plane.postgres.EmbeddedPostgres;
-import dev.mercato.plane.postgres.EmbeddedPostgresSettings;
 import dev.mercato.plane.postgres.PostgresStores;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -78,16 +72,12 @@ public final class PlaneBench {
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int steadySeconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-        Path folder = Files.createTempDirectory("mercato-plane-bench");
-        try (EmbeddedPostgres pg = EmbeddedPostgres.start(EmbeddedPostgresSettings.of(folder.resolve("pg")));
-                EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaSettings.of(folder.resolve("kafka")));
-                PostgresStores stores = new PostgresStores(
-                        pg, "bench", "bench-role-secret-0123456789", PostgresStores.PoolSettings.DEFAULT);
-                KafkaPublisher publisher = new KafkaPublisher(kafka.bootstrapServers())) {
-            CapabilityStore store = stores.open("bench");
-            stores.migrate(store, "classpath:db/plane/outbox", "plane_outbox_history");
-            LogTopics.ensure(kafka.bootstrapServers(), List.of(TYPE.topic()), 8, (short) 1);
-            Outbox outbox = new Outbox(store, Clock.systemUTC());
+        try (BenchStores bench = new BenchStores(TYPE.topic(), true)) {
+            CapabilityStore store = bench.store;
+            Outbox outbox = bench.outbox;
+            PostgresStores stores = bench.stores;
+            KafkaPublisher publisher = bench.publisher;
+            EmbeddedKafka kafka = bench.kafka;
             LatencyView view = new LatencyView();
             try (OutboxRelay relay = new OutboxRelay(
                                     store, publisher, RelaySettings.DEFAULT, Clock.systemUTC(), OutboxRelay.Faults.NONE)

@@ -2,19 +2,11 @@ package dev.mercato.bench;
 
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.events.EventType;
-import dev.mercato.plane.kafka.EmbeddedKafka;
-import dev.mercato.plane.kafka.EmbeddedKafkaSettings;
 import dev.mercato.plane.kafka.KafkaPublisher;
-import dev.mercato.plane.kafka.LogTopics;
 import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.outbox.OutboxRelay;
 import dev.mercato.plane.outbox.RelaySettings;
 import dev.mercato.plane.postgres.CapabilityStore;
-import dev.mercato.plane.postgres.EmbeddedPostgres;
-import dev.mercato.plane.postgres.EmbeddedPostgresSettings;
-import dev.mercato.plane.postgres.PostgresStores;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,21 +28,10 @@ public final class RelayBench {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         // "nofsync" measures what the broker's fsync per append (single-node durability) costs.
         boolean fsync = !(args.length > 1 && args[1].equals("nofsync"));
-        Path folder = Files.createTempDirectory("mercato-relay-bench");
-        try (EmbeddedPostgres pg = EmbeddedPostgres.start(EmbeddedPostgresSettings.of(folder.resolve("pg")));
-                EmbeddedKafka kafka = EmbeddedKafka.start(new EmbeddedKafkaSettings(
-                        folder.resolve("kafka"),
-                        0,
-                        fsync
-                                ? java.util.Map.of()
-                                : java.util.Map.of("log.flush.interval.messages", Long.toString(Long.MAX_VALUE))));
-                PostgresStores stores = new PostgresStores(
-                        pg, "bench", "bench-role-secret-0123456789", PostgresStores.PoolSettings.DEFAULT);
-                KafkaPublisher publisher = new KafkaPublisher(kafka.bootstrapServers())) {
-            CapabilityStore store = stores.open("bench");
-            stores.migrate(store, "classpath:db/plane/outbox", "plane_outbox_history");
-            LogTopics.ensure(kafka.bootstrapServers(), List.of(TYPE.topic()), 8, (short) 1);
-            Outbox outbox = new Outbox(store, Clock.systemUTC());
+        try (BenchStores bench = new BenchStores(TYPE.topic(), fsync)) {
+            CapabilityStore store = bench.store;
+            Outbox outbox = bench.outbox;
+            KafkaPublisher publisher = bench.publisher;
 
             // Fill the outbox first, so the relay's rate is measured alone.
             long fillStart = System.nanoTime();

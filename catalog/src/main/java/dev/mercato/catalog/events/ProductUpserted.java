@@ -1,5 +1,6 @@
 package dev.mercato.catalog.events;
 
+import dev.mercato.catalog.Product;
 import dev.mercato.plane.events.EventType;
 import dev.mercato.plane.web.MoneyJson;
 import java.time.Instant;
@@ -19,4 +20,18 @@ public record ProductUpserted(
         Instant updatedAt) {
 
     public static final EventType TYPE = EventType.of("catalog", "product-upserted", 1);
+
+    public static ProductUpserted of(Product p) {
+        return new ProductUpserted(
+                p.sku().value(),
+                p.merchant().value(),
+                p.title(),
+                p.description(),
+                p.category(),
+                MoneyJson.of(p.price()),
+                p.attributes(),
+                p.status(),
+                p.version(),
+                p.updatedAt());
+    }
 }

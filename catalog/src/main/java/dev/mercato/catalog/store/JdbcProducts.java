@@ -11,7 +11,6 @@ import dev.mercato.plane.Money;
 import dev.mercato.plane.events.ConsistencyToken;
 import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.postgres.CapabilityStore;
-import dev.mercato.plane.web.MoneyJson;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -137,20 +136,7 @@ public final class JdbcProducts {
                 .list();
         return outbox.appendAll(products.stream()
                 .map(p -> new Outbox.Draft(
-                        ProductUpserted.TYPE,
-                        p.merchant(),
-                        p.sku().value(),
-                        new ProductUpserted(
-                                p.sku().value(),
-                                p.merchant().value(),
-                                p.title(),
-                                p.description(),
-                                p.category(),
-                                MoneyJson.of(p.price()),
-                                p.attributes(),
-                                p.status(),
-                                p.version(),
-                                p.updatedAt())))
+                        ProductUpserted.TYPE, p.merchant(), p.sku().value(), ProductUpserted.of(p)))
                 .toList());
     }
 

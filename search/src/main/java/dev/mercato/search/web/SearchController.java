@@ -3,6 +3,7 @@ package dev.mercato.search.web;
 import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.consume.ViewReads;
 import dev.mercato.plane.web.Cursor;
+import dev.mercato.plane.web.MoneyJson;
 import dev.mercato.search.Search;
 import dev.mercato.search.Search.Query;
 import dev.mercato.search.Search.Sort;
@@ -31,8 +32,6 @@ class SearchController {
         this.search = search;
         this.reads = reads;
     }
-
-    record MoneyJson(String amount, String currency) {}
 
     record HitJson(String sku, String merchant, String title, String category, MoneyJson price, boolean inStock) {}
 
