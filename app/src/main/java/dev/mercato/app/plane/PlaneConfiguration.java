@@ -2,9 +2,11 @@ package dev.mercato.app.plane;
 
 import dev.mercato.app.stores.KafkaAddress;
 import dev.mercato.plane.consume.View;
+import dev.mercato.plane.consume.ViewFreshness;
 import dev.mercato.plane.consume.ViewReads;
 import dev.mercato.plane.consume.ViewRuntime;
 import dev.mercato.plane.consume.ViewSettings;
+import dev.mercato.plane.consume.ViewState;
 import dev.mercato.plane.kafka.KafkaPublisher;
 import dev.mercato.plane.kafka.ViewConsumerLoop;
 import dev.mercato.plane.outbox.Outboxes;
@@ -13,6 +15,8 @@ import dev.mercato.plane.postgres.PostgresStores;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -67,6 +71,30 @@ class PlaneConfiguration {
     @Order(Ordered.HIGHEST_PRECEDENCE + 1)
     ApplicationRunner startViews(ViewRuntime runtime, List<View> views) {
         return args -> views.forEach(runtime::start);
+    }
+
+    /**
+     * Ready means the views have caught up with what start-up wrote (the sample catalog): a first search
+     * should find it. Bounded, so a stuck view delays readiness by a minute at most, with a warning.
+     */
+    @Bean
+    @Order(100)
+    ApplicationRunner awaitViewsCaughtUp(ViewRuntime runtime, Outboxes outboxes) {
+        return args -> {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                boolean relayed = outboxes.status().stream().allMatch(s -> s.unpublished() == 0);
+                boolean applied = runtime.freshness().stream()
+                        .filter(ViewFreshness::active)
+                        .allMatch(f -> f.lagEvents() == 0 && f.state() != ViewState.STOPPED);
+                if (relayed && applied) {
+                    return;
+                }
+                LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+            }
+            LoggerFactory.getLogger(PlaneConfiguration.class)
+                    .warn("Views have not caught up after 60 s; starting anyway. See GET /api/v1/plane/views");
+        };
     }
 
     @Bean(destroyMethod = "close")
