@@ -48,7 +48,7 @@ public final class RelayBench {
             }
             double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
 
-            for (int batch : new int[] {1000, 5000}) {
+            for (int batch : new int[] {1000, 5000, 10000}) {
                 store.jdbc().sql("UPDATE outbox SET published_at = NULL").update();
                 long start = System.nanoTime();
                 try (OutboxRelay relay = new OutboxRelay(

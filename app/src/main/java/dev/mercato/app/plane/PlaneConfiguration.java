@@ -41,7 +41,7 @@ class PlaneConfiguration {
     @ConfigurationProperties("mercato.plane")
     record PlaneSettings(
             @DefaultValue("8") int partitions,
-            @DefaultValue("5000") int relayBatchSize,
+            @DefaultValue("10000") int relayBatchSize,
             @DefaultValue("500ms") Duration relayPollInterval,
             @DefaultValue("24h") Duration outboxRetention,
             @DefaultValue("30s") Duration outboxAlertAfter) {}

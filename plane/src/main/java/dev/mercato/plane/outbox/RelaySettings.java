@@ -11,7 +11,7 @@ import java.time.Duration;
 public record RelaySettings(int batchSize, Duration pollInterval, Duration retention, Duration alertAfter) {
 
     public static final RelaySettings DEFAULT =
-            new RelaySettings(5000, Duration.ofMillis(500), Duration.ofHours(24), Duration.ofSeconds(30));
+            new RelaySettings(10_000, Duration.ofMillis(500), Duration.ofHours(24), Duration.ofSeconds(30));
 
     public RelaySettings {
         if (batchSize < 1 || batchSize > 10_000) {
