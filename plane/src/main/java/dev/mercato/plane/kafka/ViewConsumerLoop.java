@@ -204,43 +204,66 @@ public final class ViewConsumerLoop implements LogSource {
             consumer.resume(empty);
         }
 
+        /**
+         * Hands buffered records over in rounds. One round takes records of every partition (each
+         * partition's in order, MAX_BATCH in all) so the sink applies them in one transaction: one commit
+         * per round instead of one per partition.
+         */
         private void drain() {
-            for (Map.Entry<TopicPartition, ArrayDeque<ConsumerRecord<String, byte[]>>> entry : buffers.entrySet()) {
-                TopicPartition tp = entry.getKey();
-                ArrayDeque<ConsumerRecord<String, byte[]>> buffer = entry.getValue();
-                while (!buffer.isEmpty() && !closing && sink.accepting()) {
-                    List<LogRecord> batch = new ArrayList<>(Math.min(buffer.size(), MAX_BATCH));
-                    for (ConsumerRecord<String, byte[]> r : buffer) {
-                        if (batch.size() == MAX_BATCH) {
+            while (!closing && sink.accepting()) {
+                List<LogRecord> batch = new ArrayList<>();
+                Map<TopicPartition, Integer> taken = new java.util.LinkedHashMap<>();
+                int share = Math.max(1, MAX_BATCH / Math.max(1, buffers.size()));
+                for (Map.Entry<TopicPartition, ArrayDeque<ConsumerRecord<String, byte[]>>> entry : buffers.entrySet()) {
+                    int n = 0;
+                    for (ConsumerRecord<String, byte[]> r : entry.getValue()) {
+                        if (n == share || batch.size() == MAX_BATCH) {
                             break;
                         }
                         batch.add(toLogRecord(r));
+                        n++;
                     }
-                    try {
-                        sink.accept(batch);
-                    } catch (RuntimeException e) {
-                        if (closing || !sink.accepting()) {
-                            return;
-                        }
-                        // The sink retries its own failures; if one escapes anyway, read the records again
-                        // from the sink's checkpoint (a prefix of the batch may be handled).
-                        log.error("Consumer {} could not hand over records of {}; reading them again", group, tp, e);
-                        buffer.clear();
+                    if (n > 0) {
+                        taken.put(entry.getKey(), n);
+                    }
+                }
+                if (batch.isEmpty()) {
+                    return;
+                }
+                try {
+                    sink.accept(batch);
+                } catch (RuntimeException e) {
+                    if (closing || !sink.accepting()) {
+                        return;
+                    }
+                    // The sink retries its own failures; if one escapes anyway, read the records again
+                    // from the sink's checkpoints (a prefix of the round may be handled).
+                    log.error(
+                            "Consumer {} could not hand over records of {}; reading them again",
+                            group,
+                            taken.keySet(),
+                            e);
+                    for (TopicPartition tp : taken.keySet()) {
+                        buffers.get(tp).clear();
                         Long position = sink.assigned(List.of(of(tp))).get(of(tp));
                         if (position == null) {
                             consumer.seekToBeginning(List.of(tp));
                         } else {
                             consumer.seek(tp, position);
                         }
-                        return;
                     }
-                    for (int i = 0; i < batch.size(); i++) {
-                        buffer.pollFirst();
-                    }
-                    handled.put(tp, new OffsetAndMetadata(batch.getLast().offset() + 1));
-                    report(tp);
-                    refresh();
+                    return;
                 }
+                taken.forEach((tp, n) -> {
+                    ArrayDeque<ConsumerRecord<String, byte[]>> buffer = buffers.get(tp);
+                    long last = -1;
+                    for (int i = 0; i < n; i++) {
+                        last = buffer.pollFirst().offset();
+                    }
+                    handled.put(tp, new OffsetAndMetadata(last + 1));
+                    report(tp);
+                });
+                refresh();
             }
         }
 
