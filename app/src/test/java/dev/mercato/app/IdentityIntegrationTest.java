@@ -51,5 +51,12 @@ class IdentityIntegrationTest extends PlatformIntegrationTest {
                 send("POST", "/api/v1/dev/tokens", null, "{\"role\":\"merchant\",\"subject\":\"x\"}");
         assertThat(merchantWithoutMerchant.statusCode()).isEqualTo(400);
         assertThat(merchantWithoutMerchant.body()).contains("\"field\":\"merchant\"");
+        var malformed = send("POST", "/api/v1/dev/tokens", null, "{\"role\":");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.body()).contains("https://mercato.dev/problems/invalid-input");
+        // Authenticated, so the request reaches MVC (without a token, security answers 401 first).
+        var wrongMethod = send("DELETE", "/api/v1/dev/tokens", token("admin", "root", null), null);
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        assertThat(wrongMethod.body()).contains("https://mercato.dev/problems/method-not-allowed");
     }
 }

@@ -6,10 +6,16 @@ import dev.mercato.plane.NotFound;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
@@ -45,6 +51,40 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 problem(HttpStatus.BAD_REQUEST, "invalid-input", "Invalid input", e.getName() + " has the wrong type");
         problem.setProperty("errors", List.of(Map.of("field", e.getName(), "message", "has the wrong type")));
         return problem;
+    }
+
+    /**
+     * Errors the framework answers itself (unreadable JSON, a wrong method or media type, a missing
+     * parameter) get a stable Mercato type too, so clients branch on one vocabulary.
+     */
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(
+            Exception ex, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        // Some handlers pass no body and let the exception's own problem be used: type that one.
+        if (body == null && ex instanceof ErrorResponse response) {
+            body = response.getBody();
+        }
+        if (body instanceof ProblemDetail problem
+                && (problem.getType() == null
+                        || "about:blank".equals(problem.getType().toString()))) {
+            problem.setType(URI.create(TYPES + typeFor(status.value())));
+            if (ex instanceof HttpMessageNotReadableException) {
+                problem.setDetail("The request body is not valid JSON of the expected shape");
+            }
+        }
+        return super.handleExceptionInternal(ex, body, headers, status, request);
+    }
+
+    static String typeFor(int status) {
+        return switch (status) {
+            case 400 -> "invalid-input";
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            case 413 -> "payload-too-large";
+            case 415 -> "unsupported-media-type";
+            default -> status >= 500 ? "internal-error" : "request-error";
+        };
     }
 
     static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
