@@ -7,8 +7,6 @@ import dev.mercato.plane.consume.ViewRuntime;
 import dev.mercato.plane.consume.ViewSettings;
 import dev.mercato.plane.events.Event;
 import dev.mercato.plane.events.EventType;
-import dev.mercato.plane.kafka.EmbeddedKafka;
-import dev.mercato.plane.kafka.KafkaPublisher;
 import dev.mercato.plane.kafka.ViewConsumerLoop;
 import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.outbox.OutboxRelay;
@@ -76,15 +74,17 @@ public final class PlaneBench {
             CapabilityStore store = bench.store;
             Outbox outbox = bench.outbox;
             PostgresStores stores = bench.stores;
-            KafkaPublisher publisher = bench.publisher;
-            EmbeddedKafka kafka = bench.kafka;
             LatencyView view = new LatencyView();
             try (OutboxRelay relay = new OutboxRelay(
-                                    store, publisher, RelaySettings.DEFAULT, Clock.systemUTC(), OutboxRelay.Faults.NONE)
+                                    store,
+                                    bench.publisher,
+                                    RelaySettings.DEFAULT,
+                                    Clock.systemUTC(),
+                                    OutboxRelay.Faults.NONE)
                             .start();
                     ViewRuntime runtime = new ViewRuntime(
                             stores,
-                            ViewConsumerLoop.on(kafka.bootstrapServers()),
+                            ViewConsumerLoop.on(bench.kafka.bootstrapServers()),
                             ViewSettings.DEFAULT,
                             Clock.systemUTC())) {
                 runtime.start(view);

@@ -67,7 +67,7 @@ public final class KafkaPublisher implements LogPublisher, AutoCloseable {
     }
 
     @Override
-    public Acknowledgement send(List<Event> events) {
+    public void publish(List<Event> events) {
         KafkaProducer<String, byte[]> producer = producer();
         for (Event e : events) {
             // A topic exists before its first event: auto-creation is off, on purpose.
@@ -85,29 +85,19 @@ public final class KafkaPublisher implements LogPublisher, AutoCloseable {
             if (ack.isDone()) {
                 Throwable failure = failureOf(ack);
                 if (failure != null) {
-                    return () -> {
-                        throw new IllegalStateException("The log is unreachable: " + failure.getMessage(), failure);
-                    };
+                    throw new IllegalStateException("The log is unreachable: " + failure.getMessage(), failure);
                 }
             }
             acks.add(ack);
         }
-        return () -> {
-            producer.flush();
-            for (Future<RecordMetadata> ack : acks) {
-                try {
-                    ack.get();
-                } catch (ExecutionException e) {
-                    throw new IllegalStateException(
-                            "The log did not acknowledge an event: "
-                                    + e.getCause().getMessage(),
-                            e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("Interrupted while publishing", e);
-                }
+        producer.flush();
+        for (Future<RecordMetadata> ack : acks) {
+            Throwable failure = failureOf(ack);
+            if (failure != null) {
+                throw new IllegalStateException(
+                        "The log did not acknowledge an event: " + failure.getMessage(), failure);
             }
-        };
+        }
     }
 
     private static Throwable failureOf(Future<RecordMetadata> done) {
