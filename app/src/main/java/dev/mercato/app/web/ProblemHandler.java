@@ -1,8 +1,10 @@
 package dev.mercato.app.web;
 
+import dev.mercato.plane.Conflict;
 import dev.mercato.plane.Forbidden;
 import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.NotFound;
+import dev.mercato.plane.Unavailable;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,29 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(Forbidden.class)
     ProblemDetail forbidden(Forbidden e) {
         return problem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", e.getMessage());
+    }
+
+    @ExceptionHandler(Conflict.class)
+    ProblemDetail conflict(Conflict e) {
+        ProblemDetail problem = problem(HttpStatus.CONFLICT, e.type(), title(e.type()), e.getMessage());
+        e.properties().forEach(problem::setProperty);
+        return problem;
+    }
+
+    @ExceptionHandler(Unavailable.class)
+    ResponseEntity<ProblemDetail> unavailable(Unavailable e) {
+        ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, e.type(), title(e.type()), e.getMessage());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(
+                        HttpHeaders.RETRY_AFTER,
+                        Long.toString(Math.max(1, e.retryAfter().toSeconds())))
+                .body(problem);
+    }
+
+    /** {@code out-of-stock} reads "Out of stock". */
+    static String title(String type) {
+        String words = type.replace('-', ' ');
+        return Character.toUpperCase(words.charAt(0)) + words.substring(1);
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -1,0 +1,36 @@
+package dev.mercato.payments;
+
+import java.util.Optional;
+
+/**
+ * The payments capability's published API. Every operation is idempotent by {@link PaymentId}: asking
+ * again returns the state the first request produced and never moves money twice. The provider sees the
+ * same idempotency key on every retry, so even a request whose answer was lost is not repeated.
+ *
+ * <p>Failures: {@link PaymentUnavailable} when the provider keeps failing (retry later with the same id),
+ * {@link dev.mercato.plane.NotFound} for an unknown payment, {@link dev.mercato.plane.Conflict} ({@code
+ * illegal-payment-transition}) for, say, capturing a voided payment.
+ */
+public interface Payments {
+
+    /**
+     * Authorizes the amount. Returns the intent {@link PaymentIntent.Status#AUTHORIZED} or {@link
+     * PaymentIntent.Status#DECLINED} (with the reason); a repeat of the same id returns the first outcome.
+     */
+    PaymentIntent authorize(Authorization request);
+
+    /** Takes the authorized amount (on shipment). Capturing a captured payment returns it unchanged. */
+    PaymentIntent capture(PaymentId id);
+
+    /**
+     * Releases an authorization that was not captured. Safe to call when authorization may or may not have
+     * happened (a crashed checkout): the provider is asked either way, and empty means nothing was ever
+     * authorized under this id.
+     */
+    Optional<PaymentIntent> voidAuthorization(PaymentId id);
+
+    /** Pays a captured amount back in full. Refunding a refunded payment returns it unchanged. */
+    PaymentIntent refund(PaymentId id);
+
+    Optional<PaymentIntent> find(PaymentId id);
+}
