@@ -4,6 +4,7 @@ import dev.mercato.plane.Conflict;
 import dev.mercato.plane.Forbidden;
 import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.NotFound;
+import dev.mercato.plane.PreconditionFailed;
 import dev.mercato.plane.Unavailable;
 import java.net.URI;
 import java.util.List;
@@ -51,6 +52,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ProblemDetail conflict(Conflict e) {
         ProblemDetail problem = problem(HttpStatus.CONFLICT, e.type(), title(e.type()), e.getMessage());
         e.properties().forEach(problem::setProperty);
+        return problem;
+    }
+
+    @ExceptionHandler(PreconditionFailed.class)
+    ProblemDetail preconditionFailed(PreconditionFailed e) {
+        ProblemDetail problem =
+                problem(HttpStatus.PRECONDITION_FAILED, "precondition-failed", "Precondition failed", e.getMessage());
+        problem.setProperty("currentVersion", e.currentVersion());
         return problem;
     }
 
