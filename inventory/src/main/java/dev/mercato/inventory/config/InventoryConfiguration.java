@@ -2,20 +2,41 @@ package dev.mercato.inventory.config;
 
 import dev.mercato.inventory.Inventory;
 import dev.mercato.inventory.domain.InventoryService;
+import dev.mercato.inventory.domain.ReservationSweeper;
+import dev.mercato.inventory.store.JdbcReservations;
 import dev.mercato.inventory.store.JdbcStock;
+import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.outbox.Outboxes;
 import dev.mercato.plane.postgres.CapabilityStore;
 import dev.mercato.plane.postgres.PostgresStores;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wires inventory onto its own schema. */
+/** Wires inventory onto its own schema, and runs the sweeper that expires abandoned holds. */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(InventoryConfiguration.InventorySettings.class)
 class InventoryConfiguration {
 
+    /**
+     * @param sweepInterval how often held reservations past their expiry are released
+     */
+    @ConfigurationProperties("mercato.inventory")
+    record InventorySettings(@DefaultValue("5s") Duration sweepInterval) {}
+
     @Bean
-    Inventory inventory(PostgresStores stores, Outboxes outboxes) {
+    Inventory inventory(PostgresStores stores, Outboxes outboxes, Clock clock) {
         CapabilityStore store = stores.open("inventory");
-        return new InventoryService(new JdbcStock(store, outboxes.register(store)));
+        Outbox outbox = outboxes.register(store);
+        return new InventoryService(new JdbcStock(store, outbox), new JdbcReservations(store, outbox, clock));
+    }
+
+    @Bean(destroyMethod = "close")
+    ReservationSweeper reservationSweeper(Inventory inventory, InventorySettings settings) {
+        return ReservationSweeper.start(inventory, settings.sweepInterval());
     }
 }

@@ -1,2 +1,6 @@
-/** Events inventory publishes (stock adjusted, reserved, released, committed, low): added with the outbox. */
+/**
+ * Events inventory publishes, one stream per SKU: stock adjusted, reserved, released, committed, and
+ * stock-low when available falls under the SKU's threshold. Each carries the SKU's resulting levels, so
+ * a view never needs to add up deltas.
+ */
 package dev.mercato.inventory.events;

@@ -11,23 +11,33 @@ import dev.mercato.plane.postgres.CapabilityStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The stock table, reached only through inventory's own role. */
 public final class JdbcStock {
 
     /** One statement for the whole map; RETURNING names exactly the rows inserted or changed. */
     private static final String UPSERT = """
-            INSERT INTO stock (sku, merchant_id, on_hand)
-            SELECT sku, ?, on_hand FROM unnest(?::text[], ?::int[]) AS d(sku, on_hand)
-            ON CONFLICT (sku) DO UPDATE SET on_hand = EXCLUDED.on_hand, version = stock.version + 1, updated_at = now()
-            WHERE stock.merchant_id = EXCLUDED.merchant_id AND stock.on_hand <> EXCLUDED.on_hand
+            INSERT INTO stock (sku, merchant_id, on_hand, low_threshold)
+            SELECT sku, ?, on_hand, coalesce(low_threshold, 5)
+            FROM unnest(?::text[], ?::int[], ?::int[]) AS d(sku, on_hand, low_threshold)
+            ON CONFLICT (sku) DO UPDATE SET on_hand = EXCLUDED.on_hand,
+                low_threshold = CASE WHEN EXCLUDED.sku = ANY(?::text[])
+                                     THEN EXCLUDED.low_threshold ELSE stock.low_threshold END,
+                version = stock.version + 1, updated_at = now()
+            WHERE stock.merchant_id = EXCLUDED.merchant_id
+              AND (stock.on_hand <> EXCLUDED.on_hand
+                   OR (EXCLUDED.sku = ANY(?::text[]) AND stock.low_threshold <> EXCLUDED.low_threshold))
             RETURNING sku""";
 
-    private static final String LEVELS = "SELECT sku, merchant_id, on_hand, reserved, version FROM stock";
+    static final String LEVELS = "SELECT sku, merchant_id, on_hand, reserved, low_threshold, version FROM stock";
 
     private final CapabilityStore store;
     private final Outbox outbox;
@@ -45,44 +55,83 @@ public final class JdbcStock {
                 .optional();
     }
 
+    public List<StockLevel> find(List<Sku> skus) {
+        return store.jdbc()
+                .sql(LEVELS + " WHERE sku = ANY(?) ORDER BY sku")
+                .param(skus.stream().map(Sku::value).toArray(String[]::new))
+                .query(JdbcStock::level)
+                .list();
+    }
+
+    public List<StockLevel> page(MerchantId merchant, Optional<Sku> after, int limit) {
+        return store.jdbc()
+                .sql(LEVELS + " WHERE merchant_id = ? AND sku > ? ORDER BY sku LIMIT ?")
+                .param(merchant.value())
+                .param(after.map(Sku::value).orElse(""))
+                .param(limit)
+                .query(JdbcStock::level)
+                .list();
+    }
+
     /**
-     * Sets on-hand for one merchant's SKUs in one transaction, with a {@link StockAdjusted} event per
-     * changed SKU; refused whole if any SKU belongs to another merchant or would drop below its reserved.
+     * Sets on-hand (and, where given, the low threshold) for one merchant's SKUs in one transaction, with
+     * a {@link StockAdjusted} event per changed SKU; refused whole if any SKU belongs to another merchant
+     * or would drop below its reserved.
      */
-    public List<ConsistencyToken> setOnHand(MerchantId merchant, Map<Sku, Integer> onHand) {
+    public List<ConsistencyToken> setOnHand(
+            MerchantId merchant, Map<Sku, Integer> onHand, Map<Sku, Integer> thresholds) {
         onHand.forEach((sku, qty) -> {
             if (qty == null || qty < 0 || qty > 1_000_000_000) {
                 throw new InvalidInput("onHand", "must be 0-1000000000, got " + qty + " for " + sku);
             }
         });
-        var rows = new ArrayList<>(onHand.entrySet());
-        String[] skus = rows.stream().map(e -> e.getKey().value()).toArray(String[]::new);
+        thresholds.forEach((sku, t) -> {
+            if (t == null || t < 0 || t > 1_000_000_000) {
+                throw new InvalidInput("lowThreshold", "must be 0-1000000000, got " + t + " for " + sku);
+            }
+        });
+        // Rows are locked in SKU order everywhere in inventory, so two transactions never deadlock.
+        List<Sku> skus = onHand.keySet().stream()
+                .sorted(Comparator.comparing(Sku::value))
+                .toList();
+        String[] skuArray = skus.stream().map(Sku::value).toArray(String[]::new);
+        Integer[] given = skus.stream().map(thresholds::get).toArray(Integer[]::new);
         try {
             return store.transactions().execute(status -> {
-                long foreign = store.jdbc()
-                        .sql("SELECT count(*) FROM stock WHERE sku = ANY(?) AND merchant_id <> ?")
-                        .param(skus)
-                        .param(merchant.value())
-                        .query(Long.class)
-                        .single();
-                if (foreign > 0) {
+                Map<String, StockLevel> before = lockLevels(store.jdbc(), skuArray).stream()
+                        .collect(Collectors.toMap(l -> l.sku().value(), Function.identity()));
+                if (before.values().stream().anyMatch(l -> !l.merchant().equals(merchant))) {
                     throw new InvalidInput("sku", "belongs to another merchant");
                 }
                 List<String> changed = store.jdbc()
                         .sql(UPSERT)
                         .param(merchant.value())
-                        .param(skus)
-                        .param(rows.stream().map(Map.Entry::getValue).toArray(Integer[]::new))
+                        .param(skuArray)
+                        .param(skus.stream().map(onHand::get).toArray(Integer[]::new))
+                        .param(given)
+                        .param(thresholdSkus(skus, thresholds))
+                        .param(thresholdSkus(skus, thresholds))
                         .query(String.class)
                         .list();
-                return publish(changed);
+                return publish(changed, before);
             });
         } catch (DataIntegrityViolationException e) {
             throw new InvalidInput("onHand", "must not drop below the quantity already reserved");
         }
     }
 
-    private List<ConsistencyToken> publish(List<String> skus) {
+    private static String[] thresholdSkus(List<Sku> skus, Map<Sku, Integer> thresholds) {
+        return skus.stream().filter(thresholds::containsKey).map(Sku::value).toArray(String[]::new);
+    }
+
+    static List<StockLevel> lockLevels(JdbcClient jdbc, String[] skus) {
+        return jdbc.sql(LEVELS + " WHERE sku = ANY(?) ORDER BY sku FOR UPDATE")
+                .param(skus)
+                .query(JdbcStock::level)
+                .list();
+    }
+
+    private List<ConsistencyToken> publish(List<String> skus, Map<String, StockLevel> before) {
         if (skus.isEmpty()) {
             return List.of();
         }
@@ -91,23 +140,34 @@ public final class JdbcStock {
                 .param(skus.toArray(String[]::new))
                 .query(JdbcStock::level)
                 .list();
-        return outbox.appendAll(levels.stream()
-                .map(l -> new Outbox.Draft(
-                        StockAdjusted.TYPE,
-                        l.merchant(),
-                        l.sku().value(),
-                        new StockAdjusted(
-                                l.sku().value(),
-                                l.merchant().value(),
-                                l.onHand(),
-                                l.reserved(),
-                                l.available(),
-                                l.version())))
-                .toList());
+        List<Outbox.Draft> drafts = new ArrayList<>();
+        for (StockLevel l : levels) {
+            drafts.add(new Outbox.Draft(
+                    StockAdjusted.TYPE,
+                    l.merchant(),
+                    l.sku().value(),
+                    new StockAdjusted(
+                            l.sku().value(),
+                            l.merchant().value(),
+                            l.onHand(),
+                            l.reserved(),
+                            l.available(),
+                            l.version(),
+                            "set")));
+            StockLevel was = before.get(l.sku().value());
+            // A new SKU counts as coming from "enough": it fires stock-low when it starts below its threshold.
+            StockEvents.lowIfCrossed(was == null ? Integer.MAX_VALUE : was.available(), l, drafts);
+        }
+        return outbox.appendAll(drafts);
     }
 
-    private static StockLevel level(ResultSet rs, int row) throws SQLException {
+    static StockLevel level(ResultSet rs, int row) throws SQLException {
         return new StockLevel(
-                Sku.of(rs.getString(1)), MerchantId.of(rs.getString(2)), rs.getInt(3), rs.getInt(4), rs.getLong(5));
+                Sku.of(rs.getString(1)),
+                MerchantId.of(rs.getString(2)),
+                rs.getInt(3),
+                rs.getInt(4),
+                rs.getInt(5),
+                rs.getLong(6));
     }
 }

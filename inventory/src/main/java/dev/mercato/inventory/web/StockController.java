@@ -4,17 +4,22 @@ import dev.mercato.catalog.Sku;
 import dev.mercato.inventory.Inventory;
 import dev.mercato.inventory.StockLevel;
 import dev.mercato.plane.InvalidInput;
+import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.NotFound;
 import dev.mercato.plane.consume.ViewReads;
 import dev.mercato.plane.events.ConsistencyToken;
 import dev.mercato.plane.security.Caller;
 import dev.mercato.plane.security.Role;
+import dev.mercato.plane.web.Cursor;
+import java.util.List;
+import java.util.Optional;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Stock levels from the source of truth, for the merchant that owns them and for admins. */
@@ -28,14 +33,52 @@ class StockController {
         this.inventory = inventory;
     }
 
-    record StockJson(String sku, String merchant, int onHand, int reserved, int available, long version) {
+    record StockJson(
+            String sku, String merchant, int onHand, int reserved, int available, int lowThreshold, long version) {
         static StockJson of(StockLevel l) {
             return new StockJson(
-                    l.sku().value(), l.merchant().value(), l.onHand(), l.reserved(), l.available(), l.version());
+                    l.sku().value(),
+                    l.merchant().value(),
+                    l.onHand(),
+                    l.reserved(),
+                    l.available(),
+                    l.lowThreshold(),
+                    l.version());
         }
     }
 
-    record StockInput(Integer onHand, String merchant) {}
+    record StockInput(Integer onHand, Integer lowThreshold, String merchant) {}
+
+    record StockPage(List<StockJson> items, String next) {}
+
+    record DriftJson(String sku, int onHand, int reserved, int liveReservations) {}
+
+    record ReconciliationJson(boolean consistent, List<DriftJson> drift) {}
+
+    /** The caller's merchant's stock (an admin names the merchant), in SKU order. */
+    @GetMapping
+    StockPage levels(
+            @RequestParam(required = false) String merchant,
+            @RequestParam(defaultValue = "50") int limit,
+            @RequestParam(required = false) String cursor,
+            Caller caller) {
+        caller.requireRole(Role.MERCHANT, Role.ADMIN);
+        MerchantId owner = caller.merchantFor(merchant);
+        Optional<Sku> after = Optional.ofNullable(cursor).map(Cursor::decode).map(Sku::of);
+        List<StockLevel> page = inventory.levels(owner, after, limit);
+        String next = page.size() == limit ? Cursor.encode(page.getLast().sku().value()) : null;
+        return new StockPage(page.stream().map(StockJson::of).toList(), next);
+    }
+
+    /** Proof that reserved equals the sum of live reservations and available is never negative. */
+    @GetMapping("/reconciliation")
+    ReconciliationJson reconciliation(Caller caller) {
+        caller.requireRole(Role.ADMIN);
+        List<DriftJson> drift = inventory.reconcile().stream()
+                .map(d -> new DriftJson(d.sku().value(), d.onHand(), d.reserved(), d.liveReservations()))
+                .toList();
+        return new ReconciliationJson(drift.isEmpty(), drift);
+    }
 
     @GetMapping("/{sku}")
     StockJson level(@PathVariable String sku, Caller caller) {
@@ -52,7 +95,7 @@ class StockController {
     @PutMapping("/{sku}")
     ResponseEntity<StockJson> set(@PathVariable String sku, @RequestBody StockInput input, Caller caller) {
         caller.requireRole(Role.MERCHANT, Role.ADMIN);
-        if (input.onHand() == null) {
+        if (input == null || input.onHand() == null) {
             throw new InvalidInput("onHand", "is required");
         }
         Sku id = Sku.of(sku);
@@ -63,7 +106,8 @@ class StockController {
         if (existing.isPresent() && !existing.get().merchant().equals(merchant)) {
             throw new NotFound("stock for sku", sku);
         }
-        Inventory.Adjusted adjusted = inventory.setOnHand(merchant, id, input.onHand());
+        Inventory.Adjusted adjusted =
+                inventory.setOnHand(merchant, id, input.onHand(), Optional.ofNullable(input.lowThreshold()));
         var response = ResponseEntity.ok();
         if (!adjusted.tokens().isEmpty()) {
             response.header(ViewReads.TOKEN_HEADER, ConsistencyToken.header(adjusted.tokens()));

@@ -55,9 +55,9 @@ class StockEventsIntegrationTest {
 
     @Test
     void setting_on_hand_publishes_the_resulting_levels_once_per_change() {
-        stock.setOnHand(ACME, Map.of(MUG, 30));
-        stock.setOnHand(ACME, Map.of(MUG, 30));
-        stock.setOnHand(ACME, Map.of(MUG, 12));
+        stock.setOnHand(ACME, Map.of(MUG, 30), Map.of());
+        stock.setOnHand(ACME, Map.of(MUG, 30), Map.of());
+        stock.setOnHand(ACME, Map.of(MUG, 12), Map.of());
         assertThat(events())
                 .extracting(StockAdjusted::onHand, StockAdjusted::available, StockAdjusted::version)
                 .containsExactly(
@@ -67,8 +67,8 @@ class StockEventsIntegrationTest {
 
     @Test
     void another_merchants_sku_is_refused_and_nothing_is_written() {
-        stock.setOnHand(ACME, Map.of(MUG, 30));
-        assertThatThrownBy(() -> stock.setOnHand(MerchantId.of("globex"), Map.of(MUG, 1)))
+        stock.setOnHand(ACME, Map.of(MUG, 30), Map.of());
+        assertThatThrownBy(() -> stock.setOnHand(MerchantId.of("globex"), Map.of(MUG, 1), Map.of()))
                 .isInstanceOf(InvalidInput.class);
         assertThat(stock.find(MUG).orElseThrow().onHand()).isEqualTo(30);
         assertThat(events()).hasSize(1);
@@ -76,7 +76,7 @@ class StockEventsIntegrationTest {
 
     @Test
     void negative_quantities_are_refused_naming_the_field() {
-        assertThatThrownBy(() -> stock.setOnHand(ACME, Map.of(MUG, -1)))
+        assertThatThrownBy(() -> stock.setOnHand(ACME, Map.of(MUG, -1), Map.of()))
                 .isInstanceOf(InvalidInput.class)
                 .hasMessageContaining("onHand");
     }

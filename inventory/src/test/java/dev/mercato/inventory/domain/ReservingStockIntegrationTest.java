@@ -1,0 +1,308 @@
+package dev.mercato.inventory.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mercato.catalog.Sku;
+import dev.mercato.inventory.Reservation;
+import dev.mercato.inventory.Reservation.Line;
+import dev.mercato.inventory.Reservation.Status;
+import dev.mercato.inventory.ReservationId;
+import dev.mercato.inventory.StockLevel;
+import dev.mercato.inventory.events.StockAdjusted;
+import dev.mercato.inventory.events.StockCommitted;
+import dev.mercato.inventory.events.StockLow;
+import dev.mercato.inventory.events.StockReleased;
+import dev.mercato.inventory.events.StockReserved;
+import dev.mercato.inventory.store.JdbcReservations;
+import dev.mercato.inventory.store.JdbcStock;
+import dev.mercato.plane.Conflict;
+import dev.mercato.plane.MerchantId;
+import dev.mercato.plane.events.EventJson;
+import dev.mercato.plane.events.EventType;
+import dev.mercato.plane.events.schema.EventSchemas;
+import dev.mercato.plane.events.schema.PayloadValidator;
+import dev.mercato.plane.outbox.Outbox;
+import dev.mercato.plane.postgres.CapabilityStore;
+import dev.mercato.plane.postgres.PostgresStores;
+import dev.mercato.plane.testing.MutableClock;
+import dev.mercato.plane.testing.SharedPostgres;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.UncategorizedSQLException;
+
+class ReservingStockIntegrationTest {
+
+    static final MerchantId ACME = MerchantId.of("acme");
+    static final Sku MUG = Sku.of("MUG-1");
+    static final Sku CUP = Sku.of("CUP-1");
+    static final Duration HOLD = Duration.ofMinutes(15);
+
+    PostgresStores stores;
+    CapabilityStore store;
+    MutableClock clock;
+    InventoryService inventory;
+
+    @BeforeEach
+    void open() {
+        stores = SharedPostgres.freshStores();
+        store = stores.open("inventory");
+        stores.migrate(store, "classpath:db/plane/outbox", "plane_outbox_history");
+        clock = MutableClock.startingNow();
+        Outbox outbox = new Outbox(store, clock);
+        inventory = new InventoryService(new JdbcStock(store, outbox), new JdbcReservations(store, outbox, clock));
+        inventory.setOnHand(ACME, Map.of(MUG, 10, CUP, 3));
+    }
+
+    @AfterEach
+    void close() {
+        stores.close();
+    }
+
+    StockLevel level(Sku sku) {
+        return inventory.level(sku).orElseThrow();
+    }
+
+    static List<Line> lines(Object... skuAndQuantity) {
+        List<Line> lines = new ArrayList<>();
+        for (int i = 0; i < skuAndQuantity.length; i += 2) {
+            lines.add(new Line((Sku) skuAndQuantity[i], (Integer) skuAndQuantity[i + 1]));
+        }
+        return lines;
+    }
+
+    Reservation reserve(String id, Object... skuAndQuantity) {
+        return inventory.reserve(ReservationId.of(id), ACME, lines(skuAndQuantity), HOLD);
+    }
+
+    List<String> types() {
+        return store.jdbc()
+                .sql("SELECT type FROM outbox ORDER BY position")
+                .query(String.class)
+                .list();
+    }
+
+    @Test
+    void two_hundred_concurrent_checkouts_for_the_last_fifty_units_sell_exactly_fifty() throws Exception {
+        inventory.setOnHand(ACME, Map.of(MUG, 50));
+        AtomicInteger held = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 200; i++) {
+                String id = "checkout-" + i;
+                pool.submit(() -> {
+                    start.await();
+                    try {
+                        reserve(id, MUG, 1);
+                        held.incrementAndGet();
+                    } catch (Conflict e) {
+                        assertThat(e.type()).isEqualTo("out-of-stock");
+                        refused.incrementAndGet();
+                    }
+                    return null;
+                });
+            }
+            start.countDown();
+        }
+        assertThat(held.get()).isEqualTo(50);
+        assertThat(refused.get()).isEqualTo(150);
+        assertThat(level(MUG).available()).isZero();
+        assertThat(level(MUG).reserved()).isEqualTo(50);
+        assertThat(inventory.reconcile()).isEmpty();
+    }
+
+    @Test
+    void reserving_an_id_again_returns_the_first_reservation_and_holds_nothing_more() {
+        Reservation first = reserve("order-1", MUG, 2);
+        Reservation again = reserve("order-1", MUG, 5);
+        assertThat(again.lines()).isEqualTo(first.lines());
+        assertThat(level(MUG).reserved()).isEqualTo(2);
+    }
+
+    @Test
+    void concurrent_duplicates_of_one_reservation_hold_its_units_once() throws Exception {
+        ConcurrentLinkedQueue<Reservation> answers = new ConcurrentLinkedQueue<>();
+        CountDownLatch start = new CountDownLatch(1);
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 20; i++) {
+                pool.submit(() -> {
+                    start.await();
+                    answers.add(reserve("order-dup", MUG, 3));
+                    return null;
+                });
+            }
+            start.countDown();
+        }
+        assertThat(answers).hasSize(20).allSatisfy(r -> assertThat(r.lines()).containsExactly(new Line(MUG, 3)));
+        assertThat(level(MUG).reserved()).isEqualTo(3);
+    }
+
+    @Test
+    void a_shortage_names_every_short_sku_and_holds_nothing() {
+        assertThatThrownBy(() -> reserve("order-2", MUG, 11, CUP, 4, Sku.of("NONE-1"), 1))
+                .isInstanceOfSatisfying(Conflict.class, e -> {
+                    assertThat(e.type()).isEqualTo("out-of-stock");
+                    assertThat(e.properties().get("skus")).isEqualTo(List.of("CUP-1", "MUG-1", "NONE-1"));
+                });
+        assertThat(level(MUG).reserved()).isZero();
+        assertThat(level(CUP).reserved()).isZero();
+        assertThat(inventory.reservation(ReservationId.of("order-2"))).isEmpty();
+    }
+
+    @Test
+    void another_merchants_stock_cannot_be_reserved() {
+        assertThatThrownBy(() ->
+                        inventory.reserve(ReservationId.of("order-x"), MerchantId.of("globex"), lines(MUG, 1), HOLD))
+                .isInstanceOf(Conflict.class);
+        assertThat(level(MUG).reserved()).isZero();
+    }
+
+    @Test
+    void a_hold_that_expires_gives_its_units_back_and_can_no_longer_be_confirmed() {
+        reserve("order-3", MUG, 4);
+        clock.advance(HOLD.minusSeconds(1));
+        assertThat(inventory.expireDue()).isZero();
+        clock.advance(Duration.ofSeconds(2));
+        // Past the expiry the hold is lost even before the sweeper ran: confirming is refused.
+        assertThatThrownBy(() -> inventory.confirm(ReservationId.of("order-3")))
+                .isInstanceOfSatisfying(
+                        Conflict.class, e -> assertThat(e.type()).isEqualTo("reservation-lost"));
+        assertThat(inventory.expireDue()).isEqualTo(1);
+        assertThat(level(MUG).reserved()).isZero();
+        assertThat(inventory
+                        .reservation(ReservationId.of("order-3"))
+                        .orElseThrow()
+                        .status())
+                .isEqualTo(Status.EXPIRED);
+        assertThat(types()).contains(StockReleased.TYPE.wire());
+    }
+
+    @Test
+    void a_confirmed_reservation_never_expires_and_picking_it_lowers_on_hand() {
+        reserve("order-4", MUG, 4, CUP, 1);
+        inventory.confirm(ReservationId.of("order-4"));
+        clock.advance(Duration.ofDays(3));
+        assertThat(inventory.expireDue()).isZero();
+        assertThat(level(MUG).reserved()).isEqualTo(4);
+
+        inventory.commit(ReservationId.of("order-4"));
+        inventory.commit(ReservationId.of("order-4"));
+        assertThat(level(MUG))
+                .extracting(StockLevel::onHand, StockLevel::reserved)
+                .containsExactly(6, 0);
+        assertThat(level(CUP))
+                .extracting(StockLevel::onHand, StockLevel::reserved)
+                .containsExactly(2, 0);
+        assertThatThrownBy(() -> inventory.release(ReservationId.of("order-4"), "order-cancelled"))
+                .isInstanceOfSatisfying(
+                        Conflict.class, e -> assertThat(e.type()).isEqualTo("reservation-committed"));
+
+        inventory.restock(ReservationId.of("order-4"));
+        inventory.restock(ReservationId.of("order-4"));
+        assertThat(level(MUG).onHand()).isEqualTo(10);
+        assertThat(inventory.reconcile()).isEmpty();
+    }
+
+    @Test
+    void releasing_is_idempotent_and_an_unknown_reservation_releases_nothing() {
+        reserve("order-5", MUG, 2);
+        assertThat(inventory.release(ReservationId.of("order-5"), "checkout-failed"))
+                .map(Reservation::status)
+                .hasValue(Status.RELEASED);
+        assertThat(inventory.release(ReservationId.of("order-5"), "checkout-failed"))
+                .map(Reservation::status)
+                .hasValue(Status.RELEASED);
+        assertThat(inventory.release(ReservationId.of("never"), "checkout-failed"))
+                .isEqualTo(Optional.empty());
+        assertThat(level(MUG).reserved()).isZero();
+        assertThat(types().stream().filter(StockReleased.TYPE.wire()::equals)).hasSize(1);
+    }
+
+    @Test
+    void on_hand_cannot_drop_below_what_is_reserved() {
+        reserve("order-6", MUG, 8);
+        assertThatThrownBy(() -> inventory.setOnHand(ACME, MUG, 7)).isInstanceOf(dev.mercato.plane.InvalidInput.class);
+        assertThat(level(MUG).onHand()).isEqualTo(10);
+    }
+
+    @Test
+    void the_database_refuses_moving_reserved_outside_a_reservation() {
+        reserve("order-7", MUG, 2);
+        assertThatThrownBy(() -> store.jdbc()
+                        .sql("UPDATE stock SET reserved = 0 WHERE sku = 'MUG-1'")
+                        .update())
+                .isInstanceOf(UncategorizedSQLException.class)
+                .hasMessageContaining("changes only with its reservations");
+        assertThatThrownBy(() -> store.jdbc()
+                        .sql("DELETE FROM reservations WHERE id = 'order-7'")
+                        .update())
+                .hasMessageContaining("reservations are kept");
+        assertThat(inventory.reconcile()).isEmpty();
+    }
+
+    @Test
+    void falling_below_the_threshold_publishes_stock_low_once() {
+        inventory.setOnHand(ACME, MUG, 10, Optional.of(5));
+        reserve("order-8", MUG, 4); // available 6: not low
+        reserve("order-9", MUG, 2); // available 4: crossed
+        reserve("order-10", MUG, 1); // still low: no second event
+        List<StockLow> lows = payloads(StockLow.TYPE, StockLow.class).stream()
+                .filter(low -> low.sku().equals("MUG-1"))
+                .toList();
+        assertThat(lows).singleElement().satisfies(low -> {
+            assertThat(low.available()).isEqualTo(4);
+            assertThat(low.threshold()).isEqualTo(5);
+        });
+    }
+
+    @Test
+    void every_stock_event_matches_its_published_schema() {
+        reserve("order-11", MUG, 1, CUP, 1);
+        inventory.confirm(ReservationId.of("order-11"));
+        inventory.commit(ReservationId.of("order-11"));
+        inventory.restock(ReservationId.of("order-11"));
+        reserve("order-12", CUP, 3);
+        inventory.release(ReservationId.of("order-12"), "checkout-failed");
+        List<Map<String, String>> rows = store.jdbc()
+                .sql("SELECT type, payload FROM outbox ORDER BY position")
+                .query((rs, i) -> Map.of("type", rs.getString(1), "payload", rs.getString(2)))
+                .list();
+        assertThat(rows)
+                .extracting(r -> r.get("type"))
+                .contains(
+                        StockAdjusted.TYPE.wire(),
+                        StockReserved.TYPE.wire(),
+                        StockCommitted.TYPE.wire(),
+                        StockReleased.TYPE.wire(),
+                        StockLow.TYPE.wire());
+        for (Map<String, String> row : rows) {
+            assertThat(PayloadValidator.violations(
+                            EventSchemas.load(EventType.parse(row.get("type"))), EventJson.tree(row.get("payload"))))
+                    .as(row.get("type"))
+                    .isEmpty();
+        }
+    }
+
+    <T> List<T> payloads(EventType type, Class<T> as) {
+        return store
+                .jdbc()
+                .sql("SELECT payload FROM outbox WHERE type = ? ORDER BY position")
+                .param(type.wire())
+                .query(String.class)
+                .list()
+                .stream()
+                .map(json -> EventJson.read(json, as))
+                .toList();
+    }
+}
