@@ -11,6 +11,12 @@ public record MerchantId(String value) {
 
     private static final Pattern FORMAT = Pattern.compile("[a-z0-9][a-z0-9-]{1,39}");
 
+    /**
+     * The tenant of platform-wide facts that belong to no merchant (a customer's profile): events carry a
+     * tenant, and this one is reserved, so no merchant can be onboarded under it.
+     */
+    public static final MerchantId PLATFORM = new MerchantId("platform");
+
     public MerchantId {
         Objects.requireNonNull(value, "merchant");
         if (!FORMAT.matcher(value).matches()) {

@@ -5,6 +5,7 @@ import dev.mercato.customers.store.JdbcCustomers;
 import dev.mercato.plane.outbox.Outboxes;
 import dev.mercato.plane.postgres.CapabilityStore;
 import dev.mercato.plane.postgres.PostgresStores;
+import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -13,9 +14,8 @@ import org.springframework.context.annotation.Configuration;
 class CustomersConfiguration {
 
     @Bean
-    Customers customers(PostgresStores stores, Outboxes outboxes) {
+    Customers customers(PostgresStores stores, Outboxes outboxes, Clock clock) {
         CapabilityStore store = stores.open("customers");
-        outboxes.register(store);
-        return new JdbcCustomers(store);
+        return new JdbcCustomers(store, outboxes.register(store), clock);
     }
 }

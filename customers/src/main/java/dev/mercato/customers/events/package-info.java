@@ -1,2 +1,2 @@
-/** Events customers publishes (customer registered, merchant onboarded): added with the outbox. */
+/** Events customers publishes: customer registered and updated (country only, no contact details). */
 package dev.mercato.customers.events;
