@@ -16,4 +16,13 @@ public record Product(
         Map<String, String> attributes,
         String status,
         long version,
-        Instant updatedAt) {}
+        Instant updatedAt) {
+
+    public static final String ACTIVE = "active";
+    public static final String RETIRED = "retired";
+
+    /** Whether it can be put in a cart and bought. */
+    public boolean onSale() {
+        return ACTIVE.equals(status);
+    }
+}

@@ -6,7 +6,9 @@ import dev.mercato.catalog.ProductDraft;
 import dev.mercato.catalog.Sku;
 import dev.mercato.catalog.store.JdbcProducts;
 import dev.mercato.plane.InvalidInput;
+import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.events.ConsistencyToken;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,6 +34,27 @@ public final class CatalogService implements Catalog {
             throw new InvalidInput("limit", "must be 1-" + MAX_PAGE + ", got " + limit);
         }
         return products.page(category, afterSku, limit);
+    }
+
+    @Override
+    public List<Product> products(Collection<Sku> skus) {
+        if (skus.size() > MAX_PAGE) {
+            throw new InvalidInput("skus", "at most " + MAX_PAGE + " at once");
+        }
+        return skus.isEmpty() ? List.of() : products.find(skus);
+    }
+
+    @Override
+    public List<Product> productsOf(MerchantId merchant, Optional<Sku> afterSku, int limit) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new InvalidInput("limit", "must be 1-" + MAX_PAGE + ", got " + limit);
+        }
+        return products.pageOf(merchant, afterSku, limit);
+    }
+
+    @Override
+    public List<ConsistencyToken> retire(MerchantId merchant, Sku sku) {
+        return products.retire(merchant, sku);
     }
 
     @Override

@@ -1,2 +1,5 @@
-/** Events the catalog publishes to the log (product upserted, price changed, retired): added with the outbox. */
+/**
+ * Events the catalog publishes, one stream per SKU: product upserted (the whole new state, on every
+ * change), product price changed and product retired (beside the upserted event of the same change).
+ */
 package dev.mercato.catalog.events;

@@ -4,16 +4,21 @@ import dev.mercato.catalog.Catalog.CategoryCount;
 import dev.mercato.catalog.Product;
 import dev.mercato.catalog.ProductDraft;
 import dev.mercato.catalog.Sku;
+import dev.mercato.catalog.events.ProductPriceChanged;
+import dev.mercato.catalog.events.ProductRetired;
 import dev.mercato.catalog.events.ProductUpserted;
 import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.Money;
+import dev.mercato.plane.NotFound;
 import dev.mercato.plane.events.ConsistencyToken;
 import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.postgres.CapabilityStore;
+import dev.mercato.plane.web.MoneyJson;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +53,56 @@ public final class JdbcProducts {
                 .optional();
     }
 
+    public List<Product> find(Collection<Sku> skus) {
+        return store.jdbc()
+                .sql("SELECT " + COLUMNS + " FROM products WHERE sku = ANY(?) ORDER BY sku")
+                .param(skus.stream().map(Sku::value).distinct().toArray(String[]::new))
+                .query(JdbcProducts::product)
+                .list();
+    }
+
+    public List<Product> pageOf(MerchantId merchant, Optional<Sku> after, int limit) {
+        return store.jdbc()
+                .sql("SELECT " + COLUMNS + " FROM products WHERE merchant_id = ? AND sku > ? ORDER BY sku LIMIT ?")
+                .param(merchant.value())
+                .param(after.map(Sku::value).orElse(""))
+                .param(limit)
+                .query(JdbcProducts::product)
+                .list();
+    }
+
+    /** Retires a merchant's product with its events; empty when it was retired already. */
+    public List<ConsistencyToken> retire(MerchantId merchant, Sku sku) {
+        return store.transactions().execute(status -> {
+            Product current = store.jdbc()
+                    .sql("SELECT " + COLUMNS + " FROM products WHERE sku = ? FOR UPDATE")
+                    .param(sku.value())
+                    .query(JdbcProducts::product)
+                    .optional()
+                    .filter(p -> p.merchant().equals(merchant))
+                    .orElseThrow(() -> new NotFound("product", sku.value()));
+            if (!current.onSale()) {
+                return List.of();
+            }
+            store.jdbc()
+                    .sql("UPDATE products SET status = 'retired', version = version + 1, updated_at = now()"
+                            + " WHERE sku = ?")
+                    .param(sku.value())
+                    .update();
+            Product retired = find(sku).orElseThrow();
+            return outbox.appendAll(List.of(
+                    upserted(retired),
+                    new Outbox.Draft(
+                            ProductRetired.TYPE,
+                            retired.merchant(),
+                            sku.value(),
+                            new ProductRetired(
+                                    sku.value(), merchant.value(), retired.version(), retired.updatedAt()))));
+        });
+    }
+
     public List<Product> page(Optional<String> category, Optional<Sku> after, int limit) {
-        String sql = "SELECT " + COLUMNS + " FROM products WHERE sku > ?"
+        String sql = "SELECT " + COLUMNS + " FROM products WHERE status = 'active' AND sku > ?"
                 + (category.isPresent() ? " AND (category = ? OR category LIKE ?)" : "")
                 + " ORDER BY sku LIMIT ?";
         var spec = store.jdbc().sql(sql).param(after.map(Sku::value).orElse(""));
@@ -87,6 +140,15 @@ public final class JdbcProducts {
         return store.transactions().execute(status -> {
             refuseForeignSkus(unique);
             insertCategories(unique);
+            Map<String, Money> pricesBefore = new java.util.HashMap<>();
+            store.jdbc()
+                    .sql("SELECT sku, price_amount, currency FROM products WHERE sku = ANY(?) ORDER BY sku FOR UPDATE")
+                    .param(column(unique, d -> d.sku().value()))
+                    .query((ResultSet rs) -> {
+                        pricesBefore.put(
+                                rs.getString(1),
+                                new Money(rs.getBigDecimal(2), rs.getString(3).strip()));
+                    });
             // One statement for the whole list; RETURNING names exactly the rows inserted or changed.
             List<String> changed = store.jdbc()
                     .sql(UPSERT)
@@ -100,7 +162,7 @@ public final class JdbcProducts {
                     .param(column(unique, d -> JSON.writeValueAsString(d.attributes())))
                     .query(String.class)
                     .list();
-            return publishChanged(changed);
+            return publishChanged(changed, pricesBefore);
         });
     }
 
@@ -125,7 +187,7 @@ public final class JdbcProducts {
         return drafts.stream().map(f).toArray(String[]::new);
     }
 
-    private List<ConsistencyToken> publishChanged(List<String> skus) {
+    private List<ConsistencyToken> publishChanged(List<String> skus, Map<String, Money> pricesBefore) {
         if (skus.isEmpty()) {
             return List.of();
         }
@@ -134,10 +196,29 @@ public final class JdbcProducts {
                 .param(skus.toArray(String[]::new))
                 .query(JdbcProducts::product)
                 .list();
-        return outbox.appendAll(products.stream()
-                .map(p -> new Outbox.Draft(
-                        ProductUpserted.TYPE, p.merchant(), p.sku().value(), ProductUpserted.of(p)))
-                .toList());
+        List<Outbox.Draft> drafts = new ArrayList<>();
+        for (Product p : products) {
+            drafts.add(upserted(p));
+            Money before = pricesBefore.get(p.sku().value());
+            if (before != null && !before.equals(p.price())) {
+                drafts.add(new Outbox.Draft(
+                        ProductPriceChanged.TYPE,
+                        p.merchant(),
+                        p.sku().value(),
+                        new ProductPriceChanged(
+                                p.sku().value(),
+                                p.merchant().value(),
+                                MoneyJson.of(before),
+                                MoneyJson.of(p.price()),
+                                p.version(),
+                                p.updatedAt())));
+            }
+        }
+        return outbox.appendAll(drafts);
+    }
+
+    private static Outbox.Draft upserted(Product p) {
+        return new Outbox.Draft(ProductUpserted.TYPE, p.merchant(), p.sku().value(), ProductUpserted.of(p));
     }
 
     private void refuseForeignSkus(List<ProductDraft> drafts) {

@@ -14,16 +14,20 @@ import dev.mercato.plane.security.Caller;
 import dev.mercato.plane.security.Role;
 import dev.mercato.plane.web.Cursor;
 import dev.mercato.plane.web.MoneyJson;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -70,9 +74,52 @@ class ProductController {
 
     record CategoryJson(String path, long products) {}
 
+    /**
+     * A product from the catalog. Cache-friendly: the ETag is the product's version, so a client or a
+     * shared cache revalidates with {@code If-None-Match} and gets a 304 without a body while unchanged.
+     */
     @GetMapping("/products/{sku}")
-    ProductJson product(@PathVariable String sku) {
-        return catalog.product(Sku.of(sku)).map(ProductJson::of).orElseThrow(() -> new NotFound("product", sku));
+    ResponseEntity<ProductJson> product(
+            @PathVariable String sku, @RequestHeader(name = "If-None-Match", required = false) String ifNoneMatch) {
+        Product product = catalog.product(Sku.of(sku)).orElseThrow(() -> new NotFound("product", sku));
+        String etag = "\"" + product.version() + "\"";
+        CacheControl cache = CacheControl.maxAge(Duration.ofSeconds(5)).cachePublic();
+        if (ifNoneMatch != null && (ifNoneMatch.equals(etag) || ifNoneMatch.equals("W/" + etag))) {
+            return ResponseEntity.status(HttpStatus.NOT_MODIFIED)
+                    .eTag(etag)
+                    .cacheControl(cache)
+                    .build();
+        }
+        return ResponseEntity.ok().eTag(etag).cacheControl(cache).body(ProductJson.of(product));
+    }
+
+    /** Takes a product off sale: it stays readable with status retired, and can no longer be bought. */
+    @DeleteMapping("/products/{sku}")
+    ResponseEntity<ProductJson> retire(@PathVariable String sku, Caller caller) {
+        caller.requireRole(Role.MERCHANT, Role.ADMIN);
+        Sku id = Sku.of(sku);
+        Product existing = catalog.product(id).orElseThrow(() -> new NotFound("product", sku));
+        MerchantId merchant = caller.isAdmin() ? existing.merchant() : caller.merchantFor(null);
+        List<ConsistencyToken> tokens = catalog.retire(merchant, id);
+        var response = ResponseEntity.ok();
+        if (!tokens.isEmpty()) {
+            response.header(ViewReads.TOKEN_HEADER, ConsistencyToken.header(tokens));
+        }
+        return response.body(ProductJson.of(catalog.product(id).orElseThrow()));
+    }
+
+    /** The caller's own products (an admin names the merchant), retired ones included. */
+    @GetMapping("/merchants/me/products")
+    ProductPage mine(
+            @RequestParam(required = false) String merchant,
+            @RequestParam(defaultValue = "50") int limit,
+            @RequestParam(required = false) String cursor,
+            Caller caller) {
+        caller.requireRole(Role.MERCHANT, Role.ADMIN);
+        Optional<Sku> after = Optional.ofNullable(cursor).map(Cursor::decode).map(Sku::of);
+        List<Product> page = catalog.productsOf(caller.merchantFor(merchant), after, limit);
+        String next = page.size() == limit ? Cursor.encode(page.getLast().sku().value()) : null;
+        return new ProductPage(page.stream().map(ProductJson::of).toList(), next);
     }
 
     @GetMapping("/products")

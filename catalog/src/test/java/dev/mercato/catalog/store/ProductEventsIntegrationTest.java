@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mercato.catalog.ProductDraft;
 import dev.mercato.catalog.Sku;
+import dev.mercato.catalog.events.ProductPriceChanged;
+import dev.mercato.catalog.events.ProductRetired;
 import dev.mercato.catalog.events.ProductUpserted;
 import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.MerchantId;
@@ -57,7 +59,7 @@ class ProductEventsIntegrationTest {
 
     List<String> payloads() {
         return store.jdbc()
-                .sql("SELECT payload FROM outbox ORDER BY position")
+                .sql("SELECT payload FROM outbox WHERE type = 'catalog.product-upserted.v1' ORDER BY position")
                 .query(String.class)
                 .list();
     }
@@ -92,6 +94,54 @@ class ProductEventsIntegrationTest {
         assertThat(events).hasSize(2);
         assertThat(EventJson.read(events.get(1), ProductUpserted.class).version())
                 .isEqualTo(2);
+    }
+
+    List<String> types() {
+        return store.jdbc()
+                .sql("SELECT type FROM outbox ORDER BY position")
+                .query(String.class)
+                .list();
+    }
+
+    @Test
+    void a_price_change_publishes_the_old_and_new_price_beside_the_new_state() {
+        products.upsert(List.of(mug("9.90")));
+        products.upsert(List.of(mug("12.00")));
+        assertThat(types())
+                .containsExactly(
+                        "catalog.product-upserted.v1",
+                        "catalog.product-upserted.v1",
+                        "catalog.product-price-changed.v1");
+        String json = store.jdbc()
+                .sql("SELECT payload FROM outbox WHERE type = 'catalog.product-price-changed.v1'")
+                .query(String.class)
+                .single();
+        assertThat(PayloadValidator.violations(EventSchemas.load(ProductPriceChanged.TYPE), EventJson.tree(json)))
+                .isEmpty();
+        ProductPriceChanged changed = EventJson.read(json, ProductPriceChanged.class);
+        assertThat(changed.previous().amount()).isEqualTo("9.90");
+        assertThat(changed.price().amount()).isEqualTo("12.00");
+        assertThat(changed.version()).isEqualTo(2);
+    }
+
+    @Test
+    void retiring_takes_a_product_off_sale_once_and_upserting_puts_it_back() {
+        products.upsert(List.of(mug("9.90")));
+        assertThat(products.retire(ACME, Sku.of("MUG-1"))).hasSize(1);
+        assertThat(products.retire(ACME, Sku.of("MUG-1"))).isEmpty();
+        assertThat(products.find(Sku.of("MUG-1")).orElseThrow().onSale()).isFalse();
+        assertThat(products.page(java.util.Optional.empty(), java.util.Optional.empty(), 10))
+                .isEmpty();
+        String json = store.jdbc()
+                .sql("SELECT payload FROM outbox WHERE type = 'catalog.product-retired.v1'")
+                .query(String.class)
+                .single();
+        assertThat(PayloadValidator.violations(EventSchemas.load(ProductRetired.TYPE), EventJson.tree(json)))
+                .isEmpty();
+        assertThatThrownBy(() -> products.retire(MerchantId.of("globex"), Sku.of("MUG-1")))
+                .isInstanceOf(dev.mercato.plane.NotFound.class);
+        products.upsert(List.of(mug("9.90")));
+        assertThat(products.find(Sku.of("MUG-1")).orElseThrow().onSale()).isTrue();
     }
 
     @Test
