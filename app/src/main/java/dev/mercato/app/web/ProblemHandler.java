@@ -6,6 +6,7 @@ import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.NotFound;
 import dev.mercato.plane.PreconditionFailed;
 import dev.mercato.plane.Unavailable;
+import dev.mercato.plane.web.Problems;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
-    static final String TYPES = "https://mercato.dev/problems/";
+    static final String TYPES = Problems.TYPES;
 
     @ExceptionHandler(InvalidInput.class)
     ProblemDetail invalid(InvalidInput e) {
@@ -50,7 +51,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Conflict.class)
     ProblemDetail conflict(Conflict e) {
-        ProblemDetail problem = problem(HttpStatus.CONFLICT, e.type(), title(e.type()), e.getMessage());
+        ProblemDetail problem = problem(HttpStatus.CONFLICT, e.type(), Problems.title(e.type()), e.getMessage());
         e.properties().forEach(problem::setProperty);
         return problem;
     }
@@ -65,18 +66,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Unavailable.class)
     ResponseEntity<ProblemDetail> unavailable(Unavailable e) {
-        ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, e.type(), title(e.type()), e.getMessage());
+        ProblemDetail problem =
+                problem(HttpStatus.SERVICE_UNAVAILABLE, e.type(), Problems.title(e.type()), e.getMessage());
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(
                         HttpHeaders.RETRY_AFTER,
                         Long.toString(Math.max(1, e.retryAfter().toSeconds())))
                 .body(problem);
-    }
-
-    /** {@code out-of-stock} reads "Out of stock". */
-    static String title(String type) {
-        String words = type.replace('-', ' ');
-        return Character.toUpperCase(words.charAt(0)) + words.substring(1);
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

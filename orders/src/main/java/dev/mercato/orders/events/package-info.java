@@ -1,2 +1,5 @@
-/** Events orders publishes: added with the outbox. */
+/**
+ * Events orders publishes, one stream per order: checkout started, then order placed or checkout failed,
+ * then one order-status-changed per move of its state machine.
+ */
 package dev.mercato.orders.events;

@@ -1,0 +1,52 @@
+package dev.mercato.orders;
+
+import dev.mercato.customers.CustomerId;
+import dev.mercato.plane.MerchantId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The orders capability's published API: checkout, the orders it places, and their state machine.
+ *
+ * <p>Checkout is a saga over other capabilities, each step idempotent and keyed by the order id: stock is
+ * reserved (with an expiry), the payment authorized, the reservation confirmed, the cart converted, and
+ * the order placed with its event in one local transaction. A failure compensates (reservation released,
+ * authorization voided); a crash is recovered from the checkout record on restart, forward when the order
+ * can still complete, backward otherwise. Prices and stock always come from catalog and inventory, never
+ * from a derived view.
+ */
+public interface Orders {
+
+    /**
+     * Checks a cart out. Returns the stored answer for a key already used by this customer (same status and
+     * body); concurrent requests with one key produce one order. Refusals before anything was recorded
+     * (unknown cart, empty cart) are thrown, not stored: nothing was executed.
+     */
+    CheckoutResponse checkout(CheckoutRequest request);
+
+    Optional<Order> order(OrderId id);
+
+    /** A customer's orders, newest first, starting after {@code after}. */
+    List<Order> ordersOf(CustomerId customer, Optional<OrderId> after, int limit);
+
+    /** A merchant's orders, newest first, starting after {@code after}. */
+    List<Order> ordersFor(MerchantId merchant, Optional<OrderId> after, int limit);
+
+    /** Every order, newest first (admins). */
+    List<Order> orders(Optional<OrderId> after, int limit);
+
+    /**
+     * Moves an order through fulfillment. Repeating the step it is at returns it unchanged; skipping ahead or
+     * going back is refused ({@code illegal-transition}).
+     */
+    Order advance(OrderId id, FulfillmentStep step, String actor);
+
+    /**
+     * Cancels an order: before shipment the authorization is voided and the stock given back; after
+     * shipment ({@code refundAfterShipment}, admins only) the payment is refunded. Idempotent.
+     */
+    Order cancel(OrderId id, String actor, boolean refundAfterShipment);
+
+    /** Finishes checkouts a crash left unfinished; returns how many. Runs at start-up and periodically. */
+    int recover();
+}

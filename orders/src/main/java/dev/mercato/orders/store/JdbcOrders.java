@@ -1,0 +1,452 @@
+package dev.mercato.orders.store;
+
+import dev.mercato.catalog.Sku;
+import dev.mercato.customers.CustomerId;
+import dev.mercato.orders.CheckoutResponse;
+import dev.mercato.orders.Order;
+import dev.mercato.orders.Order.StatusChange;
+import dev.mercato.orders.OrderId;
+import dev.mercato.orders.OrderLine;
+import dev.mercato.orders.OrderStatus;
+import dev.mercato.orders.events.CheckoutFailed;
+import dev.mercato.orders.events.CheckoutStarted;
+import dev.mercato.orders.events.MoneyLine;
+import dev.mercato.orders.events.OrderPlaced;
+import dev.mercato.orders.events.OrderStatusChanged;
+import dev.mercato.orders.events.ShipToRegion;
+import dev.mercato.orders.store.CheckoutRecord.State;
+import dev.mercato.plane.MerchantId;
+import dev.mercato.plane.Money;
+import dev.mercato.plane.events.EventJson;
+import dev.mercato.plane.outbox.Outbox;
+import dev.mercato.plane.postgres.CapabilityStore;
+import dev.mercato.plane.web.MoneyJson;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** Checkouts and orders, reached only through the orders role. */
+public final class JdbcOrders {
+
+    private static final String CHECKOUT_COLUMNS = "id, customer_id, idempotency_key, fingerprint, plan::text AS plan,"
+            + " state, response_status, response_body, attempts";
+    private static final String ORDER_COLUMNS = "id, merchant_id, customer_id, status, currency, subtotal, total,"
+            + " ship_to::text AS ship_to, version, placed_at, updated_at";
+
+    private final CapabilityStore store;
+    private final Outbox outbox;
+    private final Clock clock;
+
+    public JdbcOrders(CapabilityStore store, Outbox outbox, Clock clock) {
+        this.store = store;
+        this.outbox = outbox;
+        this.clock = clock;
+    }
+
+    // ---- checkouts ----
+
+    public Optional<CheckoutRecord> checkout(String customer, String idempotencyKey) {
+        return store.jdbc()
+                .sql("SELECT " + CHECKOUT_COLUMNS + " FROM checkouts WHERE customer_id = ? AND idempotency_key = ?")
+                .params(customer, idempotencyKey)
+                .query(JdbcOrders::checkout)
+                .optional();
+    }
+
+    public Optional<CheckoutRecord> checkout(OrderId id) {
+        return store.jdbc()
+                .sql("SELECT " + CHECKOUT_COLUMNS + " FROM checkouts WHERE id = ?")
+                .param(id.value())
+                .query(JdbcOrders::checkout)
+                .optional();
+    }
+
+    /**
+     * Records a new checkout with its {@code checkout-started} event. False when this customer already
+     * used the key (another request, perhaps concurrent, recorded it first).
+     */
+    public boolean start(OrderId id, String customer, String key, String fingerprint, Plan plan, Duration lease) {
+        Instant now = clock.instant();
+        return Boolean.TRUE.equals(store.transactions().execute(status -> {
+            int inserted = store.jdbc()
+                    .sql("INSERT INTO checkouts (id, customer_id, idempotency_key, fingerprint, merchant_id, cart_id,"
+                            + " plan, state, lease_until, created_at, updated_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, 'started', ?, ?, ?)"
+                            + " ON CONFLICT (customer_id, idempotency_key) DO NOTHING")
+                    .params(
+                            id.value(),
+                            customer,
+                            key,
+                            fingerprint,
+                            plan.merchant(),
+                            plan.cartId(),
+                            EventJson.write(plan),
+                            at(now.plus(lease)),
+                            at(now),
+                            at(now))
+                    .update();
+            if (inserted == 0) {
+                return false;
+            }
+            outbox.append(
+                    CheckoutStarted.TYPE,
+                    plan.merchantId(),
+                    id.value(),
+                    new CheckoutStarted(
+                            id.value(),
+                            plan.merchant(),
+                            plan.customer(),
+                            plan.cartId(),
+                            MoneyJson.of(plan.totalMoney()),
+                            plan.itemCount(),
+                            now));
+            return true;
+        }));
+    }
+
+    /**
+     * Decides a refusal: stores the answer and the {@code checkout-failed} event. With {@code undo} the
+     * checkout waits in {@code compensating} until {@link #compensated}; without, it is failed at once.
+     * False when the checkout was decided already (by a concurrent run).
+     */
+    public boolean refuse(CheckoutRecord c, CheckoutResponse response, String reason, boolean undo) {
+        Instant now = clock.instant();
+        return Boolean.TRUE.equals(store.transactions().execute(status -> {
+            int updated = store.jdbc()
+                    .sql("UPDATE checkouts SET state = ?, response_status = ?, response_body = ?, updated_at = ?"
+                            + " WHERE id = ? AND state = 'started'")
+                    .params(
+                            undo ? "compensating" : "failed",
+                            response.status(),
+                            response.body(),
+                            at(now),
+                            c.id().value())
+                    .update();
+            if (updated == 0) {
+                return false;
+            }
+            Plan plan = c.plan();
+            outbox.append(
+                    CheckoutFailed.TYPE,
+                    plan.merchantId(),
+                    c.id().value(),
+                    new CheckoutFailed(c.id().value(), plan.merchant(), plan.customer(), plan.cartId(), reason, now));
+            return true;
+        }));
+    }
+
+    public void compensated(OrderId id) {
+        store.jdbc()
+                .sql("UPDATE checkouts SET state = 'failed', updated_at = ? WHERE id = ? AND state = 'compensating'")
+                .params(at(clock.instant()), id.value())
+                .update();
+    }
+
+    public void noteError(OrderId id, String error) {
+        store.jdbc()
+                .sql("UPDATE checkouts SET last_error = ?, updated_at = ? WHERE id = ?")
+                .params(error.length() > 2000 ? error.substring(0, 2000) : error, at(clock.instant()), id.value())
+                .update();
+    }
+
+    /**
+     * Claims unfinished checkouts whose lease ran out (their request died with its process), extending the
+     * lease so no other instance takes them meanwhile.
+     */
+    public List<CheckoutRecord> claimUnfinished(Duration lease, int limit) {
+        Instant now = clock.instant();
+        return store.transactions()
+                .execute(status -> store.jdbc()
+                        .sql("UPDATE checkouts SET lease_until = ?, attempts = attempts + 1 WHERE id IN ("
+                                + " SELECT id FROM checkouts WHERE state IN ('started', 'compensating') AND lease_until < ?"
+                                + " ORDER BY lease_until LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING " + CHECKOUT_COLUMNS)
+                        .params(at(now.plus(lease)), at(now), limit)
+                        .query(JdbcOrders::checkout)
+                        .list());
+    }
+
+    // ---- orders ----
+
+    /**
+     * Places the order in one transaction: its rows, its first transition, its {@code order-placed} event and
+     * the checkout's stored answer. Placing an order already placed (a concurrent recovery) changes nothing.
+     */
+    public void place(CheckoutRecord c, Instant now, CheckoutResponse response) {
+        Plan plan = c.plan();
+        store.transactions().executeWithoutResult(status -> {
+            int inserted = store.jdbc()
+                    .sql("INSERT INTO orders (id, merchant_id, customer_id, status, currency, subtotal, total, ship_to,"
+                            + " placed_at, updated_at) VALUES (?, ?, ?, 'placed', ?, ?::numeric, ?::numeric, ?::jsonb, ?, ?)"
+                            + " ON CONFLICT (id) DO NOTHING")
+                    .params(
+                            c.id().value(),
+                            plan.merchant(),
+                            plan.customer(),
+                            plan.currency(),
+                            plan.subtotal(),
+                            plan.total(),
+                            plan.shipTo() == null ? null : EventJson.write(plan.shipTo()),
+                            at(now),
+                            at(now))
+                    .update();
+            if (inserted == 0) {
+                return;
+            }
+            List<OrderLine> lines = plan.orderLines();
+            store.jdbc()
+                    .sql(
+                            "INSERT INTO order_lines (order_id, line_no, sku, title, category, quantity, unit_price,"
+                                    + " line_total) SELECT ?, n, sku, title, category, quantity, unit_price::numeric,"
+                                    + " line_total::numeric FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::text[],"
+                                    + " ?::text[]) WITH ORDINALITY AS d(sku, title, category, quantity, unit_price, line_total, n)")
+                    .param(c.id().value())
+                    .param(lines.stream().map(l -> l.sku().value()).toArray(String[]::new))
+                    .param(lines.stream().map(OrderLine::title).toArray(String[]::new))
+                    .param(lines.stream().map(OrderLine::category).toArray(String[]::new))
+                    .param(lines.stream().map(OrderLine::quantity).toArray(Integer[]::new))
+                    .param(lines.stream()
+                            .map(l -> l.unitPrice().amount().toPlainString())
+                            .toArray(String[]::new))
+                    .param(lines.stream()
+                            .map(l -> l.lineTotal().amount().toPlainString())
+                            .toArray(String[]::new))
+                    .update();
+            recordTransition(store.jdbc(), c.id(), 1, null, OrderStatus.PLACED, "checkout", "", now);
+            outbox.append(OrderPlaced.TYPE, plan.merchantId(), c.id().value(), placed(c.id(), plan, lines, now));
+            store.jdbc()
+                    .sql("UPDATE checkouts SET state = 'placed', response_status = ?, response_body = ?, updated_at = ?"
+                            + " WHERE id = ? AND state = 'started'")
+                    .params(response.status(), response.body(), at(now), c.id().value())
+                    .update();
+        });
+    }
+
+    private static OrderPlaced placed(OrderId id, Plan plan, List<OrderLine> lines, Instant now) {
+        return new OrderPlaced(
+                id.value(),
+                plan.merchant(),
+                plan.customer(),
+                plan.cartId(),
+                lines.stream()
+                        .map(l -> new MoneyLine(
+                                l.sku().value(),
+                                l.title(),
+                                l.category(),
+                                l.quantity(),
+                                MoneyJson.of(l.unitPrice()),
+                                MoneyJson.of(l.lineTotal())))
+                        .toList(),
+                MoneyJson.of(plan.subtotalMoney()),
+                MoneyJson.of(plan.totalMoney()),
+                plan.itemCount(),
+                plan.shipTo() == null
+                        ? null
+                        : new ShipToRegion(
+                                plan.shipTo().country(),
+                                plan.shipTo().postalCode(),
+                                plan.shipTo().city()),
+                now);
+    }
+
+    /**
+     * Moves an order from {@code from} to {@code to} with its transition row and event, if it still is at
+     * {@code from}. Empty when it moved meanwhile (the caller re-reads and decides again).
+     */
+    public Optional<Order> transition(OrderId id, OrderStatus from, OrderStatus to, String actor, String reason) {
+        Instant now = clock.instant();
+        return store.transactions().execute(status -> {
+            record Moved(String merchant, String customer, long version) {}
+            Optional<Moved> moved = store.jdbc()
+                    .sql(
+                            "UPDATE orders SET status = ?, version = version + 1, updated_at = ? WHERE id = ? AND status = ?"
+                                    + " RETURNING merchant_id, customer_id, version")
+                    .params(to.wire(), at(now), id.value(), from.wire())
+                    .query((rs, i) -> new Moved(rs.getString(1), rs.getString(2), rs.getLong(3)))
+                    .optional();
+            if (moved.isEmpty()) {
+                return Optional.<Order>empty();
+            }
+            int seq = store.jdbc()
+                    .sql("SELECT coalesce(max(seq), 0) + 1 FROM order_transitions WHERE order_id = ?")
+                    .param(id.value())
+                    .query(Integer.class)
+                    .single();
+            recordTransition(store.jdbc(), id, seq, from, to, actor, reason, now);
+            Moved m = moved.get();
+            outbox.append(
+                    OrderStatusChanged.TYPE,
+                    MerchantId.of(m.merchant()),
+                    id.value(),
+                    new OrderStatusChanged(
+                            id.value(), m.merchant(), m.customer(), from.wire(), to.wire(), reason, m.version(), now));
+            return find(id);
+        });
+    }
+
+    private static void recordTransition(
+            JdbcClient jdbc,
+            OrderId id,
+            int seq,
+            OrderStatus from,
+            OrderStatus to,
+            String actor,
+            String reason,
+            Instant at) {
+        jdbc.sql("INSERT INTO order_transitions (order_id, seq, from_status, to_status, actor, reason, at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?)")
+                .params(id.value(), seq, from == null ? null : from.wire(), to.wire(), actor, reason, at(at))
+                .update();
+    }
+
+    public Optional<Order> find(OrderId id) {
+        return page("WHERE id = ?", List.of(id.value()), Optional.empty(), 1).stream()
+                .findFirst();
+    }
+
+    public List<Order> byCustomer(CustomerId customer, Optional<OrderId> after, int limit) {
+        return page("WHERE customer_id = ?", List.of(customer.value()), after, limit);
+    }
+
+    public List<Order> byMerchant(MerchantId merchant, Optional<OrderId> after, int limit) {
+        return page("WHERE merchant_id = ?", List.of(merchant.value()), after, limit);
+    }
+
+    public List<Order> all(Optional<OrderId> after, int limit) {
+        return page("WHERE true", List.of(), after, limit);
+    }
+
+    private record Head(
+            OrderId id,
+            MerchantId merchant,
+            CustomerId customer,
+            OrderStatus status,
+            String currency,
+            Money subtotal,
+            Money total,
+            String shipTo,
+            long version,
+            Instant placedAt,
+            Instant updatedAt) {}
+
+    /** Orders newest first, with their lines and history read in two more statements for the whole page. */
+    private List<Order> page(String where, List<Object> params, Optional<OrderId> after, int limit) {
+        List<Object> all = new ArrayList<>(params);
+        after.ifPresent(a -> all.add(a.value()));
+        all.add(limit);
+        List<Head> heads = store.jdbc()
+                .sql("SELECT " + ORDER_COLUMNS + " FROM orders " + where + (after.isPresent() ? " AND id < ?" : "")
+                        + " ORDER BY id DESC LIMIT ?")
+                .params(all.toArray())
+                .query((rs, i) -> {
+                    String currency = rs.getString("currency").strip();
+                    return new Head(
+                            OrderId.of(rs.getString("id")),
+                            MerchantId.of(rs.getString("merchant_id")),
+                            CustomerId.of(rs.getString("customer_id")),
+                            OrderStatus.parse(rs.getString("status")),
+                            currency,
+                            new Money(rs.getBigDecimal("subtotal"), currency),
+                            new Money(rs.getBigDecimal("total"), currency),
+                            rs.getString("ship_to"),
+                            rs.getLong("version"),
+                            rs.getTimestamp("placed_at").toInstant(),
+                            rs.getTimestamp("updated_at").toInstant());
+                })
+                .list();
+        if (heads.isEmpty()) {
+            return List.of();
+        }
+        String[] ids = heads.stream().map(h -> h.id().value()).toArray(String[]::new);
+        Map<String, String> currencies = heads.stream().collect(Collectors.toMap(h -> h.id().value(), Head::currency));
+        Map<String, List<OrderLine>> lines = store
+                .jdbc()
+                .sql("SELECT order_id, sku, title, category, quantity, unit_price, line_total FROM order_lines"
+                        + " WHERE order_id = ANY(?) ORDER BY order_id, line_no")
+                .param(ids)
+                .query((rs, i) -> Map.entry(rs.getString(1), line(rs, currencies.get(rs.getString(1)))))
+                .list()
+                .stream()
+                .collect(Collectors.groupingBy(
+                        Map.Entry::getKey, Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
+        Map<String, List<StatusChange>> history = store
+                .jdbc()
+                .sql("SELECT order_id, from_status, to_status, actor, reason, at FROM order_transitions"
+                        + " WHERE order_id = ANY(?) ORDER BY order_id, seq")
+                .param(ids)
+                .query((rs, i) -> Map.entry(
+                        rs.getString(1),
+                        new StatusChange(
+                                Optional.ofNullable(rs.getString(2)).map(OrderStatus::parse),
+                                OrderStatus.parse(rs.getString(3)),
+                                rs.getString(4),
+                                rs.getString(5),
+                                rs.getTimestamp(6).toInstant())))
+                .list()
+                .stream()
+                .collect(Collectors.groupingBy(
+                        Map.Entry::getKey, Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
+        List<Order> orders = new ArrayList<>(heads.size());
+        for (Head h : heads) {
+            orders.add(new Order(
+                    h.id(),
+                    h.merchant(),
+                    h.customer(),
+                    h.status(),
+                    lines.getOrDefault(h.id().value(), List.of()),
+                    h.subtotal(),
+                    h.total(),
+                    Optional.ofNullable(h.shipTo())
+                            .map(json -> EventJson.read(json, Plan.ShipTo.class).toAddress()),
+                    h.version(),
+                    h.placedAt(),
+                    h.updatedAt(),
+                    history.getOrDefault(h.id().value(), List.of())));
+        }
+        return orders;
+    }
+
+    private static OrderLine line(ResultSet rs, String currency) throws SQLException {
+        return new OrderLine(
+                Sku.of(rs.getString(2)),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getInt(5),
+                new Money(rs.getBigDecimal(6), currency),
+                new Money(rs.getBigDecimal(7), currency));
+    }
+
+    private static CheckoutRecord checkout(ResultSet rs, int row) throws SQLException {
+        OrderId id = OrderId.of(rs.getString("id"));
+        int status = rs.getInt("response_status");
+        Optional<CheckoutResponse> response = rs.wasNull()
+                ? Optional.empty()
+                : Optional.of(new CheckoutResponse(
+                        status,
+                        rs.getString("response_body"),
+                        status == 201 ? Optional.of(id) : Optional.empty(),
+                        false));
+        return new CheckoutRecord(
+                id,
+                rs.getString("customer_id"),
+                rs.getString("idempotency_key"),
+                rs.getString("fingerprint"),
+                EventJson.read(rs.getString("plan"), Plan.class),
+                State.valueOf(rs.getString("state").toUpperCase(Locale.ROOT)),
+                response,
+                rs.getInt("attempts"));
+    }
+
+    private static Timestamp at(Instant instant) {
+        return Timestamp.from(instant);
+    }
+}
