@@ -110,6 +110,18 @@ class ModuleBoundariesTest {
     }
 
     @Test
+    void only_the_cart_store_speaks_dynamodb() {
+        // The DynamoDB API is one of the cart store's two engines; nothing else may depend on it.
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.mercato.cart.store..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("software.amazon.awssdk..")
+                .check(classes);
+    }
+
+    @Test
     void only_the_plane_runs_migrations_and_pools() {
         // Capabilities get a ready store from the plane; none opens its own connections around its role.
         noClasses()

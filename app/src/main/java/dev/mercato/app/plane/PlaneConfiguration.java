@@ -1,6 +1,7 @@
 package dev.mercato.app.plane;
 
 import dev.mercato.app.stores.KafkaAddress;
+import dev.mercato.plane.consume.LogSource;
 import dev.mercato.plane.consume.View;
 import dev.mercato.plane.consume.ViewFreshness;
 import dev.mercato.plane.consume.ViewReads;
@@ -56,9 +57,15 @@ class PlaneConfiguration {
         return new KafkaPublisher(kafka::bootstrapServers, settings.partitions());
     }
 
+    /** The log as consumers read it: views, cache invalidation. */
+    @Bean
+    LogSource logSource(KafkaAddress kafka) {
+        return ViewConsumerLoop.on(kafka.bootstrapServers());
+    }
+
     @Bean(destroyMethod = "close")
-    ViewRuntime viewRuntime(PostgresStores stores, KafkaAddress kafka, Clock clock) {
-        return new ViewRuntime(stores, ViewConsumerLoop.on(kafka.bootstrapServers()), ViewSettings.DEFAULT, clock);
+    ViewRuntime viewRuntime(PostgresStores stores, LogSource log, Clock clock) {
+        return new ViewRuntime(stores, log, ViewSettings.DEFAULT, clock);
     }
 
     @Bean

@@ -4,6 +4,7 @@ import dev.mercato.catalog.Catalog;
 import dev.mercato.catalog.Product;
 import dev.mercato.catalog.ProductDraft;
 import dev.mercato.catalog.Sku;
+import dev.mercato.catalog.cache.ProductCache;
 import dev.mercato.catalog.store.JdbcProducts;
 import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.MerchantId;
@@ -18,14 +19,17 @@ public final class CatalogService implements Catalog {
     static final int MAX_PAGE = 200;
 
     private final JdbcProducts products;
+    private final ProductCache cache;
 
-    public CatalogService(JdbcProducts products) {
+    public CatalogService(JdbcProducts products, ProductCache cache) {
         this.products = products;
+        this.cache = cache;
     }
 
+    /** Through the cache: a product page or a cart line may be a moment stale, never checkout. */
     @Override
     public Optional<Product> product(Sku sku) {
-        return products.find(sku);
+        return cache.get(sku);
     }
 
     @Override
@@ -54,7 +58,9 @@ public final class CatalogService implements Catalog {
 
     @Override
     public List<ConsistencyToken> retire(MerchantId merchant, Sku sku) {
-        return products.retire(merchant, sku);
+        List<ConsistencyToken> tokens = products.retire(merchant, sku);
+        cache.invalidate(sku);
+        return tokens;
     }
 
     @Override
@@ -62,7 +68,10 @@ public final class CatalogService implements Catalog {
         if (drafts.isEmpty()) {
             return List.of();
         }
-        return products.upsert(drafts);
+        List<ConsistencyToken> tokens = products.upsert(drafts);
+        // This process reads its own writes at once; other instances learn from the events.
+        drafts.forEach(d -> cache.invalidate(d.sku()));
+        return tokens;
     }
 
     @Override
