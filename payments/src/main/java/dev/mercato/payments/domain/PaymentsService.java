@@ -48,6 +48,11 @@ import java.util.function.Consumer;
  */
 public final class PaymentsService implements Payments {
 
+    /** Kept with the provider's authorization, so a void of an unrecorded one can record who it was for. */
+    private static final String MERCHANT_METADATA = "merchant";
+
+    private static final String CUSTOMER_METADATA = "customer";
+
     private final JdbcPaymentIntents intents;
     private final PaymentProvider provider;
     private final ProviderCalls calls;
@@ -212,8 +217,8 @@ public final class PaymentsService implements Payments {
 
     private PaymentIntent recordUnrecordedVoid(PaymentId id, ProviderVoid v) {
         Instant now = clock.instant();
-        String merchant = v.metadata().get("merchant");
-        String customer = v.metadata().get("customer");
+        String merchant = v.metadata().get(MERCHANT_METADATA);
+        String customer = v.metadata().get(CUSTOMER_METADATA);
         if (merchant == null || customer == null) {
             throw new IllegalStateException("The provider's authorization " + v.authorization() + " under "
                     + authorizationKey(id) + " has no merchant or customer metadata; it was not made by payments");
@@ -298,9 +303,12 @@ public final class PaymentsService implements Payments {
 
     private static Map<String, String> metadata(Authorization request) {
         return Map.of(
-                "payment", request.id().value(),
-                "merchant", request.merchant().value(),
-                "customer", request.customer());
+                PaymentProvider.PAYMENT_METADATA,
+                request.id().value(),
+                MERCHANT_METADATA,
+                request.merchant().value(),
+                CUSTOMER_METADATA,
+                request.customer());
     }
 
     private static String reference(PaymentIntent intent) {

@@ -18,6 +18,9 @@ import java.util.Optional;
  */
 public interface PaymentProvider {
 
+    /** The metadata entry naming the payment an authorization is for; the ledger files movements under it. */
+    String PAYMENT_METADATA = "payment";
+
     /**
      * Holds {@code amount} on the card.
      *

@@ -39,9 +39,6 @@ public final class SimulatedProvider implements PaymentProvider, ProviderLedger 
     public static final String TOKEN_DECLINED = "tok_declined";
     public static final String TOKEN_INSUFFICIENT_FUNDS = "tok_insufficient_funds";
 
-    /** The metadata entry that names the payment a movement belongs to, in the ledger. */
-    public static final String PAYMENT = "payment";
-
     private enum State {
         AUTHORIZED,
         DECLINED,
@@ -335,7 +332,8 @@ public final class SimulatedProvider implements PaymentProvider, ProviderLedger 
 
     private void book(String key, Kind kind, Hold hold, Money amount, Instant at) {
         synchronized (ledger) {
-            ledger.add(new Entry(key, kind, hold.metadata.getOrDefault(PAYMENT, ""), hold.reference, amount, at));
+            ledger.add(
+                    new Entry(key, kind, hold.metadata.getOrDefault(PAYMENT_METADATA, ""), hold.reference, amount, at));
         }
     }
 
