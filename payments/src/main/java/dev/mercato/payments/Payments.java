@@ -19,13 +19,16 @@ public interface Payments {
      */
     PaymentIntent authorize(Authorization request);
 
-    /** Takes the authorized amount (on shipment). Capturing a captured payment returns it unchanged. */
+    /**
+     * Takes the authorized amount (on shipment). Capturing a captured payment returns it unchanged, and so
+     * does capturing a refunded one (its capture happened).
+     */
     PaymentIntent capture(PaymentId id);
 
     /**
      * Releases an authorization that was not captured. Safe to call when authorization may or may not have
      * happened (a crashed checkout): the provider is asked either way, and empty means nothing was ever
-     * authorized under this id.
+     * authorized under this id. A declined payment is returned unchanged: it holds nothing to release.
      */
     Optional<PaymentIntent> voidAuthorization(PaymentId id);
 

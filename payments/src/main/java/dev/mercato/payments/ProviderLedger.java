@@ -13,6 +13,13 @@ public interface ProviderLedger {
 
     List<Entry> entries();
 
+    /** The movements of one payment, in the order they happened: what a test checks per order. */
+    default List<Entry> entries(PaymentId payment) {
+        return entries().stream()
+                .filter(e -> e.payment().equals(payment.value()))
+                .toList();
+    }
+
     /**
      * @param idempotencyKey the key the request came with (one per payment and operation)
      * @param payment the payment the movement belongs to

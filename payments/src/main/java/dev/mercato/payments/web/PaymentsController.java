@@ -1,0 +1,152 @@
+package dev.mercato.payments.web;
+
+import dev.mercato.payments.PaymentId;
+import dev.mercato.payments.PaymentIntent;
+import dev.mercato.payments.Payments;
+import dev.mercato.payments.ProviderLedger;
+import dev.mercato.plane.InvalidInput;
+import dev.mercato.plane.Money;
+import dev.mercato.plane.NotFound;
+import dev.mercato.plane.security.Caller;
+import dev.mercato.plane.security.Role;
+import dev.mercato.plane.web.Cursor;
+import dev.mercato.plane.web.MoneyJson;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Payment intents for their merchant and admins, and the provider's ledger for admins. */
+@RestController
+@RequestMapping("/api/v1/payments")
+class PaymentsController {
+
+    static final int MAX_LIMIT = 1000;
+
+    private final Payments payments;
+    private final ProviderLedger ledger;
+
+    PaymentsController(Payments payments, ProviderLedger ledger) {
+        this.payments = payments;
+        this.ledger = ledger;
+    }
+
+    record PaymentJson(
+            String id,
+            String merchant,
+            String customer,
+            MoneyJson amount,
+            String status,
+            String providerReference,
+            String declineReason,
+            Instant createdAt,
+            Instant updatedAt) {
+
+        static PaymentJson of(PaymentIntent p) {
+            return new PaymentJson(
+                    p.id().value(),
+                    p.merchant().value(),
+                    p.customer(),
+                    MoneyJson.of(p.amount()),
+                    p.status().name().toLowerCase(Locale.ROOT),
+                    p.providerReference().orElse(null),
+                    p.declineReason().orElse(null),
+                    p.createdAt(),
+                    p.updatedAt());
+        }
+    }
+
+    record EntryJson(
+            String idempotencyKey, String kind, String payment, String reference, MoneyJson amount, Instant at) {
+        static EntryJson of(ProviderLedger.Entry e) {
+            return new EntryJson(
+                    e.idempotencyKey(), wire(e.kind()), e.payment(), e.reference(), MoneyJson.of(e.amount()), e.at());
+        }
+    }
+
+    /** @param amounts the sum per currency, in currency order */
+    record TotalJson(long count, List<MoneyJson> amounts) {}
+
+    /** @param totals per kind, over the whole ledger (not only this page) */
+    record LedgerJson(List<EntryJson> entries, Map<String, TotalJson> totals, String next) {}
+
+    /** Another merchant's payment does not exist for this caller: the same answer as a missing one. */
+    @GetMapping("/{id}")
+    PaymentJson payment(@PathVariable String id, Caller caller) {
+        PaymentId paymentId = PaymentId.of(id);
+        return payments.find(paymentId)
+                .filter(p -> caller.isAdmin()
+                        || (caller.is(Role.MERCHANT)
+                                && caller.merchant()
+                                        .filter(p.merchant()::equals)
+                                        .isPresent()))
+                .map(PaymentJson::of)
+                .orElseThrow(() -> new NotFound("payment", paymentId.value()));
+    }
+
+    /** Every money movement the provider made, oldest first: the evidence that nothing was charged twice. */
+    @GetMapping("/ledger")
+    LedgerJson ledger(
+            @RequestParam(defaultValue = "100") int limit,
+            @RequestParam(required = false) String cursor,
+            Caller caller) {
+        caller.requireRole(Role.ADMIN);
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new InvalidInput("limit", "must be 1-" + MAX_LIMIT + ", got " + limit);
+        }
+        int from = cursor == null ? 0 : position(cursor);
+        List<ProviderLedger.Entry> all = ledger.entries();
+        int to = Math.min(all.size(), from + limit);
+        List<EntryJson> page = from >= all.size()
+                ? List.of()
+                : all.subList(from, to).stream().map(EntryJson::of).toList();
+        String next = to < all.size() ? Cursor.encode(Integer.toString(to)) : null;
+        return new LedgerJson(page, totals(all), next);
+    }
+
+    static Map<String, TotalJson> totals(List<ProviderLedger.Entry> entries) {
+        Map<String, TotalJson> totals = new LinkedHashMap<>();
+        for (ProviderLedger.Kind kind : ProviderLedger.Kind.values()) {
+            long count = 0;
+            Map<String, BigDecimal> sums = new TreeMap<>();
+            for (ProviderLedger.Entry e : entries) {
+                if (e.kind() == kind) {
+                    count++;
+                    sums.merge(e.amount().currency(), e.amount().amount(), BigDecimal::add);
+                }
+            }
+            totals.put(
+                    wire(kind),
+                    new TotalJson(
+                            count,
+                            sums.entrySet().stream()
+                                    .map(s -> MoneyJson.of(new Money(s.getValue(), s.getKey())))
+                                    .toList()));
+        }
+        return totals;
+    }
+
+    private static int position(String cursor) {
+        try {
+            int position = Integer.parseInt(Cursor.decode(cursor));
+            if (position < 0) {
+                throw new NumberFormatException();
+            }
+            return position;
+        } catch (NumberFormatException e) {
+            throw new InvalidInput("cursor", "is not a cursor this API returned");
+        }
+    }
+
+    private static String wire(ProviderLedger.Kind kind) {
+        return kind.name().toLowerCase(Locale.ROOT);
+    }
+}

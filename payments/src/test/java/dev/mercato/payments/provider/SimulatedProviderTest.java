@@ -1,0 +1,364 @@
+package dev.mercato.payments.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.mercato.payments.PaymentMethod;
+import dev.mercato.payments.ProviderLedger.Entry;
+import dev.mercato.payments.ProviderLedger.Kind;
+import dev.mercato.payments.provider.Faults.Fault;
+import dev.mercato.plane.Money;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class SimulatedProviderTest {
+
+    static final Instant NOW = Instant.parse("2025-03-01T10:00:00Z");
+    static final Money TEN = Money.of("10.00", "EUR");
+    static final PaymentMethod VISA = PaymentMethod.DEFAULT;
+
+    final List<Duration> slept = Collections.synchronizedList(new ArrayList<>());
+    final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    SimulatedProvider provider() {
+        return new SimulatedProvider(SimulatedProviderSettings.DETERMINISTIC, clock, slept::add);
+    }
+
+    /** A provider whose network fails the calls as scripted, in order, then never. */
+    SimulatedProvider failing(Fault... script) {
+        Deque<Fault> faults = new ArrayDeque<>(List.of(script));
+        return new SimulatedProvider(SimulatedProviderSettings.DETERMINISTIC, clock, slept::add, (op, key) -> {
+            synchronized (faults) {
+                return faults.isEmpty() ? Fault.NONE : faults.poll();
+            }
+        });
+    }
+
+    static Map<String, String> payment(String id) {
+        return Map.of("payment", id, "merchant", "acme", "customer", "c-1");
+    }
+
+    static String approved(AuthorizationResult result) {
+        assertThat(result).isInstanceOf(AuthorizationResult.Approved.class);
+        return result.reference();
+    }
+
+    @Test
+    void a_well_formed_token_is_approved_and_its_hold_is_booked_in_the_ledger() {
+        SimulatedProvider provider = provider();
+        AuthorizationResult result =
+                provider.authorize("auth:p-1", TEN, new PaymentMethod("tok_mastercard"), payment("p-1"));
+
+        assertThat(result).isInstanceOf(AuthorizationResult.Approved.class);
+        assertThat(((AuthorizationResult.Approved) result).metadata()).containsEntry("merchant", "acme");
+        assertThat(provider.entries())
+                .containsExactly(new Entry("auth:p-1", Kind.AUTHORIZATION, "p-1", result.reference(), TEN, NOW));
+    }
+
+    @Test
+    void declined_tokens_are_declined_with_their_reason_and_move_no_money() {
+        SimulatedProvider provider = provider();
+
+        var declined = provider.authorize("auth:p-1", TEN, new PaymentMethod("tok_declined"), payment("p-1"));
+        var poor = provider.authorize("auth:p-2", TEN, new PaymentMethod("tok_insufficient_funds"), payment("p-2"));
+
+        assertThat(declined)
+                .isInstanceOfSatisfying(
+                        AuthorizationResult.Declined.class,
+                        d -> assertThat(d.reason()).isEqualTo("card-declined"));
+        assertThat(poor)
+                .isInstanceOfSatisfying(
+                        AuthorizationResult.Declined.class,
+                        d -> assertThat(d.reason()).isEqualTo("insufficient-funds"));
+        assertThat(provider.entries()).isEmpty();
+    }
+
+    @Test
+    void an_amount_above_the_limit_is_declined_as_too_large_in_any_currency() {
+        SimulatedProvider provider = provider();
+
+        var atLimit = provider.authorize("auth:p-1", Money.of("10000.00", "EUR"), VISA, payment("p-1"));
+        var aboveInEuro = provider.authorize("auth:p-2", Money.of("10000.01", "EUR"), VISA, payment("p-2"));
+        var aboveInYen = provider.authorize("auth:p-3", Money.of("10001", "JPY"), VISA, payment("p-3"));
+
+        assertThat(atLimit).isInstanceOf(AuthorizationResult.Approved.class);
+        for (var result : List.of(aboveInEuro, aboveInYen)) {
+            assertThat(result)
+                    .isInstanceOfSatisfying(
+                            AuthorizationResult.Declined.class,
+                            d -> assertThat(d.reason()).isEqualTo("amount-too-large"));
+        }
+        assertThat(provider.entries()).extracting(Entry::payment).containsExactly("p-1");
+    }
+
+    @Test
+    void repeating_a_key_with_the_same_request_answers_the_first_result_without_acting_again() {
+        SimulatedProvider provider = provider();
+        var first = provider.authorize("auth:p-1", TEN, VISA, payment("p-1"));
+        var again = provider.authorize("auth:p-1", TEN, VISA, payment("p-1"));
+        var capture = provider.capture("capture:p-1", first.reference(), TEN);
+        var captureAgain = provider.capture("capture:p-1", first.reference(), TEN);
+
+        assertThat(again).isEqualTo(first);
+        assertThat(captureAgain).isEqualTo(capture);
+        assertThat(provider.entries()).extracting(Entry::kind).containsExactly(Kind.AUTHORIZATION, Kind.CAPTURE);
+    }
+
+    @Test
+    void reusing_a_key_for_another_request_is_refused_and_does_nothing() {
+        SimulatedProvider provider = provider();
+        String reference = approved(provider.authorize("auth:p-1", TEN, VISA, payment("p-1")));
+
+        assertThatThrownBy(() -> provider.authorize("auth:p-1", Money.of("11.00", "EUR"), VISA, payment("p-1")))
+                .isInstanceOf(IdempotencyKeyReused.class)
+                .hasMessageContaining("auth:p-1");
+        assertThatThrownBy(() -> provider.capture("auth:p-1", reference, TEN)).isInstanceOf(IdempotencyKeyReused.class);
+        assertThat(provider.entries()).hasSize(1);
+    }
+
+    @Test
+    void concurrent_requests_with_one_key_act_once() throws Exception {
+        // Real latency here: without the per-key serialisation, every thread would act while the first waits.
+        var provider = new SimulatedProvider(
+                SimulatedProviderSettings.DETERMINISTIC.withLatency(Duration.ofMillis(2), Duration.ofMillis(3)),
+                clock,
+                Sleeper.REAL);
+        int threads = 32;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<AuthorizationResult>> results = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            for (int i = 0; i < threads; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return provider.authorize("auth:p-1", TEN, VISA, payment("p-1"));
+                }));
+            }
+            start.countDown();
+            List<AuthorizationResult> answers = new ArrayList<>();
+            for (var r : results) {
+                answers.add(r.get(10, TimeUnit.SECONDS));
+            }
+            assertThat(answers).hasSize(threads).containsOnly(answers.getFirst());
+        }
+        assertThat(provider.entries()).hasSize(1);
+    }
+
+    @Test
+    void a_lost_answer_means_the_provider_acted_and_a_retry_with_the_key_gets_that_answer() {
+        SimulatedProvider provider = failing(Fault.ANSWER_LOST);
+
+        var lost = catchThrowableOfType(
+                TransientProviderFailure.class, () -> provider.authorize("auth:p-1", TEN, VISA, payment("p-1")));
+        assertThat(lost.kind()).isEqualTo(TransientProviderFailure.Kind.ANSWER_LOST);
+        assertThat(provider.entries()).as("the provider acted").hasSize(1);
+
+        String reference = approved(provider.authorize("auth:p-1", TEN, VISA, payment("p-1")));
+        assertThat(provider.entries())
+                .as("the retry got the first answer")
+                .singleElement()
+                .extracting(Entry::reference)
+                .isEqualTo(reference);
+        assertThat(provider.faultsInjected()).containsEntry(Fault.ANSWER_LOST, 1L);
+    }
+
+    @Test
+    void a_request_that_failed_before_the_provider_acted_moved_no_money_and_a_retry_acts() {
+        SimulatedProvider provider = failing(Fault.REQUEST_FAILED);
+
+        var failed = catchThrowableOfType(
+                TransientProviderFailure.class, () -> provider.authorize("auth:p-1", TEN, VISA, payment("p-1")));
+        assertThat(failed.kind()).isEqualTo(TransientProviderFailure.Kind.REQUEST_FAILED);
+        assertThat(provider.entries()).isEmpty();
+
+        provider.authorize("auth:p-1", TEN, VISA, payment("p-1"));
+        assertThat(provider.entries()).hasSize(1);
+    }
+
+    @Test
+    void capture_takes_at_most_the_authorized_amount_once() {
+        SimulatedProvider provider = provider();
+        String reference = approved(provider.authorize("auth:p-1", TEN, VISA, payment("p-1")));
+
+        assertThatThrownBy(() -> provider.capture("capture:p-1", reference, Money.of("10.01", "EUR")))
+                .isInstanceOfSatisfying(
+                        ProviderRefused.class, e -> assertThat(e.code()).isEqualTo("amount-exceeds-authorized"));
+        assertThatThrownBy(() -> provider.capture("capture:p-1", reference, Money.of("10.00", "USD")))
+                .isInstanceOfSatisfying(
+                        ProviderRefused.class, e -> assertThat(e.code()).isEqualTo("currency-mismatch"));
+        provider.capture("capture:p-1", reference, Money.of("7.50", "EUR"));
+        assertThatThrownBy(() -> provider.capture("capture:p-1-again", reference, Money.of("2.50", "EUR")))
+                .isInstanceOfSatisfying(
+                        ProviderRefused.class, e -> assertThat(e.code()).isEqualTo("already-captured"));
+
+        assertThat(provider.entries())
+                .filteredOn(e -> e.kind() == Kind.CAPTURE)
+                .singleElement()
+                .extracting(Entry::amount)
+                .isEqualTo(Money.of("7.50", "EUR"));
+    }
+
+    @Test
+    void a_voided_authorization_cannot_be_captured_and_a_captured_one_cannot_be_voided() {
+        SimulatedProvider provider = provider();
+        String voided = approved(provider.authorize("auth:p-1", TEN, VISA, payment("p-1")));
+        String captured = approved(provider.authorize("auth:p-2", TEN, VISA, payment("p-2")));
+
+        provider.voidAuthorization("void:p-1", voided);
+        provider.capture("capture:p-2", captured, TEN);
+
+        assertThatThrownBy(() -> provider.capture("capture:p-1", voided, TEN))
+                .isInstanceOfSatisfying(
+                        ProviderRefused.class, e -> assertThat(e.code()).isEqualTo("authorization-voided"));
+        assertThatThrownBy(() -> provider.voidAuthorization("void:p-2", captured))
+                .isInstanceOfSatisfying(
+                        ProviderRefused.class, e -> assertThat(e.code()).isEqualTo("already-captured"));
+        assertThatThrownBy(() -> provider.voidAuthorization("void:p-1-again", voided))
+                .isInstanceOfSatisfying(
+                        ProviderRefused.class, e -> assertThat(e.code()).isEqualTo("already-voided"));
+        assertThat(provider.entries())
+                .extracting(Entry::kind, Entry::payment)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(Kind.AUTHORIZATION, "p-1"),
+                        org.assertj.core.groups.Tuple.tuple(Kind.AUTHORIZATION, "p-2"),
+                        org.assertj.core.groups.Tuple.tuple(Kind.VOID, "p-1"),
+                        org.assertj.core.groups.Tuple.tuple(Kind.CAPTURE, "p-2"));
+    }
+
+    @Test
+    void refund_before_capture_is_refused_without_spending_its_key_and_refunds_add_up_to_the_capture_at_most() {
+        SimulatedProvider provider = provider();
+        String reference = approved(provider.authorize("auth:p-1", TEN, VISA, payment("p-1")));
+
+        assertThatThrownBy(() -> provider.refund("refund:p-1", reference, TEN))
+                .isInstanceOfSatisfying(
+                        ProviderRefused.class, e -> assertThat(e.code()).isEqualTo("not-captured"));
+
+        provider.capture("capture:p-1", reference, TEN);
+        provider.refund("refund:p-1", reference, Money.of("6.00", "EUR"));
+        assertThatThrownBy(() -> provider.refund("refund:p-1-b", reference, Money.of("4.01", "EUR")))
+                .isInstanceOfSatisfying(
+                        ProviderRefused.class, e -> assertThat(e.code()).isEqualTo("refund-exceeds-captured"));
+        provider.refund("refund:p-1-b", reference, Money.of("4.00", "EUR"));
+
+        assertThat(provider.entries())
+                .filteredOn(e -> e.kind() == Kind.REFUND)
+                .extracting(Entry::amount)
+                .containsExactly(Money.of("6.00", "EUR"), Money.of("4.00", "EUR"));
+    }
+
+    @Test
+    void capture_void_and_refund_of_an_unknown_authorization_fail_as_unknown() {
+        SimulatedProvider provider = provider();
+
+        assertThatThrownBy(() -> provider.capture("capture:x", "au_nope", TEN))
+                .isInstanceOf(UnknownAuthorization.class);
+        assertThatThrownBy(() -> provider.voidAuthorization("void:x", "au_nope"))
+                .isInstanceOf(UnknownAuthorization.class);
+        assertThatThrownBy(() -> provider.refund("refund:x", "au_nope", TEN)).isInstanceOf(UnknownAuthorization.class);
+        assertThat(provider.entries()).isEmpty();
+    }
+
+    @Test
+    void voiding_under_an_authorization_key_nothing_was_authorized_under_answers_nothing_and_spends_no_key() {
+        SimulatedProvider provider = provider();
+
+        assertThat(provider.voidByAuthorizationKey("void:p-1", "auth:p-1")).isEmpty();
+
+        // A later authorization under that key can still be voided with the same void key.
+        String reference = approved(provider.authorize("auth:p-1", TEN, VISA, payment("p-1")));
+        assertThat(provider.voidByAuthorizationKey("void:p-1", "auth:p-1"))
+                .hasValueSatisfying(v -> assertThat(v.authorization()).isEqualTo(reference));
+    }
+
+    @Test
+    void voiding_under_an_authorization_key_releases_what_it_authorized_and_gives_back_its_metadata() {
+        SimulatedProvider provider = failing(Fault.ANSWER_LOST);
+        assertThatThrownBy(() -> provider.authorize("auth:p-1", TEN, VISA, payment("p-1")))
+                .isInstanceOf(TransientProviderFailure.class);
+
+        ProviderVoid released =
+                provider.voidByAuthorizationKey("void:p-1", "auth:p-1").orElseThrow();
+        ProviderVoid byReference = provider.voidAuthorization("void:p-1", released.authorization());
+
+        assertThat(released.amount()).isEqualTo(TEN);
+        assertThat(released.metadata()).isEqualTo(payment("p-1"));
+        assertThat(released.authorizedAt()).isEqualTo(NOW);
+        assertThat(byReference).as("the same request, named by reference").isEqualTo(released);
+        assertThat(provider.entries()).extracting(Entry::kind).containsExactly(Kind.AUTHORIZATION, Kind.VOID);
+    }
+
+    @Test
+    void a_declined_attempt_holds_nothing_to_void_or_capture() {
+        SimulatedProvider provider = provider();
+        var declined = provider.authorize("auth:p-1", TEN, new PaymentMethod("tok_declined"), payment("p-1"));
+
+        assertThat(provider.voidByAuthorizationKey("void:p-1", "auth:p-1")).isEmpty();
+        assertThatThrownBy(() -> provider.capture("capture:p-1", declined.reference(), TEN))
+                .isInstanceOfSatisfying(
+                        ProviderRefused.class, e -> assertThat(e.code()).isEqualTo("authorization-declined"));
+        assertThat(provider.entries()).isEmpty();
+    }
+
+    @Test
+    void acting_takes_a_latency_drawn_from_the_configured_range_and_a_replay_answers_at_once() {
+        var settings = SimulatedProviderSettings.DETERMINISTIC.withLatency(Duration.ofMillis(1), Duration.ofMillis(5));
+        var provider = new SimulatedProvider(settings, clock, slept::add);
+        for (int i = 0; i < 50; i++) {
+            provider.authorize("auth:p-" + i, TEN, VISA, payment("p-" + i));
+        }
+        provider.authorize("auth:p-0", TEN, VISA, payment("p-0"));
+
+        assertThat(slept)
+                .hasSize(50)
+                .allSatisfy(d -> assertThat(d).isBetween(Duration.ofMillis(1), Duration.ofMillis(5)));
+        assertThat(slept.stream().distinct().count()).as("drawn, not fixed").isGreaterThan(10);
+    }
+
+    @Test
+    void a_seeded_failure_rate_fails_about_that_share_of_calls_in_both_ways_and_the_same_calls_every_run() {
+        List<Fault> first = draws(Faults.atRate(0.5, new Random(7)));
+        List<Fault> second = draws(Faults.atRate(0.5, new Random(7)));
+
+        assertThat(second).isEqualTo(first);
+        assertThat(first.stream().filter(f -> f != Fault.NONE).count()).isBetween(400L, 600L);
+        assertThat(first).contains(Fault.REQUEST_FAILED, Fault.ANSWER_LOST);
+        assertThat(draws(Faults.atRate(0, new Random(7)))).containsOnly(Fault.NONE);
+        assertThat(draws(Faults.atRate(1, new Random(7)))).doesNotContain(Fault.NONE);
+        assertThatThrownBy(() -> Faults.atRate(1.5, new Random())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    static List<Fault> draws(Faults faults) {
+        List<Fault> out = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            out.add(faults.next("authorize", "auth:" + i));
+        }
+        return out;
+    }
+
+    @Test
+    void settings_refuse_an_inverted_latency_range_and_a_rate_outside_zero_to_one() {
+        assertThatThrownBy(
+                        () -> SimulatedProviderSettings.DEFAULT.withLatency(Duration.ofMillis(5), Duration.ofMillis(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SimulatedProviderSettings.DEFAULT.withFailureRate(-0.1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(SimulatedProviderSettings.DEFAULT.amountLimit()).isEqualByComparingTo(new BigDecimal("10000"));
+    }
+}
