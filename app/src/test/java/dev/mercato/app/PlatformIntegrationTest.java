@@ -2,6 +2,7 @@ package dev.mercato.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mercato.plane.events.EventJson;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +16,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The whole platform on its embedded stores, over HTTP. Subclasses share one Spring context (and so one
@@ -50,6 +52,10 @@ abstract class PlatformIntegrationTest {
         }
         headers.forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        return EventJson.tree(response.body());
     }
 
     String token(String role, String subject, String merchant) throws Exception {
