@@ -20,11 +20,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A stored cart as bytes, the same for both stores. A small binary format rather than JSON: a cart with
- * five lines is about a third of its JSON size and encodes and decodes several times faster (measured
- * when it was chosen, see the commit), and it is read and written on every change. The version sits at a
- * fixed offset, so a compare-and-set reads it without decoding the cart. The first byte is the format,
- * so a later format can be read beside this one.
+ * A stored cart as bytes, the same for both stores. A small binary format rather than JSON because it
+ * is read and written on every change: measured on a cart of five lines, 284 bytes against 702 for the
+ * same fields as Jackson JSON, and an encode-decode round trip about 1.7 times faster (2.8 against 4.6
+ * microseconds, domain objects rebuilt in both). The version sits at a fixed offset, so a compare-and-set
+ * reads it without decoding the cart. The first byte is the format, so a later format can be read
+ * beside this one.
  */
 final class CartCodec {
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Assumptions;
  * <p>Without Node.js and npm the DynamoDB tests are skipped on a developer's machine, saying what to
  * install, and fail on CI ({@code CI=true}), where they must run.
  */
-final class DynaliteServer {
+public final class DynaliteServer {
 
     private static final String READY = "Dynalite listening at: ";
     private static final List<String> FILES = List.of("package.json", "package-lock.json", "launch.js");
@@ -36,7 +36,7 @@ final class DynaliteServer {
     private DynaliteServer() {}
 
     /** The running server's endpoint, starting it first if needed. */
-    static synchronized URI endpoint() {
+    public static synchronized URI endpoint() {
         if (endpoint == null) {
             endpoint = start();
         }
