@@ -111,14 +111,19 @@ public final class CartOutboxRelay implements AutoCloseable {
     }
 
     /**
-     * Stops at once: a batch being published is not marked, and is published again by the next relay.
+     * Stops: a round in progress gets a poll interval (at most a second) to finish and mark its batch,
+     * then is interrupted; a batch published but not marked is published again by the next relay.
      */
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
+        LockSupport.unpark(thread);
         try {
-            thread.join(10_000);
+            thread.join(Math.min(1000, pollInterval.toMillis()) + 1);
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(10_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
