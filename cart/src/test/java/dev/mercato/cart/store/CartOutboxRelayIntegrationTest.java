@@ -28,33 +28,49 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The relay from a RocksDB cart store to a real Kafka broker. */
+/** The relay from each cart store to a real Kafka broker. */
 class CartOutboxRelayIntegrationTest {
 
     static final String TOPIC = Topics.of("cart");
+    private static final AtomicInteger TABLES = new AtomicInteger();
+
+    enum Kind {
+        ROCKSDB,
+        DYNAMODB
+    }
 
     @TempDir
     Path folder;
 
     RocksStore rocks;
-    RocksCartStore store;
+    CartStore store;
     CartService carts;
     KafkaPublisher publisher;
     final List<CartOutboxRelay> relays = new ArrayList<>();
 
-    @BeforeEach
-    void setUp() {
+    void open(Kind kind) {
         TestCatalog catalog = new TestCatalog();
         catalog.add(aProduct("MUG-1").build());
         catalog.add(aProduct("TEA-1").build());
-        rocks = RocksStore.open(folder);
-        store = new RocksCartStore(rocks);
+        if (kind == Kind.ROCKSDB) {
+            rocks = RocksStore.open(folder);
+            store = new RocksCartStore(rocks);
+        } else {
+            store = DynamoCartStore.open(new DynamoSettings(
+                    Optional.of(DynaliteServer.endpoint()),
+                    "eu-west-1",
+                    "relayed-carts-" + TABLES.incrementAndGet(),
+                    "test-key",
+                    "test-secret",
+                    true));
+        }
         carts = new CartService(store, catalog.catalog(), TestClock.at("2026-03-01T10:00:00Z"), Duration.ofHours(24));
         publisher = new KafkaPublisher(SharedKafka.bootstrapServers());
     }
@@ -62,8 +78,15 @@ class CartOutboxRelayIntegrationTest {
     @AfterEach
     void tearDown() {
         relays.forEach(CartOutboxRelay::close);
-        publisher.close();
-        rocks.close();
+        if (publisher != null) {
+            publisher.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+        if (rocks != null) {
+            rocks.close();
+        }
     }
 
     CartOutboxRelay relay(CartOutboxRelay.Faults faults) {
@@ -84,8 +107,10 @@ class CartOutboxRelayIntegrationTest {
         return byCart;
     }
 
-    @Test
-    void every_event_reaches_the_log_once_in_its_carts_order_while_carts_change() {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void every_event_reaches_the_log_once_in_its_carts_order_while_carts_change(Kind kind) {
+        open(kind);
         CartOutboxRelay relay = relay(CartOutboxRelay.Faults.NONE);
         List<Cart> made = new ArrayList<>();
         for (int c = 0; c < 4; c++) {
@@ -113,9 +138,11 @@ class CartOutboxRelayIntegrationTest {
         assertThat(store.pending(10).isEmpty()).isTrue();
     }
 
-    @Test
-    void a_relay_stopped_between_publish_and_mark_leaves_its_batch_to_the_next_one_and_no_sequence_is_lost()
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void a_relay_stopped_between_publish_and_mark_leaves_its_batch_to_the_next_one_and_no_sequence_is_lost(Kind kind)
             throws InterruptedException {
+        open(kind);
         Cart cart = carts.create(Optional.empty());
         carts.setQuantity(cart.id(), Sku.of("MUG-1"), 1, OptionalLong.empty());
         CountDownLatch publishedOnce = new CountDownLatch(1);
