@@ -91,6 +91,10 @@ public final class DynamoCartStore implements CartStore, StoreProbe {
     private static final String UNCHANGED_AND_EMPTY = UNCHANGED + " AND attribute_not_exists(#p)";
     /** The item emitted nothing since it was read, and nobody removed its pending events meanwhile. */
     private static final String NOTHING_NEW = "#s = :s AND #pf = :pf";
+    /** As NOTHING_NEW, and not swept meanwhile: a tombstone is deleted, not left without its index entry. */
+    private static final String NOTHING_NEW_LIVE = NOTHING_NEW + " AND attribute_not_exists(#sw)";
+    /** A tombstone made for events still pending only while they still are: else it would never be deleted. */
+    private static final String UNCHANGED_AND_PENDING = UNCHANGED + " AND attribute_exists(#pf)";
 
     private static final String REMOVE_ALL = "REMOVE #p, #pf, #ob";
     private static final String KEEP_REST = "SET #p = :rest, #pf = :next";
@@ -305,14 +309,17 @@ public final class DynamoCartStore implements CartStore, StoreProbe {
             StringBuilder set = new StringBuilder("SET #sw = :now, #e = :e, #s = :s");
             appendEvents(set, values, events);
             String update = set + " REMOVE #o";
+            String condition = events.isEmpty() ? UNCHANGED_AND_PENDING : UNCHANGED;
             client.updateItem(r -> r.tableName(table)
                     .key(key(id))
                     .updateExpression(update)
-                    .conditionExpression(UNCHANGED)
-                    .expressionAttributeNames(namesIn(update, UNCHANGED))
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(namesIn(update, condition))
                     .expressionAttributeValues(values));
         } catch (ConditionalCheckFailedException e) {
-            return false; // changed since the scan: refreshed, or swept by another instance
+            // Changed since the scan: refreshed, swept by another instance, or its events published (the
+            // next sweep then deletes it outright).
+            return false;
         }
         if (!events.isEmpty()) {
             listener.run();
@@ -409,8 +416,8 @@ public final class DynamoCartStore implements CartStore, StoreProbe {
                     client.updateItem(r -> r.tableName(table)
                             .key(key(id))
                             .updateExpression(REMOVE_ALL)
-                            .conditionExpression(NOTHING_NEW)
-                            .expressionAttributeNames(namesIn(REMOVE_ALL, NOTHING_NEW))
+                            .conditionExpression(NOTHING_NEW_LIVE)
+                            .expressionAttributeNames(namesIn(REMOVE_ALL, NOTHING_NEW_LIVE))
                             .expressionAttributeValues(values));
                 } else {
                     values.put(":rest", AttributeValue.fromL(List.copyOf(rest)));
