@@ -68,7 +68,9 @@ abstract class CartStoreContract {
 
     @AfterEach
     void tearDown() {
-        store.close();
+        if (store != null) {
+            store.close();
+        }
     }
 
     Cart newCart(Optional<CustomerId> owner, long version) {
