@@ -98,6 +98,10 @@ public final class DynamoCartStore implements CartStore, StoreProbe {
 
     private static final String REMOVE_ALL = "REMOVE #p, #pf, #ob";
     private static final String KEEP_REST = "SET #p = :rest, #pf = :next";
+    /** One element at a time: removing several list indexes in one update is not portable across servers. */
+    private static final String REMOVE_HEAD = "REMOVE #p[0] SET #pf = :next";
+
+    private static final String HEAD_IS = "#pf = :pf";
     private static final AttributeValue EMPTY_LIST = AttributeValue.fromL(List.of());
     private static final AttributeValue SHARD = AttributeValue.fromS(PENDING_SHARD);
 
@@ -363,7 +367,12 @@ public final class DynamoCartStore implements CartStore, StoreProbe {
                     .exclusiveStartKey(from));
             for (Map<String, AttributeValue> item : page.items()) {
                 Snapshot snapshot = Snapshot.of(item);
-                if (snapshot == null || snapshot.pending().isEmpty()) {
+                if (snapshot == null) {
+                    continue;
+                }
+                if (snapshot.pending().isEmpty()) {
+                    // Emptied one event at a time: take it out of the index (or delete the tombstone) now.
+                    remove(snapshot, snapshot.from() - 1);
                     continue;
                 }
                 long last = snapshot.from() - 1;
@@ -391,54 +400,84 @@ public final class DynamoCartStore implements CartStore, StoreProbe {
     }
 
     /**
-     * Removes the item's pending events up to {@code upTo}, conditional on the item having emitted nothing
-     * since the snapshot; after a refusal, reads it again and retries. Gives up after a few rounds: the
-     * events then stay and are published again, which consumers expect of at-least-once.
+     * Removes the item's pending events up to {@code upTo}: in one update conditional on the item having
+     * emitted nothing since it was read, which also takes an emptied item out of the outbox index (or
+     * deletes a tombstone). A writer appending in between refuses it; after a few refusals the published
+     * events are removed one at a time from the head of the list, which appends do not conflict with.
      */
     private void remove(Snapshot snapshot, long upTo) {
+        CartId id = snapshot.id();
         Snapshot current = snapshot;
-        for (int round = 0; round < 8 && current != null && current.from() <= upTo; round++) {
-            int done = (int) Math.min(current.pending().size(), upTo - current.from() + 1);
-            List<AttributeValue> rest =
-                    current.pending().subList(done, current.pending().size());
-            Map<String, AttributeValue> values = new HashMap<>();
-            values.put(":s", number(current.sequence()));
-            values.put(":pf", number(current.from()));
-            CartId id = current.id();
+        for (int round = 0; round < 3; round++) {
+            if (current == null || (current.from() > upTo && !current.pending().isEmpty())) {
+                return; // removed already, by another relay
+            }
             try {
-                if (rest.isEmpty() && current.swept()) {
-                    client.deleteItem(r -> r.tableName(table)
-                            .key(key(id))
-                            .conditionExpression(NOTHING_NEW)
-                            .expressionAttributeNames(namesIn(NOTHING_NEW))
-                            .expressionAttributeValues(values));
-                } else if (rest.isEmpty()) {
-                    client.updateItem(r -> r.tableName(table)
-                            .key(key(id))
-                            .updateExpression(REMOVE_ALL)
-                            .conditionExpression(NOTHING_NEW_LIVE)
-                            .expressionAttributeNames(namesIn(REMOVE_ALL, NOTHING_NEW_LIVE))
-                            .expressionAttributeValues(values));
-                } else {
-                    values.put(":rest", AttributeValue.fromL(List.copyOf(rest)));
-                    values.put(":next", number(current.from() + done));
-                    client.updateItem(r -> r.tableName(table)
-                            .key(key(id))
-                            .updateExpression(KEEP_REST)
-                            .conditionExpression(NOTHING_NEW)
-                            .expressionAttributeNames(namesIn(KEEP_REST, NOTHING_NEW))
-                            .expressionAttributeValues(values));
-                }
+                removeAtOnce(current, upTo);
                 return;
             } catch (ConditionalCheckFailedException e) {
-                current = Snapshot.of(client.getItem(r -> r.tableName(table)
-                                .key(key(id))
-                                .consistentRead(true)
-                                .projectionExpression(ID + ", #p, #pf, #s, #sw")
-                                .expressionAttributeNames(namesIn("#p, #pf, #s, #sw")))
-                        .item());
+                current = reread(id);
             }
         }
+        while (current != null && current.from() <= upTo && !current.pending().isEmpty()) {
+            long from = current.from();
+            try {
+                client.updateItem(r -> r.tableName(table)
+                        .key(key(id))
+                        .updateExpression(REMOVE_HEAD)
+                        .conditionExpression(HEAD_IS)
+                        .expressionAttributeNames(namesIn(REMOVE_HEAD, HEAD_IS))
+                        .expressionAttributeValues(Map.of(":pf", number(from), ":next", number(from + 1))));
+                List<AttributeValue> pending = current.pending();
+                current = new Snapshot(
+                        id, pending.subList(1, pending.size()), from + 1, current.sequence(), current.swept());
+            } catch (ConditionalCheckFailedException e) {
+                current = reread(id); // another relay moved the head
+            }
+        }
+        // An item left with an empty list stays in the outbox index until the next round cleans it up.
+    }
+
+    private void removeAtOnce(Snapshot current, long upTo) {
+        int done = (int) Math.max(0, Math.min(current.pending().size(), upTo - current.from() + 1));
+        List<AttributeValue> rest =
+                current.pending().subList(done, current.pending().size());
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":s", number(current.sequence()));
+        values.put(":pf", number(current.from()));
+        CartId id = current.id();
+        if (rest.isEmpty() && current.swept()) {
+            client.deleteItem(r -> r.tableName(table)
+                    .key(key(id))
+                    .conditionExpression(NOTHING_NEW)
+                    .expressionAttributeNames(namesIn(NOTHING_NEW))
+                    .expressionAttributeValues(values));
+        } else if (rest.isEmpty()) {
+            client.updateItem(r -> r.tableName(table)
+                    .key(key(id))
+                    .updateExpression(REMOVE_ALL)
+                    .conditionExpression(NOTHING_NEW_LIVE)
+                    .expressionAttributeNames(namesIn(REMOVE_ALL, NOTHING_NEW_LIVE))
+                    .expressionAttributeValues(values));
+        } else {
+            values.put(":rest", AttributeValue.fromL(List.copyOf(rest)));
+            values.put(":next", number(current.from() + done));
+            client.updateItem(r -> r.tableName(table)
+                    .key(key(id))
+                    .updateExpression(KEEP_REST)
+                    .conditionExpression(NOTHING_NEW)
+                    .expressionAttributeNames(namesIn(KEEP_REST, NOTHING_NEW))
+                    .expressionAttributeValues(values));
+        }
+    }
+
+    private Snapshot reread(CartId id) {
+        return Snapshot.of(client.getItem(r -> r.tableName(table)
+                        .key(key(id))
+                        .consistentRead(true)
+                        .projectionExpression(ID + ", #p, #pf, #s, #sw")
+                        .expressionAttributeNames(namesIn("#p, #pf, #s, #sw")))
+                .item());
     }
 
     @Override

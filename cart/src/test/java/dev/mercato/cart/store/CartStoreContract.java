@@ -68,7 +68,9 @@ abstract class CartStoreContract {
 
     @AfterEach
     void tearDown() {
-        store.close();
+        if (store != null) {
+            store.close();
+        }
     }
 
     Cart newCart(Optional<CustomerId> owner, long version) {
@@ -418,6 +420,52 @@ abstract class CartStoreContract {
                 .allSatisfy((cart, seqs) -> assertThat(seqs).containsExactly(1L, 2L, 3L, 4L, 5L, 6L));
         assertThat(events)
                 .allSatisfy(e -> assertThat(PayloadValidator.violations(e)).isEmpty());
+    }
+
+    @Test
+    void events_appended_while_a_relay_drains_the_outbox_are_each_drained_once() throws Exception {
+        int writers = 6;
+        int changes = 15;
+        List<Cart> made = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            made.add(carts.create(Optional.empty()));
+        }
+        List<Event> drained = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread relay = Thread.ofPlatform().start(() -> {
+            while (writing.get()) {
+                OutboxBatch batch = store.pending(7); // small rounds: many of them overlap the writes
+                drained.addAll(batch.events());
+                store.markPublished(batch);
+            }
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (Cart cart : made) {
+                done.add(pool.submit(() -> {
+                    for (int q = 1; q <= changes; q++) {
+                        carts.setQuantity(cart.id(), Sku.of("MUG-1"), q, OptionalLong.empty());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+            writing.set(false);
+            relay.join();
+        }
+        drained.addAll(drainOutbox());
+
+        Map<String, List<Long>> sequences = drained.stream()
+                .collect(Collectors.groupingBy(
+                        Event::aggregateId, Collectors.mapping(Event::sequence, Collectors.toList())));
+        assertThat(sequences)
+                .hasSize(writers)
+                .allSatisfy((cart, seqs) -> assertThat(seqs).containsExactlyElementsOf(LongRange.of(1, changes + 1)));
     }
 
     /** Inclusive ranges of longs, for expected sequences. */
