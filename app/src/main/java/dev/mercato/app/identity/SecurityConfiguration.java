@@ -44,7 +44,8 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(auth -> auth.requestMatchers(
                                 HttpMethod.GET, "/api/v1/products", "/api/v1/products/*", "/api/v1/categories")
                         .permitAll()
-                        .requestMatchers(HttpMethod.GET, "/api/v1/search", "/api/v1/openapi.json")
+                        .requestMatchers(
+                                HttpMethod.GET, "/api/v1/search", "/api/v1/openapi.json", "/api/v1/openapi.json.yaml")
                         .permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/v1/dev/tokens")
                         .permitAll()

@@ -105,9 +105,25 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return super.handleExceptionInternal(ex, body, headers, status, request);
     }
 
+    /** A sentence for an error status the framework or the container answered without one. */
+    static String describe(int status) {
+        return switch (status) {
+            case 400 -> "The request is malformed";
+            case 401 -> "A valid bearer token is required: Authorization: Bearer <token>";
+            case 403 -> "Your role may not do this";
+            case 404 -> "Nothing is here; check the path against /api/v1/openapi.json";
+            case 405 -> "This path does not take that method; see /api/v1/openapi.json";
+            case 413 -> "The request body is too large";
+            case 415 -> "Send application/json";
+            default -> "The request could not be handled (HTTP " + status + ")";
+        };
+    }
+
     static String typeFor(int status) {
         return switch (status) {
             case 400 -> "invalid-input";
+            case 401 -> "unauthenticated";
+            case 403 -> "forbidden";
             case 404 -> "not-found";
             case 405 -> "method-not-allowed";
             case 406 -> "not-acceptable";

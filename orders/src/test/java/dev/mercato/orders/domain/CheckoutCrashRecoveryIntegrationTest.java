@@ -73,7 +73,9 @@ class CheckoutCrashRecoveryIntegrationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Point.class, names = {"RECORDED", "RESERVED", "AUTHORIZED", "CONFIRMED", "CART_CONVERTED", "PLACED"})
+    @EnumSource(
+            value = Point.class,
+            names = {"RECORDED", "RESERVED", "AUTHORIZED", "CONFIRMED", "CART_CONVERTED", "PLACED"})
     void a_crash_on_the_way_to_an_order_is_finished_forward_exactly_once(Point at) {
         CheckoutRequest request = crashAt(at, "tok_visa");
 
@@ -82,7 +84,10 @@ class CheckoutCrashRecoveryIntegrationTest {
         assertThat(answer.replayed()).isTrue();
         OrderId id = answer.orderId().orElseThrow();
         assertThat(shop.outboxRows(OrderPlaced.TYPE.wire())).isEqualTo(1);
-        assertThat(shop.inventory.reservation(ReservationId.of(id.value())).orElseThrow().status())
+        assertThat(shop.inventory
+                        .reservation(ReservationId.of(id.value()))
+                        .orElseThrow()
+                        .status())
                 .isEqualTo(Reservation.Status.CONFIRMED);
         assertThat(shop.inventory.level(MUG).orElseThrow().reserved()).isEqualTo(2);
         assertThat(shop.provider.entries())
@@ -93,7 +98,9 @@ class CheckoutCrashRecoveryIntegrationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Point.class, names = {"REFUSED", "VOIDED"})
+    @EnumSource(
+            value = Point.class,
+            names = {"REFUSED", "VOIDED"})
     void a_crash_while_undoing_a_refused_checkout_is_undone_to_the_end(Point at) {
         // The hold runs out while the payment is slow: the checkout is refused after authorizing.
         AtomicReference<Point> crashAt = new AtomicReference<>(at);
@@ -126,7 +133,9 @@ class CheckoutCrashRecoveryIntegrationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Point.class, names = {"RESERVED", "AUTHORIZED"})
+    @EnumSource(
+            value = Point.class,
+            names = {"RESERVED", "AUTHORIZED"})
     void a_crash_that_outlives_the_hold_is_undone_and_the_authorization_voided(Point at) {
         CartId cart = shop.cart(ADA, MUG, 2);
         CheckoutRequest request = Shop.request(ADA, cart, "tok_visa");
@@ -162,12 +171,21 @@ class CheckoutCrashRecoveryIntegrationTest {
      */
     void assertNoOrphans() {
         assertThat(shop.inventory.reconcile()).isEmpty();
-        List<String> orders = shop.ordersStore.jdbc().sql("SELECT id FROM orders").query(String.class).list();
-        List<String> checkouts = shop.ordersStore.jdbc().sql("SELECT id FROM checkouts").query(String.class).list();
+        List<String> orders = shop.ordersStore
+                .jdbc()
+                .sql("SELECT id FROM orders")
+                .query(String.class)
+                .list();
+        List<String> checkouts = shop.ordersStore
+                .jdbc()
+                .sql("SELECT id FROM checkouts")
+                .query(String.class)
+                .list();
         for (String id : checkouts) {
             Optional<Reservation> r = shop.inventory.reservation(ReservationId.of(id));
             boolean live = r.map(x -> x.status().live()).orElse(false);
-            assertThat(live).as("reservation of " + id + " is live exactly when it has an order")
+            assertThat(live)
+                    .as("reservation of " + id + " is live exactly when it has an order")
                     .isEqualTo(orders.contains(id));
             List<ProviderLedger.Kind> moves = shop.provider.entries().stream()
                     .filter(e -> e.payment().equals(id))
@@ -179,7 +197,8 @@ class CheckoutCrashRecoveryIntegrationTest {
                 assertThat(moves).isIn(List.of(), List.of(ProviderLedger.Kind.AUTHORIZATION, ProviderLedger.Kind.VOID));
             }
         }
-        assertThat(shop.ordersStore.jdbc()
+        assertThat(shop.ordersStore
+                        .jdbc()
                         .sql("SELECT count(*) FROM checkouts WHERE state IN ('started', 'compensating')")
                         .query(Long.class)
                         .single())

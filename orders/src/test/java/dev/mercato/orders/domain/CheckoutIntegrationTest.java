@@ -85,14 +85,21 @@ class CheckoutIntegrationTest {
         assertThat(body.get("lines").size()).isEqualTo(2);
         Order order = shop.orders.order(id).orElseThrow();
         assertThat(order.status()).isEqualTo(OrderStatus.PLACED);
-        assertThat(shop.inventory.reservation(ReservationId.of(id.value())).orElseThrow().status())
+        assertThat(shop.inventory
+                        .reservation(ReservationId.of(id.value()))
+                        .orElseThrow()
+                        .status())
                 .isEqualTo(Reservation.Status.CONFIRMED);
         assertThat(shop.inventory.level(MUG).orElseThrow().available()).isEqualTo(8);
         assertThat(shop.payments.find(PaymentId.of(id.value())).orElseThrow().status())
                 .isEqualTo(PaymentIntent.Status.AUTHORIZED);
         assertThat(shop.carts.find(cart).orElseThrow().status()).isEqualTo(Cart.Status.CONVERTED);
         assertThat(shop.outboxRows(OrderPlaced.TYPE.wire())).isEqualTo(1);
-        for (String type : shop.ordersStore.jdbc().sql("SELECT type FROM outbox").query(String.class).list()) {
+        for (String type : shop.ordersStore
+                .jdbc()
+                .sql("SELECT type FROM outbox")
+                .query(String.class)
+                .list()) {
             String payload = shop.ordersStore
                     .jdbc()
                     .sql("SELECT payload FROM outbox WHERE type = ?")
@@ -154,11 +161,14 @@ class CheckoutIntegrationTest {
     @Test
     void prices_come_from_the_catalog_at_checkout_not_from_the_cart() {
         CartId cart = shop.cart(ADA, MUG, 2);
-        shop.catalog.upsert(List.of(new ProductDraft(
-                MUG, ACME, "Product MUG-1", "", "home/kitchen", Money.of("12.00", "EUR"), Map.of())));
+        shop.catalog.upsert(List.of(
+                new ProductDraft(MUG, ACME, "Product MUG-1", "", "home/kitchen", Money.of("12.00", "EUR"), Map.of())));
         CheckoutResponse placed = shop.checkout(ADA, cart);
         assertThat(json(placed).get("total").get("amount").asString()).isEqualTo("24.00");
-        assertThat(shop.payments.find(PaymentId.of(placed.orderId().orElseThrow().value())).orElseThrow().amount())
+        assertThat(shop.payments
+                        .find(PaymentId.of(placed.orderId().orElseThrow().value()))
+                        .orElseThrow()
+                        .amount())
                 .isEqualTo(Money.of("24.00", "EUR"));
     }
 
@@ -167,8 +177,8 @@ class CheckoutIntegrationTest {
         CheckoutRequest request = Shop.request(ADA, shop.cart(ADA, MUG, 1), "tok_visa");
         shop.orders.checkout(request);
         CartId other = shop.cart(ADA, CUP, 1);
-        assertThatThrownBy(() -> shop.orders.checkout(new CheckoutRequest(
-                        ADA, request.idempotencyKey(), other, request.payment(), request.shipTo())))
+        assertThatThrownBy(() -> shop.orders.checkout(
+                        new CheckoutRequest(ADA, request.idempotencyKey(), other, request.payment(), request.shipTo())))
                 .isInstanceOfSatisfying(
                         Conflict.class, e -> assertThat(e.type()).isEqualTo("idempotency-key-reused"));
         CartId bobs = shop.cart(CustomerId.of("bob"), CUP, 1);
@@ -180,7 +190,8 @@ class CheckoutIntegrationTest {
         CartId cart = shop.cart(ADA, MUG, 1);
         shop.checkout(ADA, cart);
         assertThatThrownBy(() -> shop.checkout(ADA, cart))
-                .isInstanceOfSatisfying(Conflict.class, e -> assertThat(e.type()).isEqualTo("cart-converted"));
+                .isInstanceOfSatisfying(
+                        Conflict.class, e -> assertThat(e.type()).isEqualTo("cart-converted"));
     }
 
     @Test
@@ -242,7 +253,9 @@ class CheckoutIntegrationTest {
                 .filter(e -> e.kind() == ProviderLedger.Kind.AUTHORIZATION)
                 .toList();
         assertThat(authorizations).hasSize(50);
-        assertThat(new HashSet<>(authorizations.stream().map(ProviderLedger.Entry::payment).toList()))
+        assertThat(new HashSet<>(authorizations.stream()
+                        .map(ProviderLedger.Entry::payment)
+                        .toList()))
                 .hasSize(50)
                 .isEqualTo(answers.stream()
                         .filter(CheckoutResponse::placed)
@@ -271,7 +284,8 @@ class CheckoutIntegrationTest {
 
     @Test
     void a_provider_that_fails_now_and_then_never_charges_an_order_twice() throws Exception {
-        try (Shop flaky = new Shop(folder.resolve("flaky"), SimulatedProviderSettings.DETERMINISTIC.withFailureRate(0.3))) {
+        try (Shop flaky =
+                new Shop(folder.resolve("flaky"), SimulatedProviderSettings.DETERMINISTIC.withFailureRate(0.3))) {
             flaky.product(MUG, "9.90", 1000);
             List<CheckoutResponse> answers = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
@@ -294,7 +308,8 @@ class CheckoutIntegrationTest {
                     .filter(e -> e.kind() == ProviderLedger.Kind.VOID)
                     .map(ProviderLedger.Entry::payment)
                     .collect(Collectors.toSet());
-            var orders = placed.stream().map(a -> a.orderId().orElseThrow().value()).collect(Collectors.toSet());
+            var orders =
+                    placed.stream().map(a -> a.orderId().orElseThrow().value()).collect(Collectors.toSet());
             assertThat(authorizationsPerPayment.keySet()).allMatch(p -> orders.contains(p) ^ voided.contains(p));
             assertThat(flaky.inventory.reconcile()).isEmpty();
             assertThat(flaky.inventory.level(MUG).orElseThrow().reserved()).isEqualTo(placed.size());

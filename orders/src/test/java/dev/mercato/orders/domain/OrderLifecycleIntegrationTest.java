@@ -83,11 +83,10 @@ class OrderLifecycleIntegrationTest {
         advance(FulfillmentStep.PICKED);
         advance(FulfillmentStep.PICKED);
         assertThat(shop.outboxRows(OrderStatusChanged.TYPE.wire())).isEqualTo(1);
-        assertThatThrownBy(() -> advance(FulfillmentStep.SHIPPED))
-                .isInstanceOfSatisfying(Conflict.class, e -> {
-                    assertThat(e.type()).isEqualTo("illegal-transition");
-                    assertThat(e.properties()).containsEntry("status", "picking");
-                });
+        assertThatThrownBy(() -> advance(FulfillmentStep.SHIPPED)).isInstanceOfSatisfying(Conflict.class, e -> {
+            assertThat(e.type()).isEqualTo("illegal-transition");
+            assertThat(e.properties()).containsEntry("status", "picking");
+        });
         advance(FulfillmentStep.PACKED);
         assertThatThrownBy(() -> advance(FulfillmentStep.PICKED)).isInstanceOf(Conflict.class);
         assertThat(payment()).isEqualTo(PaymentIntent.Status.AUTHORIZED);
@@ -117,7 +116,8 @@ class OrderLifecycleIntegrationTest {
         advance(FulfillmentStep.PACKED);
         advance(FulfillmentStep.SHIPPED);
         assertThatThrownBy(() -> shop.orders.cancel(id, "customer:ada", false))
-                .isInstanceOfSatisfying(Conflict.class, e -> assertThat(e.type()).isEqualTo("illegal-transition"));
+                .isInstanceOfSatisfying(
+                        Conflict.class, e -> assertThat(e.type()).isEqualTo("illegal-transition"));
         Order refunded = shop.orders.cancel(id, "admin:ops", true);
         assertThat(refunded.status()).isEqualTo(OrderStatus.REFUNDED);
         assertThat(payment()).isEqualTo(PaymentIntent.Status.REFUNDED);

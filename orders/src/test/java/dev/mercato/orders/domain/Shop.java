@@ -106,8 +106,8 @@ final class Shop implements AutoCloseable {
     }
 
     void product(Sku sku, String price, int onHand) {
-        catalog.upsert(List.of(new ProductDraft(
-                sku, ACME, "Product " + sku, "", "home/kitchen", Money.of(price, "EUR"), Map.of())));
+        catalog.upsert(List.of(
+                new ProductDraft(sku, ACME, "Product " + sku, "", "home/kitchen", Money.of(price, "EUR"), Map.of())));
         inventory.setOnHand(ACME, Map.of(sku, onHand));
     }
 
@@ -118,7 +118,8 @@ final class Shop implements AutoCloseable {
     }
 
     static CheckoutRequest request(CustomerId customer, CartId cart, String token) {
-        return new CheckoutRequest(customer, UUID.randomUUID().toString(), cart, new PaymentMethod(token), Optional.empty());
+        return new CheckoutRequest(
+                customer, UUID.randomUUID().toString(), cart, new PaymentMethod(token), Optional.empty());
     }
 
     CheckoutResponse checkout(CustomerId customer, CartId cart) {
