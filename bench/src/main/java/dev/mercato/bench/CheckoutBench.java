@@ -73,6 +73,9 @@ public final class CheckoutBench {
             checkout = closedLoop("checkout over HTTP", seconds, clients, () -> shopper.checkout());
             shopper.prepare(rate * seconds + 100);
             checkoutAtRate = openLoop("checkout over HTTP", seconds, rate, () -> shopper.checkout());
+            if (!shopper.refusals.isEmpty()) {
+                System.out.println("checkouts not placed, by answer: " + shopper.refusals);
+            }
         }
         Result ceiling;
         Result ceilingAtRate;
@@ -192,16 +195,20 @@ public final class CheckoutBench {
             }
             Path data = Files.createTempDirectory("mercato-checkout-bench");
             String java = ProcessHandle.current().info().command().orElse("java");
-            Process process = new ProcessBuilder(
-                            java,
-                            "-Xms512m",
-                            "-Xmx1g",
-                            "-jar",
-                            jar.toString(),
-                            "--mercato.data-dir=" + data,
-                            "--server.port=" + port,
-                            "--logging.level.root=WARN",
-                            "--logging.level.dev.mercato=WARN")
+            List<String> command = new ArrayList<>(List.of(java, "-Xms512m", "-Xmx1g"));
+            // e.g. MERCATO_BENCH_JVM_OPTS=-XX:StartFlightRecording=filename=/tmp/checkout.jfr to profile the server
+            String extra = System.getenv().getOrDefault("MERCATO_BENCH_JVM_OPTS", "");
+            if (!extra.isBlank()) {
+                command.addAll(List.of(extra.trim().split("\\s+")));
+            }
+            command.addAll(List.of(
+                    "-jar",
+                    jar.toString(),
+                    "--mercato.data-dir=" + data,
+                    "--server.port=" + port,
+                    "--logging.level.root=WARN",
+                    "--logging.level.dev.mercato=WARN"));
+            Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(data.resolve("platform.log").toFile())
                     .start();
@@ -348,6 +355,9 @@ public final class CheckoutBench {
                     Locale.ROOT, "prepared %d carts in %.1f s%n", made.get(), (System.nanoTime() - began) / 1e9);
         }
 
+        final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> refusals =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
         boolean checkout() throws Exception {
             String[] cart = carts.poll();
             if (cart == null) {
@@ -359,6 +369,13 @@ public final class CheckoutBench {
                     cart[0],
                     "{\"cartId\":\"" + cart[1] + "\"}",
                     Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+            if (response.statusCode() != 201) {
+                String type = response.statusCode() + " "
+                        + (response.body().contains("\"type\"")
+                                ? EventJson.tree(response.body()).path("type").asString()
+                                : "");
+                refusals.computeIfAbsent(type, t -> new AtomicLong()).incrementAndGet();
+            }
             return response.statusCode() == 201;
         }
     }

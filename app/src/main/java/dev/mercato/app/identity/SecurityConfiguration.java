@@ -35,7 +35,7 @@ import org.springframework.security.web.SecurityFilterChain;
 @EnableConfigurationProperties(IdentitySettings.class)
 class SecurityConfiguration {
 
-    static final String ISSUER = "mercato";
+    static final String ISSUER = "https://mercato.dev/issuers/development";
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder) throws Exception {

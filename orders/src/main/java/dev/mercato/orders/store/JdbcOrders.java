@@ -179,11 +179,12 @@ public final class JdbcOrders {
 
     /**
      * Places the order in one transaction: its rows, its first transition, its {@code order-placed} event and
-     * the checkout's stored answer. Placing an order already placed (a concurrent recovery) changes nothing.
+     * the checkout's stored answer. Placing an order already placed (a concurrent recovery) changes nothing
+     * and answers false.
      */
-    public void place(CheckoutRecord c, Instant now, CheckoutResponse response) {
+    public boolean place(CheckoutRecord c, Instant now, CheckoutResponse response) {
         Plan plan = c.plan();
-        store.transactions().executeWithoutResult(status -> {
+        return Boolean.TRUE.equals(store.transactions().execute(status -> {
             int inserted = store.jdbc()
                     .sql("INSERT INTO orders (id, merchant_id, customer_id, status, currency, subtotal, total, ship_to,"
                             + " placed_at, updated_at) VALUES (?, ?, ?, 'placed', ?, ?::numeric, ?::numeric, ?::jsonb, ?, ?)"
@@ -200,7 +201,7 @@ public final class JdbcOrders {
                             at(now))
                     .update();
             if (inserted == 0) {
-                return;
+                return false;
             }
             List<OrderLine> lines = plan.orderLines();
             store.jdbc()
@@ -228,7 +229,8 @@ public final class JdbcOrders {
                             + " WHERE id = ? AND state = 'started'")
                     .params(response.status(), response.body(), at(now), c.id().value())
                     .update();
-        });
+            return true;
+        }));
     }
 
     private static OrderPlaced placed(OrderId id, Plan plan, List<OrderLine> lines, Instant now) {
