@@ -146,6 +146,9 @@ class CheckoutOverHttpIntegrationTest extends PlatformIntegrationTest {
         assertThat(again.statusCode()).isEqualTo(201);
         assertThat(again.body()).isEqualTo(first.body());
         assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(first.headers().firstValue("Mercato-Consistency-Token")).isPresent();
+        assertThat(again.headers().firstValue("Mercato-Consistency-Token"))
+                .isEqualTo(first.headers().firstValue("Mercato-Consistency-Token"));
         var order = send("GET", "/api/v1/orders/" + json(first).get("id").asString(), ada, null);
         assertThat(json(order).get("status").asString()).isEqualTo("placed");
     }

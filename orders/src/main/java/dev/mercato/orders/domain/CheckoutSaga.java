@@ -381,7 +381,11 @@ public final class CheckoutSaga {
         Map<String, Object> members = new LinkedHashMap<>(properties);
         members.put("checkoutId", record.id().value());
         CheckoutResponse response = new CheckoutResponse(
-                status, EventJson.write(Problems.document(status, type, detail, members)), Optional.empty(), false);
+                status,
+                EventJson.write(Problems.document(status, type, detail, members)),
+                Optional.empty(),
+                Optional.empty(),
+                false);
         if (!orders.refuse(record, response, type, undo)) {
             return orders.checkout(record.id())
                     .flatMap(CheckoutRecord::response)
