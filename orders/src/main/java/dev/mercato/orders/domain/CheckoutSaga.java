@@ -29,6 +29,7 @@ import dev.mercato.payments.Payments;
 import dev.mercato.plane.Conflict;
 import dev.mercato.plane.NotFound;
 import dev.mercato.plane.Unavailable;
+import dev.mercato.plane.events.ConsistencyToken;
 import dev.mercato.plane.events.EventJson;
 import dev.mercato.plane.web.Problems;
 import java.math.BigDecimal;
@@ -338,12 +339,16 @@ public final class CheckoutSaga {
             // PostgreSQL keeps microseconds: the answer shows what a later read of the order shows.
             Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
             CheckoutResponse placed = new CheckoutResponse(
-                    201, EventJson.write(OrderDocument.of(asPlaced(id, plan, now))), Optional.of(id), false);
-            boolean first = orders.place(record, now, placed);
+                    201,
+                    EventJson.write(OrderDocument.of(asPlaced(id, plan, now))),
+                    Optional.of(id),
+                    Optional.empty(),
+                    false);
+            Optional<ConsistencyToken> token = orders.place(record, now, placed);
             faults.at(Point.PLACED, id);
             // A concurrent run may have placed it first, with its own timestamps: its answer is the answer.
-            return first
-                    ? placed
+            return token.isPresent()
+                    ? new CheckoutResponse(201, placed.body(), Optional.of(id), token, false)
                     : orders.checkout(id).flatMap(CheckoutRecord::response).orElse(placed);
         } catch (CheckoutFaults.Crash crash) {
             throw crash;
