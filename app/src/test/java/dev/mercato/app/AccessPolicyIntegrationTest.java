@@ -277,6 +277,11 @@ class AccessPolicyIntegrationTest extends PlatformIntegrationTest {
                         "POST", "/api/v1/orders/" + uncheck(this::order) + "/fulfillment", "{\"status\":\"picked\"}"),
                 allow(Who.CASA, 200, Who.ADMIN, 200),
                 nothingHidden()));
+        rules.add(new Rule(
+                "GET /api/v1/customers/me/orders",
+                w -> Call.of("GET", "/api/v1/customers/me/orders?limit=100"),
+                allow(Who.ADA, 200, Who.BOB, 200),
+                w -> w == Who.BOB ? adasOrder : null));
         // Customers: their own profile; admins read anyone's.
         rules.add(new Rule(
                 "GET /api/v1/customers/me",

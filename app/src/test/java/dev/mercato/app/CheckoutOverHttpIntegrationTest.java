@@ -154,6 +154,42 @@ class CheckoutOverHttpIntegrationTest extends PlatformIntegrationTest {
     }
 
     @Test
+    void the_account_view_shows_a_customers_own_order_and_its_timeline_reading_its_own_writes() throws Exception {
+        String merchant = token("merchant", "mo", "casa-bella");
+        String ada = token("customer", "ada-account", null);
+        String bob = token("customer", "bob-account", null);
+        var placed = checkout(
+                ada,
+                cart(ada, product(merchant, "ACCOUNT-1", 5), 1),
+                UUID.randomUUID().toString());
+        String order = json(placed).get("id").asString();
+        String written =
+                placed.headers().firstValue("Mercato-Consistency-Token").orElseThrow();
+
+        var mine = send("GET", "/api/v1/customers/me/orders", ada, null, Map.of("Mercato-Consistency-Token", written));
+        assertThat(mine.statusCode()).as(mine.body()).isEqualTo(200);
+        assertThat(mine.headers().firstValue("Mercato-Freshness"))
+                .hasValueSatisfying(f -> assertThat(f).matches("lag-ms=\\d+; as-of=\\S+"));
+        JsonNode first = json(mine).get("items").get(0);
+        assertThat(first.get("id").asString()).isEqualTo(order);
+        assertThat(first.get("status").asString()).isEqualTo("placed");
+
+        var picked = send("POST", "/api/v1/orders/" + order + "/fulfillment", merchant, "{\"status\":\"picked\"}");
+        assertThat(picked.statusCode()).as(picked.body()).isEqualTo(200);
+        String moved = picked.headers().firstValue("Mercato-Consistency-Token").orElseThrow();
+        JsonNode after = json(send(
+                        "GET", "/api/v1/customers/me/orders", ada, null, Map.of("Mercato-Consistency-Token", moved)))
+                .get("items")
+                .get(0);
+        assertThat(after.get("status").asString()).isEqualTo("picking");
+        assertThat(after.get("timeline").findValuesAsString("status")).containsExactly("placed", "picking");
+
+        assertThat(send("GET", "/api/v1/customers/me/orders", bob, null).body()).doesNotContain(order);
+        assertThat(send("GET", "/api/v1/customers/me/orders", merchant, null).statusCode())
+                .isEqualTo(403);
+    }
+
+    @Test
     void a_checkout_without_an_idempotency_key_is_refused_naming_the_header() throws Exception {
         String ada = token("customer", "ada-nokey", null);
         var refused = send("POST", "/api/v1/orders", ada, "{\"cartId\":\"c_AAAAAAAAAAAAAAAAAAAAAA\"}");

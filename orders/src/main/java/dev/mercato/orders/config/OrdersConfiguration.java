@@ -10,8 +10,11 @@ import dev.mercato.orders.domain.CheckoutRecovery;
 import dev.mercato.orders.domain.CheckoutSaga;
 import dev.mercato.orders.domain.OrderService;
 import dev.mercato.orders.domain.OrdersSettings;
+import dev.mercato.orders.history.OrderHistory;
+import dev.mercato.orders.history.OrderHistoryView;
 import dev.mercato.orders.store.JdbcOrders;
 import dev.mercato.payments.Payments;
+import dev.mercato.plane.consume.ViewRuntime;
 import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.outbox.Outboxes;
 import dev.mercato.plane.postgres.CapabilityStore;
@@ -69,6 +72,17 @@ class OrdersConfiguration {
                 clock,
                 faults.getIfAvailable(() -> CheckoutFaults.NONE));
         return new OrderService(jdbc, saga, inventory, payments, settings);
+    }
+
+    /** The customer account view; the composition root starts every view. */
+    @Bean
+    OrderHistoryView orderHistoryView() {
+        return new OrderHistoryView();
+    }
+
+    @Bean
+    OrderHistory orderHistory(ViewRuntime runtime) {
+        return new OrderHistory(runtime);
     }
 
     @Bean(destroyMethod = "close")
