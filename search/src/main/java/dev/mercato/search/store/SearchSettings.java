@@ -1,0 +1,42 @@
+package dev.mercato.search.store;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How the search view consumes the log.
+ *
+ * @param topics the topics it reads: the catalog's and inventory's
+ * @param commitEvery records applied between durable commits at most. Every batch is visible to readers as
+ *     soon as it is applied; a durable commit (an fsync of the new segments) is what a restart resumes
+ *     from, and is too costly to pay per batch of a rebuild
+ * @param commitInterval the longest an applied record waits for its durable commit, idle or not: it bounds
+ *     how much a restart reads again
+ */
+@ConfigurationProperties("mercato.search")
+public record SearchSettings(
+        @DefaultValue({"mercato.catalog", "mercato.inventory"})
+        List<String> topics,
+
+        @DefaultValue("5000") int commitEvery,
+        @DefaultValue("1s") Duration commitInterval) {
+
+    public SearchSettings {
+        topics = List.copyOf(Objects.requireNonNull(topics, "topics"));
+        Objects.requireNonNull(commitInterval, "commitInterval");
+        if (topics.isEmpty()) {
+            throw new IllegalArgumentException("the search view needs at least one topic");
+        }
+        if (commitEvery < 1 || commitInterval.isNegative() || commitInterval.isZero()) {
+            throw new IllegalArgumentException("commitEvery and commitInterval must be positive");
+        }
+    }
+
+    /** The defaults on other topics (tests, benchmarks). */
+    public static SearchSettings on(List<String> topics) {
+        return new SearchSettings(topics, 5000, Duration.ofSeconds(1));
+    }
+}
