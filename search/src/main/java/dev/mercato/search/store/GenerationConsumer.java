@@ -79,7 +79,7 @@ final class GenerationConsumer implements LogSink {
             Map<LogPartition, Long> rebuildTarget) {
         this.view = view;
         this.index = index;
-        this.generation = new Generation(ListingsView.NAME, index.number());
+        this.generation = new Generation(view.name(), index.number());
         this.settings = settings;
         this.clock = clock;
         this.rebuildTarget = rebuildTarget == null ? null : Map.copyOf(rebuildTarget);

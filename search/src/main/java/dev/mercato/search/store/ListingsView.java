@@ -3,6 +3,7 @@ package dev.mercato.search.store;
 import dev.mercato.plane.StoreProbe;
 import dev.mercato.plane.consume.AppliedSignal;
 import dev.mercato.plane.consume.Generation;
+import dev.mercato.plane.consume.LogPartition;
 import dev.mercato.plane.consume.LogRecord;
 import dev.mercato.plane.consume.LogSource;
 import dev.mercato.plane.consume.StandaloneView;
@@ -39,6 +40,7 @@ public final class ListingsView implements StandaloneView, Search {
 
     private static final Logger log = LoggerFactory.getLogger(ListingsView.class);
 
+    private final String name;
     private final SearchIndex index;
     private final LogSource source;
     private final SearchSettings settings;
@@ -54,7 +56,9 @@ public final class ListingsView implements StandaloneView, Search {
     private boolean started;
     private volatile boolean closed;
 
-    ListingsView(SearchIndex index, LogSource source, SearchSettings settings, Clock clock) {
+    /** @param name the view's name, also the base of its consumer groups: {@link #NAME} but in tests */
+    ListingsView(String name, SearchIndex index, LogSource source, SearchSettings settings, Clock clock) {
+        this.name = Objects.requireNonNull(name, "name");
         this.index = Objects.requireNonNull(index, "index");
         this.source = Objects.requireNonNull(source, "source");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -65,12 +69,12 @@ public final class ListingsView implements StandaloneView, Search {
 
     /** The view on a Lucene index under {@code folder}; nothing is consumed before {@link #start()}. */
     public static ListingsView onLucene(Path folder, LogSource source, SearchSettings settings, Clock clock) {
-        return new ListingsView(new LuceneSearchIndex(folder), source, settings, clock);
+        return new ListingsView(NAME, new LuceneSearchIndex(folder), source, settings, clock);
     }
 
     @Override
     public String name() {
-        return NAME;
+        return name;
     }
 
     /** Starts consuming from the index's checkpoints; resumes a rebuild a previous run left unfinished. */
@@ -109,7 +113,7 @@ public final class ListingsView implements StandaloneView, Search {
         synchronized (this) {
             b = building;
             if (closed || !started) {
-                return List.of(new ViewFreshness(NAME, a.number(), true, ViewState.STOPPED, List.of()));
+                return List.of(new ViewFreshness(name, a.number(), true, ViewState.STOPPED, List.of()));
             }
         }
         List<ViewFreshness> result = new ArrayList<>();
@@ -155,7 +159,7 @@ public final class ListingsView implements StandaloneView, Search {
         building = consumer(fresh, target);
         building.pause(paused);
         building.start(source);
-        return new Generation(NAME, next);
+        return new Generation(name, next);
     }
 
     @Override
@@ -277,8 +281,7 @@ public final class ListingsView implements StandaloneView, Search {
         }
     }
 
-    private GenerationConsumer consumer(
-            SearchIndex.Generation generation, Map<dev.mercato.plane.consume.LogPartition, Long> target) {
+    private GenerationConsumer consumer(SearchIndex.Generation generation, Map<LogPartition, Long> target) {
         return new GenerationConsumer(this, generation, settings, clock, target);
     }
 
