@@ -22,13 +22,16 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes the log into one generation of the index. Every batch is applied and made visible to readers
- * at once; it becomes durable, with the next offset of every partition, at the next commit: after {@link
- * SearchSettings#commitEvery()} records or {@link SearchSettings#commitInterval()}, whichever comes first.
+ * Consumes the log into one generation of the index. A batch is visible to readers as soon as it is
+ * applied when the view has caught up, and within {@link SearchSettings#refreshInterval()} while it works
+ * off a backlog; freshness and read-your-writes count only what readers can see. It becomes durable, with
+ * the next offset of every partition, at the next commit: after {@link SearchSettings#commitEvery()}
+ * records or {@link SearchSettings#commitInterval()}, whichever comes first.
  * What was applied since the last commit is kept in memory: if the index fails, it is rolled back to its
  * last commit and that is applied again before going on, so a failure loses nothing and, the sequences
  * guarding every SKU, doubles nothing. A restart resumes from the last commit the same way.
@@ -54,6 +57,7 @@ final class GenerationConsumer implements LogSink {
     private final SearchSettings settings;
     private final Clock clock;
     private final Map<LogPartition, PartitionProgress> progress = new ConcurrentHashMap<>();
+    private final Map<LogPartition, Long> logEnds = new ConcurrentHashMap<>();
     // Log ends when the rebuild began: reaching them makes a rebuilding generation ready to swap in.
     private final Map<LogPartition, Long> rebuildTarget;
     private final ReentrantLock stopLock = new ReentrantLock();
@@ -64,6 +68,10 @@ final class GenerationConsumer implements LogSink {
     private final List<ListingChange> uncommitted = new ArrayList<>();
     private long uncommittedRecords;
     private long uncommittedSince;
+    // Applied but not yet visible to readers: published by the next refresh. Guarded by this.
+    private final Map<LogPartition, Long> unseenOffsets = new HashMap<>();
+    private final List<ListingChange> unseenChanges = new ArrayList<>();
+    private long lastRefresh = System.nanoTime();
     private boolean broken;
     private volatile boolean rebuilding;
     private volatile boolean paused;
@@ -191,49 +199,55 @@ final class GenerationConsumer implements LogSink {
 
     @Override
     public void observed(LogPartition partition, long logEnd, Instant oldestWaiting) {
+        logEnds.put(partition, logEnd);
         PartitionProgress p = progress.get(partition);
         if (p != null) {
             p.observed(logEnd, oldestWaiting, clock.instant());
         }
+        List<ListingChange> visible = List.of();
         if (!stopping) {
             synchronized (this) {
+                if (!unseenOffsets.isEmpty() && refreshDue()) {
+                    visible = publish();
+                }
                 commitIfDue();
             }
         }
+        view.applied(this, visible);
         promoteWhenCaughtUp();
     }
 
     @Override
     public void accept(List<LogRecord> records) {
-        List<ListingChange> changes;
+        List<ListingChange> visible = List.of();
         synchronized (this) {
             check();
-            changes = decode(records);
-            durably("applying", () -> {
-                index.apply(changes);
-                if (!rebuilding) {
-                    index.refresh();
-                }
-            });
+            List<ListingChange> changes = decode(records);
+            durably("applying", () -> index.apply(changes));
             uncommitted.addAll(changes);
             if (uncommittedRecords == 0) {
                 uncommittedSince = System.nanoTime();
             }
             uncommittedRecords += records.size();
-            Instant now = clock.instant();
             for (LogRecord r : records) {
                 applied.merge(r.partition(), r.offset() + 1, Math::max);
-                PartitionProgress p = progress.get(r.partition());
-                if (p != null) {
-                    p.applied(r.offset() + 1, now);
+            }
+            if (rebuilding) {
+                // Nobody reads a rebuilding generation: its progress is what it applied.
+                advance(records.stream()
+                        .collect(Collectors.toMap(LogRecord::partition, r -> r.offset() + 1, Math::max)));
+            } else {
+                for (LogRecord r : records) {
+                    unseenOffsets.merge(r.partition(), r.offset() + 1, Math::max);
+                }
+                unseenChanges.addAll(changes);
+                if (caughtUp() || refreshDue()) {
+                    visible = publish();
                 }
             }
-        }
-        // Readers can see the batch now (a rebuilding generation serves none).
-        view.applied(this, changes);
-        synchronized (this) {
             commitIfDue();
         }
+        view.applied(this, visible);
         promoteWhenCaughtUp();
     }
 
@@ -241,6 +255,43 @@ final class GenerationConsumer implements LogSink {
     synchronized void prepareToServe() {
         commitNow();
         durably("refreshing", index::refresh);
+        unseenOffsets.clear();
+        unseenChanges.clear();
+    }
+
+    /** Opens a new reader on what was applied; returns the changes readers can now see. */
+    private List<ListingChange> publish() {
+        durably("refreshing", index::refresh);
+        lastRefresh = System.nanoTime();
+        advance(unseenOffsets);
+        unseenOffsets.clear();
+        List<ListingChange> visible = List.copyOf(unseenChanges);
+        unseenChanges.clear();
+        return visible;
+    }
+
+    private void advance(Map<LogPartition, Long> offsets) {
+        Instant now = clock.instant();
+        offsets.forEach((partition, next) -> {
+            PartitionProgress p = progress.get(partition);
+            if (p != null) {
+                p.applied(next, now);
+            }
+        });
+    }
+
+    private boolean refreshDue() {
+        return System.nanoTime() - lastRefresh >= settings.refreshInterval().toNanos();
+    }
+
+    /** Whether everything up to the log ends last seen is applied: then each batch is shown at once. */
+    private boolean caughtUp() {
+        for (Map.Entry<LogPartition, Long> a : applied.entrySet()) {
+            if (progress.containsKey(a.getKey()) && a.getValue() < logEnds.getOrDefault(a.getKey(), 0L)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private List<ListingChange> decode(List<LogRecord> records) {

@@ -18,8 +18,8 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 /**
  * How listing text becomes terms. Words are split on Unicode word boundaries, lowercased, stripped of an
  * English possessive and folded to ASCII ("Café's" becomes "cafe"), so accents and case never decide a
- * match. The title and description are indexed twice: stemmed (KStem, a light dictionary stemmer, so
- * "teapots" finds "teapot" without conflating unrelated words the way Porter does), for whole words; and
+ * match. Titles and descriptions are indexed stemmed (KStem, a light dictionary stemmer, so "teapots"
+ * finds "teapot" without conflating unrelated words the way Porter does), for whole words; titles also
  * unstemmed, for prefixes and typos, which must be measured against what the user typed rather than a
  * stem ("batteri" is a prefix of "batteries", not of its stem "battery"). No stop words are dropped: every word the
  * user typed must match, as before.
@@ -31,12 +31,10 @@ final class ListingAnalysis {
     /** A word of a query: as typed (folded) and stemmed. */
     record Word(String plain, String stem) {}
 
-    /** The analyzer the index writes with: stemmed by default, unstemmed for the {@code *_plain} fields. */
+    /** The analyzer the index writes with: stemmed by default, unstemmed for the title's plain copy. */
     static Analyzer forIndex() {
         Analyzer plain = new ListingAnalyzer(false);
-        return new PerFieldAnalyzerWrapper(
-                new ListingAnalyzer(true),
-                Map.of(ListingFields.TITLE_PLAIN, plain, ListingFields.DESCRIPTION_PLAIN, plain));
+        return new PerFieldAnalyzerWrapper(new ListingAnalyzer(true), Map.of(ListingFields.TITLE_PLAIN, plain));
     }
 
     /** The words of a query, each in both forms. */

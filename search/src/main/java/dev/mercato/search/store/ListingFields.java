@@ -17,7 +17,6 @@ final class ListingFields {
     static final String TITLE = "title";
     static final String TITLE_PLAIN = "title_plain";
     static final String DESCRIPTION = "description";
-    static final String DESCRIPTION_PLAIN = "description_plain";
     /** The exact path, with doc values for the facet counts. Stored. */
     static final String CATEGORY = "category";
     /** The path and each of its ancestors, so a category filter is one term. */
@@ -39,6 +38,8 @@ final class ListingFields {
     static final String LISTED_AT = "listed_at";
 
     static final String ACTIVE = "active";
+    /** What a hit shows, encoded in one binary doc value: cheaper to read for a page than stored fields. */
+    static final String HIT = "hit";
     /** The last sequence applied from each stream of the SKU. Stored. */
     static final String CATALOG_SEQUENCE = "catalog_seq";
 

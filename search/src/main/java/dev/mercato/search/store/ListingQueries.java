@@ -2,7 +2,6 @@ package dev.mercato.search.store;
 
 import static dev.mercato.search.store.ListingFields.CATEGORY_PATH;
 import static dev.mercato.search.store.ListingFields.DESCRIPTION;
-import static dev.mercato.search.store.ListingFields.DESCRIPTION_PLAIN;
 import static dev.mercato.search.store.ListingFields.IN_STOCK;
 import static dev.mercato.search.store.ListingFields.LISTED;
 import static dev.mercato.search.store.ListingFields.LISTED_AT;
@@ -17,16 +16,19 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.lucene.document.KeywordField;
 import org.apache.lucene.document.LongField;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.search.AutomatonQuery;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.ConstantScoreQuery;
 import org.apache.lucene.search.DisjunctionMaxQuery;
-import org.apache.lucene.search.FuzzyQuery;
 import org.apache.lucene.search.MultiTermQuery;
 import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
@@ -35,17 +37,21 @@ import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.SortedNumericSelector;
 import org.apache.lucene.search.SortedSetSelector;
 import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.util.automaton.LevenshteinAutomata;
 
 /**
  * Discovery queries as Lucene queries.
  *
- * <p>Every word must match (AND), in the title or the description, in the best of these ways, which is
- * also its score: the whole word (stemmed), a prefix of an indexed word (the last word only, from two
- * letters: what a user is still typing), or one typo (words of 4 to 7 letters) or two (8 letters or more)
- * away from an indexed word. Each way scores a fixed weight, the title always above the description; a
- * hit's score is the sum over the words. Fixed weights rather than BM25 because term statistics count
- * deleted documents until segments merge: an index updated in place and one rebuilt from the log would
- * rank ties differently, and a rebuild must answer exactly as the index it replaces.
+ * <p>Every word must match (AND), in the best of these ways, which is also its score: the whole word
+ * (stemmed) in the title or the description; or, in the title, a prefix of a title word (the last word
+ * only, from two letters: what a user is still typing) or a word one typo (words of 4 to 7 letters) or
+ * two (8 letters or more) away. Prefixes and typos are matched against titles only: that is where a
+ * shopper's half-typed or misspelt word means something, and a description's many common words would
+ * make every prefix and typo match thousands of products at a high price per query. Each way scores a
+ * fixed weight, the title above the description; a hit's score is the sum over the words. Fixed weights
+ * rather than BM25 because term statistics count deleted documents until segments merge: an index updated
+ * in place and one rebuilt from the log would rank ties differently, and a rebuild must answer exactly as
+ * the index it replaces.
  */
 final class ListingQueries {
 
@@ -58,8 +64,11 @@ final class ListingQueries {
     static final float TITLE_PREFIX = 6f;
     static final float TITLE_TYPO = 4f;
     static final float DESCRIPTION_WORD = 3f;
-    static final float DESCRIPTION_PREFIX = 1.5f;
-    static final float DESCRIPTION_TYPO = 1f;
+
+    // Compiling a prefix's or a word's typo automaton costs more than running it: those of popular words are
+    // kept, up to a bound. Queries are immutable, so one is shared by every search.
+    private static final int AUTOMATA = 10_000;
+    private static final Map<String, Query> COMPILED = new ConcurrentHashMap<>();
 
     // Prices are kept at 4 decimal places, the most any ISO 4217 currency has.
     private static final int PRICE_SCALE = 4;
@@ -119,31 +128,54 @@ final class ListingQueries {
         int length = w.plain().codePointCount(0, w.plain().length());
         if (last && length >= MIN_PREFIX) {
             ways.add(constant(prefix(TITLE_PLAIN, w.plain()), TITLE_PREFIX));
-            ways.add(constant(prefix(DESCRIPTION_PLAIN, w.plain()), DESCRIPTION_PREFIX));
         }
         int typos = length >= TWO_TYPOS_FROM ? 2 : length >= ONE_TYPO_FROM ? 1 : 0;
         if (typos > 0) {
-            ways.add(constant(fuzzy(TITLE_PLAIN, w.plain(), typos), TITLE_TYPO));
-            ways.add(constant(fuzzy(DESCRIPTION_PLAIN, w.plain(), typos), DESCRIPTION_TYPO));
+            ways.add(constant(typos(TITLE_PLAIN, w.plain(), typos), TITLE_TYPO));
         }
         // The best way counts, once: a word that is also its own prefix and typo is not counted thrice.
         return new DisjunctionMaxQuery(ways, 0f);
     }
 
     private static Query prefix(String field, String text) {
-        return new PrefixQuery(new Term(field, text), MultiTermQuery.CONSTANT_SCORE_BLENDED_REWRITE);
+        return compiled(
+                "prefix",
+                field,
+                text,
+                () -> new PrefixQuery(new Term(field, text), MultiTermQuery.CONSTANT_SCORE_BLENDED_REWRITE));
     }
 
-    private static Query fuzzy(String field, String text, int typos) {
-        // Constant-score rewrite takes every term within reach, not the top few by frequency, so the
-        // matches do not depend on what else the index holds.
-        return new FuzzyQuery(
-                new Term(field, text),
-                typos,
-                0,
-                FuzzyQuery.defaultMaxExpansions,
-                true,
-                MultiTermQuery.CONSTANT_SCORE_BLENDED_REWRITE);
+    /**
+     * Terms at most {@code typos} edits (a transposition counting as one) from {@code text}. One automaton
+     * for the whole distance, unlike a fuzzy query's one per distance (its scores are not used here), and a
+     * constant-score rewrite, which takes every term within reach rather than the top few by frequency, so
+     * what matches does not depend on what else the index holds.
+     */
+    private static Query typos(String field, String text, int typos) {
+        return compiled(
+                "typos" + typos,
+                field,
+                text,
+                () -> new AutomatonQuery(
+                        new Term(field, text),
+                        new LevenshteinAutomata(text, true).toAutomaton(typos),
+                        false,
+                        MultiTermQuery.CONSTANT_SCORE_BLENDED_REWRITE));
+    }
+
+    private static Query compiled(String kind, String field, String text, Supplier<Query> compile) {
+        String key = kind + '\u0000' + field + '\u0000' + text;
+        Query cached = COMPILED.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        Query q = compile.get();
+        if (COMPILED.size() >= AUTOMATA) {
+            // Crude but bounded: start over rather than track recency on every search.
+            COMPILED.clear();
+        }
+        COMPILED.put(key, q);
+        return q;
     }
 
     private static Query constant(Query q, float weight) {

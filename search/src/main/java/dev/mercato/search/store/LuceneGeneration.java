@@ -8,7 +8,7 @@ import static dev.mercato.search.store.ListingFields.CATEGORY;
 import static dev.mercato.search.store.ListingFields.CATEGORY_PATH;
 import static dev.mercato.search.store.ListingFields.CURRENCY;
 import static dev.mercato.search.store.ListingFields.DESCRIPTION;
-import static dev.mercato.search.store.ListingFields.DESCRIPTION_PLAIN;
+import static dev.mercato.search.store.ListingFields.HIT;
 import static dev.mercato.search.store.ListingFields.IN_STOCK;
 import static dev.mercato.search.store.ListingFields.KEY;
 import static dev.mercato.search.store.ListingFields.LISTED;
@@ -32,13 +32,14 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Currency;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KeywordField;
@@ -46,17 +47,19 @@ import org.apache.lucene.document.LongField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.SortedSetDocValues;
-import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
@@ -65,11 +68,12 @@ import org.apache.lucene.search.CollectorManager;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.LeafCollector;
-import org.apache.lucene.search.Query;
 import org.apache.lucene.search.Scorable;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TopFieldCollector;
+import org.apache.lucene.search.TopFieldCollectorManager;
 import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
@@ -245,19 +249,12 @@ final class LuceneGeneration implements SearchIndex.Generation {
     @Override
     public Search.Results search(Search.Query q) {
         return read(s -> {
-            Query base = ListingQueries.withoutCategory(q);
-            Counts counts = s.search(base, new FacetCounter(q.category()));
-            int wanted = (int) Math.min((long) q.offset() + q.limit(), Integer.MAX_VALUE);
-            List<Search.Hit> items = new ArrayList<>();
-            if (q.offset() < counts.total) {
-                TopFieldDocs top =
-                        s.search(ListingQueries.withCategory(base, q.category()), wanted, ListingQueries.sort(q));
-                StoredFields stored = s.storedFields();
-                ScoreDoc[] docs = top.scoreDocs;
-                for (int i = q.offset(); i < docs.length; i++) {
-                    items.add(hit(read(stored.document(docs[i].doc))));
-                }
-            }
+            // No page holds more than the index does, however far the cursor points.
+            int wanted = (int)
+                    Math.min((long) q.offset() + q.limit(), s.getIndexReader().maxDoc());
+            Page page = s.search(ListingQueries.withoutCategory(q), new PageCollector(q.category(), wanted, q));
+            Counts counts = page.counts;
+            List<Search.Hit> items = hits(s, page.top.scoreDocs, q.offset());
             int next = q.offset() + items.size() < counts.total ? q.offset() + items.size() : -1;
             Map<String, Map<String, Long>> facets = new LinkedHashMap<>();
             facets.put("category", counts.categories);
@@ -271,6 +268,37 @@ final class LuceneGeneration implements SearchIndex.Generation {
             facets.put("inStock", stock);
             return new Search.Results(items, facets, counts.total, next);
         });
+    }
+
+    /** The page's hits from their display doc values, read in document order per segment. */
+    private static List<Search.Hit> hits(IndexSearcher s, ScoreDoc[] docs, int offset) throws IOException {
+        if (offset >= docs.length) {
+            return List.of();
+        }
+        List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+        Integer[] order = new Integer[docs.length - offset];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = offset + i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> docs[i].doc));
+        Search.Hit[] hits = new Search.Hit[order.length];
+        int leafIndex = -1;
+        BinaryDocValues values = null;
+        LeafReaderContext leaf = null;
+        for (int i : order) {
+            int doc = docs[i].doc;
+            int l = ReaderUtil.subIndex(doc, leaves);
+            if (l != leafIndex) {
+                leafIndex = l;
+                leaf = leaves.get(l);
+                values = DocValues.getBinary(leaf.reader(), HIT);
+            }
+            if (!values.advanceExact(doc - leaf.docBase)) {
+                throw new IllegalStateException("listed document " + doc + " has no display values");
+            }
+            hits[i - offset] = ListingHits.decode(values.binaryValue());
+        }
+        return List.of(hits);
     }
 
     @Override
@@ -357,7 +385,6 @@ final class LuceneGeneration implements SearchIndex.Generation {
             doc.add(new TextField(TITLE, p.title(), Field.Store.YES));
             doc.add(new TextField(TITLE_PLAIN, p.title(), Field.Store.NO));
             doc.add(new TextField(DESCRIPTION, p.description(), Field.Store.YES));
-            doc.add(new TextField(DESCRIPTION_PLAIN, p.description(), Field.Store.NO));
             doc.add(new KeywordField(CATEGORY, p.category(), Field.Store.YES));
             for (int slash = p.category().indexOf('/');
                     slash > 0;
@@ -370,6 +397,7 @@ final class LuceneGeneration implements SearchIndex.Generation {
             doc.add(new StoredField(CURRENCY, p.currency()));
             doc.add(new StoredField(ACTIVE, p.active() ? 1 : 0));
             doc.add(new LongField(LISTED_AT, p.listedAt().toEpochMilli(), Field.Store.YES));
+            doc.add(new BinaryDocValuesField(HIT, ListingHits.encode(l)));
         }
         return doc;
     }
@@ -397,20 +425,6 @@ final class LuceneGeneration implements SearchIndex.Generation {
                 doc.getField(STOCK_SEQUENCE).numericValue().longValue());
     }
 
-    private static Search.Hit hit(Listing l) {
-        Listing.Product p = l.product();
-        int digits = Math.max(0, Currency.getInstance(p.currency()).getDefaultFractionDigits());
-        return new Search.Hit(
-                l.sku(),
-                l.merchant(),
-                p.title(),
-                p.category(),
-                p.price().setScale(digits, java.math.RoundingMode.HALF_EVEN),
-                p.currency(),
-                l.inStock(),
-                l.available());
-    }
-
     /** What the facets and the total count, from one pass over the hits of every filter but the category. */
     private static final class Counts {
         final Map<String, Long> categories = new TreeMap<>();
@@ -419,96 +433,144 @@ final class LuceneGeneration implements SearchIndex.Generation {
         long outOfStock;
     }
 
-    /**
-     * Counts each category over every filter but the category (so a client can widen or switch it), and
-     * in stock or not within the category, which is also the total.
-     */
-    private record FacetCounter(Optional<String> category) implements CollectorManager<FacetCollector, Counts> {
+    /** A page of hits and the counts beside it. */
+    private record Page(TopFieldDocs top, Counts counts) {}
 
-        @Override
-        public FacetCollector newCollector() {
-            return new FacetCollector(category);
+    /**
+     * One pass over the hits of every filter but the category: counts each category over them (so a
+     * client can widen or switch it), and hands those within the category to the page's collector while
+     * counting them in stock or not, which is also the total. The page's collector never skips hits
+     * (its threshold is unbounded), or the counts would miss them.
+     */
+    private static final class PageCollector implements CollectorManager<PageCollector.Both, Page> {
+
+        private final Optional<String> category;
+        private final TopFieldCollectorManager top;
+
+        PageCollector(Optional<String> category, int wanted, Search.Query q) {
+            this.category = category;
+            this.top =
+                    new TopFieldCollectorManager(ListingQueries.sort(q), Math.max(1, wanted), null, Integer.MAX_VALUE);
         }
 
         @Override
-        public Counts reduce(Collection<FacetCollector> collectors) {
+        public Both newCollector() throws IOException {
+            return new Both(category, top.newCollector());
+        }
+
+        @Override
+        public Page reduce(Collection<Both> collectors) throws IOException {
             Counts all = new Counts();
-            for (FacetCollector c : collectors) {
+            List<TopFieldCollector> tops = new ArrayList<>();
+            for (Both c : collectors) {
                 c.counts.categories.forEach((k, v) -> all.categories.merge(k, v, Long::sum));
                 all.total += c.counts.total;
                 all.inStock += c.counts.inStock;
                 all.outOfStock += c.counts.outOfStock;
+                tops.add(c.top);
             }
-            return all;
+            return new Page(top.reduce(tops), all);
+        }
+
+        static final class Both implements Collector {
+
+            private static final BytesRef TRUE = new BytesRef("true");
+
+            final Counts counts = new Counts();
+            final TopFieldCollector top;
+            private final Optional<String> category;
+
+            Both(Optional<String> category, TopFieldCollector top) {
+                this.category = category;
+                this.top = top;
+            }
+
+            @Override
+            public ScoreMode scoreMode() {
+                return top.scoreMode();
+            }
+
+            @Override
+            public LeafCollector getLeafCollector(LeafReaderContext context) throws IOException {
+                LeafReader reader = context.reader();
+                SortedSetDocValues categories = DocValues.getSortedSet(reader, CATEGORY);
+                SortedSetDocValues stock = DocValues.getSortedSet(reader, IN_STOCK);
+                String[] labels = labels(reader, categories);
+                long[] perCategory = new long[labels.length];
+                // Which of this segment's categories lie within the filter; null when there is none.
+                boolean[] within = null;
+                if (category.isPresent()) {
+                    String c = category.get();
+                    String below = c + "/";
+                    within = new boolean[labels.length];
+                    for (int ord = 0; ord < labels.length; ord++) {
+                        within[ord] = labels[ord].equals(c) || labels[ord].startsWith(below);
+                    }
+                }
+                boolean[] inFilter = within;
+                long inStockOrd = stock.lookupTerm(TRUE);
+                long[] stockCounts = new long[2];
+                LeafCollector page = top.getLeafCollector(context);
+                return new LeafCollector() {
+                    @Override
+                    public void setScorer(Scorable scorer) throws IOException {
+                        page.setScorer(scorer);
+                    }
+
+                    @Override
+                    public void collect(int doc) throws IOException {
+                        if (!categories.advanceExact(doc)) {
+                            return;
+                        }
+                        int ord = (int) categories.nextOrd();
+                        perCategory[ord]++;
+                        if (inFilter == null || inFilter[ord]) {
+                            boolean in = inStockOrd >= 0 && stock.advanceExact(doc) && stock.nextOrd() == inStockOrd;
+                            stockCounts[in ? 1 : 0]++;
+                            page.collect(doc);
+                        }
+                    }
+
+                    @Override
+                    public void finish() throws IOException {
+                        page.finish();
+                        for (int ord = 0; ord < labels.length; ord++) {
+                            if (perCategory[ord] > 0) {
+                                counts.categories.merge(labels[ord], perCategory[ord], Long::sum);
+                            }
+                        }
+                        counts.outOfStock += stockCounts[0];
+                        counts.inStock += stockCounts[1];
+                        counts.total += stockCounts[0] + stockCounts[1];
+                    }
+                };
+            }
         }
     }
 
-    private static final class FacetCollector implements Collector {
+    // A segment's category paths by ordinal never change while it lives: decoded once, not per query.
+    private static final Map<Object, String[]> LABELS = new ConcurrentHashMap<>();
 
-        private static final BytesRef TRUE = new BytesRef("true");
-
-        final Counts counts = new Counts();
-        private final Optional<String> category;
-
-        FacetCollector(Optional<String> category) {
-            this.category = category;
+    private static String[] labels(LeafReader reader, SortedSetDocValues categories) throws IOException {
+        IndexReader.CacheHelper core = reader.getCoreCacheHelper();
+        if (core == null) {
+            return decode(categories);
         }
-
-        @Override
-        public ScoreMode scoreMode() {
-            return ScoreMode.COMPLETE_NO_SCORES;
-        }
-
-        @Override
-        public LeafCollector getLeafCollector(LeafReaderContext context) throws IOException {
-            LeafReader reader = context.reader();
-            SortedSetDocValues categories = DocValues.getSortedSet(reader, CATEGORY);
-            SortedSetDocValues stock = DocValues.getSortedSet(reader, IN_STOCK);
-            int values = (int) categories.getValueCount();
-            long[] perCategory = new long[values];
-            // Which of this segment's categories lie within the filter; null when there is none.
-            boolean[] within = null;
-            if (category.isPresent()) {
-                String c = category.get();
-                within = new boolean[values];
-                for (int ord = 0; ord < values; ord++) {
-                    String path = categories.lookupOrd(ord).utf8ToString();
-                    within[ord] = path.equals(c) || path.startsWith(c + "/");
-                }
+        String[] labels = LABELS.get(core.getKey());
+        if (labels == null) {
+            labels = decode(categories);
+            if (LABELS.putIfAbsent(core.getKey(), labels) == null) {
+                core.addClosedListener(LABELS::remove);
             }
-            boolean[] inFilter = within;
-            long inStockOrd = stock.lookupTerm(TRUE);
-            long[] stockCounts = new long[2];
-            return new LeafCollector() {
-                @Override
-                public void setScorer(Scorable scorer) {}
-
-                @Override
-                public void collect(int doc) throws IOException {
-                    if (!categories.advanceExact(doc)) {
-                        return;
-                    }
-                    int ord = (int) categories.nextOrd();
-                    perCategory[ord]++;
-                    if (inFilter == null || inFilter[ord]) {
-                        boolean in = inStockOrd >= 0 && stock.advanceExact(doc) && stock.nextOrd() == inStockOrd;
-                        stockCounts[in ? 1 : 0]++;
-                    }
-                }
-
-                @Override
-                public void finish() throws IOException {
-                    for (int ord = 0; ord < values; ord++) {
-                        if (perCategory[ord] > 0) {
-                            counts.categories.merge(
-                                    categories.lookupOrd(ord).utf8ToString(), perCategory[ord], Long::sum);
-                        }
-                    }
-                    counts.outOfStock += stockCounts[0];
-                    counts.inStock += stockCounts[1];
-                    counts.total += stockCounts[0] + stockCounts[1];
-                }
-            };
         }
+        return labels;
+    }
+
+    private static String[] decode(SortedSetDocValues categories) throws IOException {
+        String[] labels = new String[(int) categories.getValueCount()];
+        for (int ord = 0; ord < labels.length; ord++) {
+            labels[ord] = categories.lookupOrd(ord).utf8ToString();
+        }
+        return labels;
     }
 }

@@ -244,7 +244,9 @@ class ListingsViewIntegrationTest {
     void after_a_crash_it_reads_again_from_the_last_durable_commit_and_ends_with_nothing_missing_or_doubled()
             throws Exception {
         // Commit after every batch: all of the first part is durable.
-        start(new LuceneSearchIndex(dir), new SearchSettings(List.of(catalog, inventory), 1, Duration.ofHours(1)));
+        start(
+                new LuceneSearchIndex(dir),
+                new SearchSettings(List.of(catalog, inventory), 1, Duration.ofHours(1), Duration.ofMillis(100)));
         log.send(catalog, products(1, 1));
         log.send(inventory, stock(1, 1));
         awaitCaughtUp(view, 2L * SKUS);
@@ -253,7 +255,8 @@ class ListingsViewIntegrationTest {
         // Never commit: the second part is applied and visible, then lost in the crash.
         start(
                 new LuceneSearchIndex(dir),
-                new SearchSettings(List.of(catalog, inventory), 1_000_000, Duration.ofHours(1)));
+                new SearchSettings(
+                        List.of(catalog, inventory), 1_000_000, Duration.ofHours(1), Duration.ofMillis(100)));
         log.send(catalog, products(2, 3));
         log.send(inventory, stock(2, 2));
         awaitCaughtUp(view, 5L * SKUS);
@@ -340,7 +343,7 @@ class ListingsViewIntegrationTest {
     @Test
     void a_failing_index_is_rolled_back_to_its_last_commit_and_what_followed_is_applied_again() throws Exception {
         InterferingIndex index = new InterferingIndex(new LuceneSearchIndex(dir));
-        start(index, new SearchSettings(List.of(catalog, inventory), 100, Duration.ofHours(1)));
+        start(index, new SearchSettings(List.of(catalog, inventory), 100, Duration.ofHours(1), Duration.ofMillis(100)));
         log.send(catalog, products(1, 1));
         awaitCaughtUp(view, SKUS);
 
