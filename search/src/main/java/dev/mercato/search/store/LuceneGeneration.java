@@ -103,10 +103,19 @@ final class LuceneGeneration implements SearchIndex.Generation {
     LuceneGeneration(int number, Path folder) {
         this.number = number;
         this.folder = folder;
+        Directory opened = null;
         try {
-            this.directory = FSDirectory.open(folder);
+            opened = FSDirectory.open(folder);
+            this.directory = opened;
             openWriter();
         } catch (IOException e) {
+            if (opened != null) {
+                try {
+                    opened.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             throw new UncheckedIOException("Cannot open the search index in " + folder + ": " + e.getMessage(), e);
         }
     }

@@ -17,6 +17,11 @@ import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.lucene.index.CorruptIndexException;
+import org.apache.lucene.index.IndexFormatTooNewException;
+import org.apache.lucene.index.IndexFormatTooOldException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The listings in Lucene under one folder: a directory per generation ({@code g1}, {@code g2}, ...) and a
@@ -25,6 +30,7 @@ import java.util.stream.Stream;
  */
 final class LuceneSearchIndex implements SearchIndex {
 
+    private static final Logger log = LoggerFactory.getLogger(LuceneSearchIndex.class);
     private static final Pattern GENERATION = Pattern.compile("g(\\d+)");
     private static final String RECORD = "generations";
 
@@ -83,9 +89,29 @@ final class LuceneSearchIndex implements SearchIndex {
         }
     }
 
+    /**
+     * Opens a generation. One whose files are corrupt or of a format this Lucene cannot read is deleted and
+     * opened empty, with no checkpoints: it is derived data, so it fills again from the start of the log.
+     */
     @Override
     public Generation open(int number) {
-        return new LuceneGeneration(number, directory(number));
+        try {
+            return new LuceneGeneration(number, directory(number));
+        } catch (UncheckedIOException e) {
+            if (!(e.getCause() instanceof CorruptIndexException
+                    || e.getCause() instanceof java.io.EOFException
+                    || e.getCause() instanceof IndexFormatTooOldException
+                    || e.getCause() instanceof IndexFormatTooNewException)) {
+                throw e;
+            }
+            log.error(
+                    "Search generation {} in {} cannot be read; deleting it to rebuild it from the log: {}",
+                    number,
+                    folder,
+                    e.getCause().toString());
+            drop(number);
+            return new LuceneGeneration(number, directory(number));
+        }
     }
 
     @Override
