@@ -50,9 +50,10 @@ import org.HdrHistogram.Histogram;
  * <p>A deterministic (seeded) catalog of N products is fed to the view through its real consumer path
  * (decode, merge per SKU with sequence checks, Lucene update, refresh after every batch of 500, durable
  * commit every 5,000 records or 1 s) from an in-memory log, so the index is measured, not the broker. Then
- * the same for updates of existing products (prices, stock), then a rebuild from the start of that log. Then
- * each client count runs the query mix closed-loop against {@link Search#search} (in process, no HTTP):
- * one- and two-word text, prefixes, typos, category browsing, price ranges, in-stock filters and every sort.
+ * the same for updates of existing products (prices, stock). Then the query mix runs against {@link
+ * Search#search} (in process, no HTTP) on that index, updated in place as in production: one- and two-word
+ * text, prefixes, typos, category browsing, price ranges, in-stock filters and every sort. Last, a rebuild
+ * from the start of the log.
  *
  * <p>Closed loop (each client sends its next query when the last one answered) shows the most the index
  * serves; its latency at many clients is mostly waiting for a core. Paced (clients send at a fixed total
@@ -228,7 +229,17 @@ public final class SearchBench {
 
             List<Event> updates = data.updates(products);
             index("updates of existing SKUs (half re-upserted products, half reservations)", view, log, updates);
+            System.out.printf(
+                    Locale.ROOT, "index queried: %s%n", view.probe().check().details());
 
+            for (int n : clients) {
+                query(view, data, n, 0, Duration.ofSeconds(5), false);
+                query(view, data, n, 0, Duration.ofSeconds(seconds), true);
+            }
+            int most = java.util.Arrays.stream(clients).max().orElse(32);
+            for (int rate : rates) {
+                query(view, data, most, rate, Duration.ofSeconds(seconds), true);
+            }
             long start = System.nanoTime();
             int generation = view.rebuild().number();
             while (active(view).generation() != generation || lagging(view)) {
@@ -243,17 +254,9 @@ public final class SearchBench {
                     took,
                     all / took,
                     generation);
-            for (int n : clients) {
-                query(view, data, n, 0, Duration.ofSeconds(5), false);
-                query(view, data, n, 0, Duration.ofSeconds(seconds), true);
-            }
-            int most = java.util.Arrays.stream(clients).max().orElse(32);
-            for (int rate : rates) {
-                query(view, data, most, rate, Duration.ofSeconds(seconds), true);
-            }
             System.out.printf(
                     Locale.ROOT,
-                    "index after the runs: %d documents, %.0f MB on disk%n",
+                    "index after the runs: %d documents, %.0f MB on disk, %s%n",
                     view.search(new Search.Query(
                                     Optional.empty(),
                                     Optional.empty(),
@@ -264,7 +267,8 @@ public final class SearchBench {
                                     1,
                                     0))
                             .total(),
-                    size(folder) / 1e6);
+                    size(folder) / 1e6,
+                    view.probe().check().details());
 
         } finally {
             try (Stream<Path> files = Files.walk(folder)) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -50,6 +51,9 @@ public final class ListingsView implements StandaloneView, Search {
     // Readers hold it shared; a swap holds it exclusively, so no read straddles generations or finds its
     // generation closed under it.
     private final ReentrantReadWriteLock swap = new ReentrantReadWriteLock();
+    // Searches are CPU-bound: more at once than there are cores only time-slices them, so each waits for
+    // the others' slices. Admitted in order instead, each runs at full speed.
+    private final Semaphore searching;
     private volatile GenerationConsumer active;
     private GenerationConsumer building;
     private boolean paused;
@@ -63,6 +67,7 @@ public final class ListingsView implements StandaloneView, Search {
         this.source = Objects.requireNonNull(source, "source");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.searching = new Semaphore(settings.concurrentSearches(), true);
         // Open now, so reads are answered (from what the index last held) before consuming starts.
         this.active = consumer(index.open(index.generations().active()), null);
     }
@@ -103,7 +108,12 @@ public final class ListingsView implements StandaloneView, Search {
 
     @Override
     public Results search(Query query) {
-        return read(g -> g.search(query));
+        searching.acquireUninterruptibly();
+        try {
+            return read(g -> g.search(query));
+        } finally {
+            searching.release();
+        }
     }
 
     @Override
@@ -183,8 +193,10 @@ public final class ListingsView implements StandaloneView, Search {
             @Override
             public Result check() {
                 try {
-                    long documents = read(SearchIndex.Generation::documents);
-                    return Result.up(Map.of("generation", active.number(), "documents", documents));
+                    Map<String, Object> details = new java.util.LinkedHashMap<>();
+                    details.put("generation", active.number());
+                    details.putAll(read(SearchIndex.Generation::details));
+                    return Result.up(details);
                 } catch (RuntimeException e) {
                     return Result.down(Map.of("error", e.toString()));
                 }

@@ -256,6 +256,17 @@ final class LuceneGeneration implements SearchIndex.Generation {
     }
 
     @Override
+    public Map<String, Object> details() {
+        return read(s -> {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("documents", (long) s.getIndexReader().numDocs());
+            d.put("deletedDocuments", (long) s.getIndexReader().numDeletedDocs());
+            d.put("segments", s.getIndexReader().leaves().size());
+            return d;
+        });
+    }
+
+    @Override
     public Search.Results search(Search.Query q) {
         return read(s -> {
             // No page holds more than the index does, however far the cursor points.
@@ -266,7 +277,7 @@ final class LuceneGeneration implements SearchIndex.Generation {
             List<Search.Hit> items = hits(s, page.top.scoreDocs, q.offset());
             int next = q.offset() + items.size() < counts.total ? q.offset() + items.size() : -1;
             Map<String, Map<String, Long>> facets = new LinkedHashMap<>();
-            facets.put("category", counts.categories);
+            facets.put("category", new TreeMap<>(counts.categories));
             Map<String, Long> stock = new TreeMap<>();
             if (counts.outOfStock > 0) {
                 stock.put("false", counts.outOfStock);
@@ -436,7 +447,7 @@ final class LuceneGeneration implements SearchIndex.Generation {
 
     /** What the facets and the total count, from one pass over the hits of every filter but the category. */
     private static final class Counts {
-        final Map<String, Long> categories = new TreeMap<>();
+        final Map<String, Long> categories = new HashMap<>();
         long total;
         long inStock;
         long outOfStock;

@@ -83,6 +83,9 @@ interface SearchIndex extends AutoCloseable {
         /** Listings readers can see, listed or not. */
         long documents();
 
+        /** What an operator sees of the index in its health details (documents, engine specifics). */
+        Map<String, Object> details();
+
         /** Closes without committing: what was not committed is lost, as in a crash. */
         @Override
         void close();

@@ -18,6 +18,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param refreshInterval the longest an applied batch waits to be visible to readers while the view works
  *     off a backlog; once caught up, each batch is visible as soon as it is applied. Opening a reader per
  *     batch of a backlog writes a tiny segment each time, which cut indexing to a quarter
+ * @param concurrentSearches searches run at once, the others wait their turn in order; 0 means one per
+ *     core. A search is CPU-bound: running more at once than there are cores only makes each wait for the
+ *     others' time slices, which is what a latency tail is made of
  */
 @ConfigurationProperties("mercato.search")
 public record SearchSettings(
@@ -26,7 +29,8 @@ public record SearchSettings(
 
         @DefaultValue("5000") int commitEvery,
         @DefaultValue("1s") Duration commitInterval,
-        @DefaultValue("100ms") Duration refreshInterval) {
+        @DefaultValue("100ms") Duration refreshInterval,
+        @DefaultValue("0") int concurrentSearches) {
 
     public SearchSettings {
         topics = List.copyOf(Objects.requireNonNull(topics, "topics"));
@@ -35,6 +39,10 @@ public record SearchSettings(
         if (topics.isEmpty()) {
             throw new IllegalArgumentException("the search view needs at least one topic");
         }
+        if (concurrentSearches < 0) {
+            throw new IllegalArgumentException("concurrentSearches must not be negative");
+        }
+        concurrentSearches = concurrentSearches == 0 ? Runtime.getRuntime().availableProcessors() : concurrentSearches;
         if (commitEvery < 1 || !commitInterval.isPositive() || refreshInterval.isNegative()) {
             throw new IllegalArgumentException(
                     "commitEvery and commitInterval must be positive, refreshInterval not negative");
@@ -43,6 +51,6 @@ public record SearchSettings(
 
     /** The defaults on other topics (tests, benchmarks). */
     public static SearchSettings on(List<String> topics) {
-        return new SearchSettings(topics, 5000, Duration.ofSeconds(1), Duration.ofMillis(100));
+        return new SearchSettings(topics, 5000, Duration.ofSeconds(1), Duration.ofMillis(100), 0);
     }
 }

@@ -117,6 +117,11 @@ final class InterferingIndex implements SearchIndex {
             }
 
             @Override
+            public Map<String, Object> details() {
+                return g.details();
+            }
+
+            @Override
             public void close() {
                 g.close();
             }

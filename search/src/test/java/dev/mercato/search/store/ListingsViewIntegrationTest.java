@@ -246,7 +246,7 @@ class ListingsViewIntegrationTest {
         // Commit after every batch: all of the first part is durable.
         start(
                 new LuceneSearchIndex(dir),
-                new SearchSettings(List.of(catalog, inventory), 1, Duration.ofHours(1), Duration.ofMillis(100)));
+                new SearchSettings(List.of(catalog, inventory), 1, Duration.ofHours(1), Duration.ofMillis(100), 0));
         log.send(catalog, products(1, 1));
         log.send(inventory, stock(1, 1));
         awaitCaughtUp(view, 2L * SKUS);
@@ -256,7 +256,7 @@ class ListingsViewIntegrationTest {
         start(
                 new LuceneSearchIndex(dir),
                 new SearchSettings(
-                        List.of(catalog, inventory), 1_000_000, Duration.ofHours(1), Duration.ofMillis(100)));
+                        List.of(catalog, inventory), 1_000_000, Duration.ofHours(1), Duration.ofMillis(100), 0));
         log.send(catalog, products(2, 3));
         log.send(inventory, stock(2, 2));
         awaitCaughtUp(view, 5L * SKUS);
@@ -343,7 +343,9 @@ class ListingsViewIntegrationTest {
     @Test
     void a_failing_index_is_rolled_back_to_its_last_commit_and_what_followed_is_applied_again() throws Exception {
         InterferingIndex index = new InterferingIndex(new LuceneSearchIndex(dir));
-        start(index, new SearchSettings(List.of(catalog, inventory), 100, Duration.ofHours(1), Duration.ofMillis(100)));
+        start(
+                index,
+                new SearchSettings(List.of(catalog, inventory), 100, Duration.ofHours(1), Duration.ofMillis(100), 0));
         log.send(catalog, products(1, 1));
         awaitCaughtUp(view, SKUS);
 
