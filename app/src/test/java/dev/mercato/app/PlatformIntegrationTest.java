@@ -2,12 +2,20 @@ package dev.mercato.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mercato.plane.events.EventJson;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,6 +23,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The whole platform on its embedded stores, over HTTP. Subclasses share one Spring context (and so one
@@ -50,6 +59,35 @@ abstract class PlatformIntegrationTest {
         }
         headers.forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Rows in every capability's outbox, counted in one statement: a refused request must not add any. */
+    static Map<String, Long> outboxRows(Connection c) throws SQLException {
+        List<String> schemas = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT table_schema FROM information_schema.tables"
+                        + " WHERE table_name = 'outbox' ORDER BY table_schema")) {
+            while (rs.next()) {
+                schemas.add(rs.getString(1));
+            }
+        }
+        Map<String, Long> rows = new LinkedHashMap<>();
+        String union = String.join(
+                " UNION ALL ",
+                schemas.stream()
+                        .map(schema -> "SELECT '" + schema + "', count(*) FROM " + schema + ".outbox")
+                        .toList());
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(union)) {
+            while (rs.next()) {
+                rows.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return rows;
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        return EventJson.tree(response.body());
     }
 
     String token(String role, String subject, String merchant) throws Exception {

@@ -14,8 +14,10 @@ import java.util.OptionalLong;
  * <p>Failures are typed: {@link dev.mercato.plane.NotFound} for an unknown, expired or unknown SKU,
  * {@link dev.mercato.plane.InvalidInput} for a bad quantity, {@link dev.mercato.plane.Conflict} for a
  * cart that no longer changes ({@code cart-converted}, {@code cart-merged}), a product of another
- * merchant ({@code cart-merchant-mismatch}), a retired product ({@code product-unavailable}), or a
- * stale {@code expectedVersion} ({@code cart-version-mismatch}).
+ * merchant ({@code cart-merchant-mismatch}), a retired product ({@code product-unavailable}), a cart at
+ * its line limit ({@code cart-full}), a product priced in another currency than the cart ({@code
+ * cart-currency-mismatch}), or a change that kept losing to concurrent ones ({@code cart-busy}); and
+ * {@link dev.mercato.plane.PreconditionFailed} (412) for a stale {@code expectedVersion}.
  */
 public interface Carts {
 

@@ -39,13 +39,13 @@ public interface Orders {
      * Moves an order through fulfillment. Repeating the step it is at returns it unchanged; skipping ahead or
      * going back is refused ({@code illegal-transition}).
      */
-    Order advance(OrderId id, FulfillmentStep step, String actor);
+    OrderUpdate advance(OrderId id, FulfillmentStep step, String actor);
 
     /**
      * Cancels an order: before shipment the authorization is voided and the stock given back; after
      * shipment ({@code refundAfterShipment}, admins only) the payment is refunded. Idempotent.
      */
-    Order cancel(OrderId id, String actor, boolean refundAfterShipment);
+    OrderUpdate cancel(OrderId id, String actor, boolean refundAfterShipment);
 
     /** Finishes checkouts a crash left unfinished; returns how many. Runs at start-up and periodically. */
     int recover();

@@ -35,7 +35,7 @@ import org.springframework.security.web.SecurityFilterChain;
 @EnableConfigurationProperties(IdentitySettings.class)
 class SecurityConfiguration {
 
-    static final String ISSUER = "mercato";
+    static final String ISSUER = "https://mercato.dev/issuers/development";
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder) throws Exception {
@@ -44,7 +44,8 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(auth -> auth.requestMatchers(
                                 HttpMethod.GET, "/api/v1/products", "/api/v1/products/*", "/api/v1/categories")
                         .permitAll()
-                        .requestMatchers(HttpMethod.GET, "/api/v1/search", "/api/v1/openapi.json")
+                        .requestMatchers(
+                                HttpMethod.GET, "/api/v1/search", "/api/v1/openapi.json", "/api/v1/openapi.json.yaml")
                         .permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/v1/dev/tokens")
                         .permitAll()

@@ -10,12 +10,15 @@ import dev.mercato.plane.web.Problems;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -54,6 +57,22 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = problem(HttpStatus.CONFLICT, e.type(), Problems.title(e.type()), e.getMessage());
         e.properties().forEach(problem::setProperty);
         return problem;
+    }
+
+    /**
+     * A store too busy or briefly unreachable (no pooled connection within its timeout, a transient
+     * failure): nothing was done, and trying again shortly may work. A 503, not a 500: the request was fine.
+     */
+    @ExceptionHandler({CannotGetJdbcConnectionException.class, TransientDataAccessException.class})
+    ResponseEntity<ProblemDetail> storeBusy(DataAccessException e) {
+        ProblemDetail problem = problem(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "store-unavailable",
+                "Store unavailable",
+                "A store is too busy or unreachable right now; nothing was changed. Retry in a moment.");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "1")
+                .body(problem);
     }
 
     @ExceptionHandler(PreconditionFailed.class)
@@ -105,9 +124,25 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return super.handleExceptionInternal(ex, body, headers, status, request);
     }
 
+    /** A sentence for an error status the framework or the container answered without one. */
+    static String describe(int status) {
+        return switch (status) {
+            case 400 -> "The request is malformed";
+            case 401 -> "A valid bearer token is required: Authorization: Bearer <token>";
+            case 403 -> "Your role may not do this";
+            case 404 -> "Nothing is here; check the path against /api/v1/openapi.json";
+            case 405 -> "This path does not take that method; see /api/v1/openapi.json";
+            case 413 -> "The request body is too large";
+            case 415 -> "Send application/json";
+            default -> "The request could not be handled (HTTP " + status + ")";
+        };
+    }
+
     static String typeFor(int status) {
         return switch (status) {
             case 400 -> "invalid-input";
+            case 401 -> "unauthenticated";
+            case 403 -> "forbidden";
             case 404 -> "not-found";
             case 405 -> "method-not-allowed";
             case 406 -> "not-acceptable";

@@ -32,6 +32,7 @@ class RocksStoreTest {
     @Test
     void a_second_open_of_the_same_folder_is_refused_with_a_hint() {
         try (RocksStore store = RocksStore.open(folder)) {
+            assertThat(store.check().up()).isTrue();
             assertThatThrownBy(() -> RocksStore.open(folder))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("Is another process using this data folder?");

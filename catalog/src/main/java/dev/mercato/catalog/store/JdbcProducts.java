@@ -7,7 +7,7 @@ import dev.mercato.catalog.Sku;
 import dev.mercato.catalog.events.ProductPriceChanged;
 import dev.mercato.catalog.events.ProductRetired;
 import dev.mercato.catalog.events.ProductUpserted;
-import dev.mercato.plane.InvalidInput;
+import dev.mercato.plane.Forbidden;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.Money;
 import dev.mercato.plane.NotFound;
@@ -234,7 +234,7 @@ public final class JdbcProducts {
                 .filter(java.util.Objects::nonNull)
                 .toList();
         if (!taken.isEmpty()) {
-            throw new InvalidInput("sku", "already belongs to another merchant: " + taken);
+            throw new Forbidden("SKU " + String.join(", ", taken) + " belongs to another merchant");
         }
     }
 

@@ -8,7 +8,6 @@ import dev.mercato.catalog.Sku;
 import dev.mercato.catalog.events.ProductPriceChanged;
 import dev.mercato.catalog.events.ProductRetired;
 import dev.mercato.catalog.events.ProductUpserted;
-import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.Money;
 import dev.mercato.plane.events.EventJson;
@@ -159,7 +158,7 @@ class ProductEventsIntegrationTest {
                                 Money.of("2.00", "EUR"),
                                 Map.of()),
                         stolen)))
-                .isInstanceOf(InvalidInput.class);
+                .isInstanceOf(dev.mercato.plane.Forbidden.class);
         assertThat(payloads()).hasSize(1);
         assertThat(products.find(Sku.of("NEW-2"))).isEmpty();
         assertThat(products.find(Sku.of("MUG-1")).orElseThrow().merchant()).isEqualTo(ACME);

@@ -56,10 +56,6 @@ public final class JdbcReservations {
     }
 
     public Reservation reserve(ReservationId id, MerchantId merchant, List<Line> requested, Duration hold) {
-        Optional<Reservation> existing = find(id);
-        if (existing.isPresent()) {
-            return existing.get();
-        }
         // One line per SKU, in SKU order: the order rows are locked and events appended in.
         Map<String, Integer> wanted = new TreeMap<>();
         requested.forEach(l -> wanted.merge(l.sku().value(), l.quantity(), Integer::sum));
@@ -68,6 +64,15 @@ public final class JdbcReservations {
         Instant expires = now.plus(hold);
         return store.transactions().execute(status -> {
             JdbcClient tx = store.jdbc();
+            // The id first: a repeat (or a concurrent duplicate, which waits here) answers what exists.
+            int inserted = tx.sql("INSERT INTO reservations (id, merchant_id, status, expires_at, created_at,"
+                            + " updated_at) VALUES (?, ?, 'held', ?, ?, ?) ON CONFLICT (id) DO NOTHING")
+                    .params(id.value(), merchant.value(), at(expires), at(now), at(now))
+                    .update();
+            if (inserted == 0) {
+                status.setRollbackOnly();
+                return find(tx, id, false).orElseThrow();
+            }
             Map<String, StockLevel> before = JdbcStock.lockLevels(tx, skus).stream()
                     .collect(Collectors.toMap(l -> l.sku().value(), Function.identity()));
             List<Map<String, Object>> shortages = new ArrayList<>();
@@ -83,20 +88,12 @@ public final class JdbcReservations {
                 }
             });
             if (!shortages.isEmpty()) {
+                // Thrown inside the transaction: the reservation row above rolls back with it.
                 throw new Conflict(
                         "out-of-stock",
                         "Not enough stock for "
                                 + shortages.stream().map(s -> s.get("sku")).toList(),
                         Map.of("skus", shortages.stream().map(s -> s.get("sku")).toList(), "shortages", shortages));
-            }
-            int inserted = tx.sql("INSERT INTO reservations (id, merchant_id, status, expires_at, created_at,"
-                            + " updated_at) VALUES (?, ?, 'held', ?, ?, ?) ON CONFLICT (id) DO NOTHING")
-                    .params(id.value(), merchant.value(), at(expires), at(now), at(now))
-                    .update();
-            if (inserted == 0) {
-                // A concurrent reserve of the same id committed first: its reservation is the answer.
-                status.setRollbackOnly();
-                return find(tx, id, false).orElseThrow();
             }
             tx.sql("INSERT INTO reservation_lines (reservation_id, sku, quantity)"
                             + " SELECT ?, sku, quantity FROM unnest(?::text[], ?::int[]) AS d(sku, quantity)")
@@ -306,25 +303,33 @@ public final class JdbcReservations {
                 .list();
     }
 
+    /** The reservation with its lines in one statement (locking its row with {@code lock}). */
     private static Optional<Reservation> find(JdbcClient jdbc, ReservationId id, boolean lock) {
-        record Head(MerchantId merchant, Status status, Optional<Instant> expiresAt) {}
-        Optional<Head> head = jdbc.sql("SELECT merchant_id, status, expires_at FROM reservations WHERE id = ?"
-                        + (lock ? " FOR UPDATE" : ""))
+        if (lock) {
+            jdbc.sql("SELECT 1 FROM reservations WHERE id = ? FOR UPDATE")
+                    .param(id.value())
+                    .query()
+                    .listOfRows();
+        }
+        return jdbc.sql("SELECT r.merchant_id, r.status, r.expires_at, array_agg(l.sku ORDER BY l.sku),"
+                        + " array_agg(l.quantity ORDER BY l.sku) FROM reservations r JOIN reservation_lines l"
+                        + " ON l.reservation_id = r.id WHERE r.id = ? GROUP BY r.id")
                 .param(id.value())
-                .query((rs, i) -> new Head(
-                        MerchantId.of(rs.getString(1)),
-                        Status.valueOf(rs.getString(2).toUpperCase(Locale.ROOT)),
-                        Optional.ofNullable(rs.getTimestamp(3)).map(Timestamp::toInstant)))
+                .query((rs, i) -> {
+                    String[] skus = (String[]) rs.getArray(4).getArray();
+                    Integer[] quantities = (Integer[]) rs.getArray(5).getArray();
+                    List<Line> lines = new ArrayList<>(skus.length);
+                    for (int n = 0; n < skus.length; n++) {
+                        lines.add(new Line(Sku.of(skus[n]), quantities[n]));
+                    }
+                    return new Reservation(
+                            id,
+                            MerchantId.of(rs.getString(1)),
+                            Status.valueOf(rs.getString(2).toUpperCase(Locale.ROOT)),
+                            lines,
+                            Optional.ofNullable(rs.getTimestamp(3)).map(Timestamp::toInstant));
+                })
                 .optional();
-        return head.map(h -> new Reservation(
-                id,
-                h.merchant(),
-                h.status(),
-                jdbc.sql("SELECT sku, quantity FROM reservation_lines WHERE reservation_id = ? ORDER BY sku")
-                        .param(id.value())
-                        .query((rs, i) -> new Line(Sku.of(rs.getString(1)), rs.getInt(2)))
-                        .list(),
-                h.expiresAt()));
     }
 
     private static String name(Status s) {

@@ -29,6 +29,7 @@ import dev.mercato.payments.Payments;
 import dev.mercato.plane.Conflict;
 import dev.mercato.plane.NotFound;
 import dev.mercato.plane.Unavailable;
+import dev.mercato.plane.events.ConsistencyToken;
 import dev.mercato.plane.events.EventJson;
 import dev.mercato.plane.web.Problems;
 import java.math.BigDecimal;
@@ -136,7 +137,15 @@ public final class CheckoutSaga {
         CompletableFuture<CheckoutResponse> done = new CompletableFuture<>();
         running.put(id, done);
         try {
-            CheckoutResponse response = run(orders.checkout(id).orElseThrow());
+            CheckoutResponse response = run(new CheckoutRecord(
+                    id,
+                    customer,
+                    request.idempotencyKey(),
+                    fingerprint,
+                    plan,
+                    CheckoutRecord.State.STARTED,
+                    Optional.empty(),
+                    1));
             done.complete(response);
             return response;
         } catch (RuntimeException e) {
@@ -330,12 +339,17 @@ public final class CheckoutSaga {
             // PostgreSQL keeps microseconds: the answer shows what a later read of the order shows.
             Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
             CheckoutResponse placed = new CheckoutResponse(
-                    201, EventJson.write(OrderDocument.of(asPlaced(id, plan, now))), Optional.of(id), false);
-            orders.place(record, now, placed);
+                    201,
+                    EventJson.write(OrderDocument.of(asPlaced(id, plan, now))),
+                    Optional.of(id),
+                    Optional.empty(),
+                    false);
+            Optional<ConsistencyToken> token = orders.place(record, now, placed);
             faults.at(Point.PLACED, id);
-            CheckoutRecord after = orders.checkout(id).orElseThrow();
             // A concurrent run may have placed it first, with its own timestamps: its answer is the answer.
-            return after.response().orElse(placed);
+            return token.isPresent()
+                    ? new CheckoutResponse(201, placed.body(), Optional.of(id), token, false)
+                    : orders.checkout(id).flatMap(CheckoutRecord::response).orElse(placed);
         } catch (CheckoutFaults.Crash crash) {
             throw crash;
         } catch (RuntimeException e) {
@@ -372,7 +386,11 @@ public final class CheckoutSaga {
         Map<String, Object> members = new LinkedHashMap<>(properties);
         members.put("checkoutId", record.id().value());
         CheckoutResponse response = new CheckoutResponse(
-                status, EventJson.write(Problems.document(status, type, detail, members)), Optional.empty(), false);
+                status,
+                EventJson.write(Problems.document(status, type, detail, members)),
+                Optional.empty(),
+                Optional.empty(),
+                false);
         if (!orders.refuse(record, response, type, undo)) {
             return orders.checkout(record.id())
                     .flatMap(CheckoutRecord::response)

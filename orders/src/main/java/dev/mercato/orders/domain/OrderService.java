@@ -9,6 +9,7 @@ import dev.mercato.orders.FulfillmentStep;
 import dev.mercato.orders.Order;
 import dev.mercato.orders.OrderId;
 import dev.mercato.orders.OrderStatus;
+import dev.mercato.orders.OrderUpdate;
 import dev.mercato.orders.Orders;
 import dev.mercato.orders.store.CheckoutRecord;
 import dev.mercato.orders.store.JdbcOrders;
@@ -83,11 +84,11 @@ public final class OrderService implements Orders {
     }
 
     @Override
-    public Order advance(OrderId id, FulfillmentStep step, String actor) {
+    public OrderUpdate advance(OrderId id, FulfillmentStep step, String actor) {
         Order order = require(id);
         OrderStatus target = step.target();
         if (order.status() == target) {
-            return order;
+            return OrderUpdate.unchanged(order);
         }
         if (!order.status().canBecome(target)) {
             throw illegal(
@@ -105,10 +106,10 @@ public final class OrderService implements Orders {
     }
 
     @Override
-    public Order cancel(OrderId id, String actor, boolean refundAfterShipment) {
+    public OrderUpdate cancel(OrderId id, String actor, boolean refundAfterShipment) {
         Order order = require(id);
         if (order.status() == OrderStatus.CANCELLED || order.status() == OrderStatus.REFUNDED) {
-            return order;
+            return OrderUpdate.unchanged(order);
         }
         if (order.status().shipped()) {
             if (!refundAfterShipment) {
@@ -139,12 +140,12 @@ public final class OrderService implements Orders {
         }
     }
 
-    private Order move(Order order, OrderStatus to, String actor, String reason) {
+    private OrderUpdate move(Order order, OrderStatus to, String actor, String reason) {
         return orders.transition(order.id(), order.status(), to, actor, reason).orElseGet(() -> {
             // Someone moved it meanwhile: fine if it is where we wanted it, refused otherwise.
             Order now = require(order.id());
             if (now.status() == to) {
-                return now;
+                return OrderUpdate.unchanged(now);
             }
             throw illegal(now, to, "moved to " + now.status().wire() + " meanwhile");
         });

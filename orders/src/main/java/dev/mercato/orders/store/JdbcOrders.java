@@ -8,6 +8,7 @@ import dev.mercato.orders.Order.StatusChange;
 import dev.mercato.orders.OrderId;
 import dev.mercato.orders.OrderLine;
 import dev.mercato.orders.OrderStatus;
+import dev.mercato.orders.OrderUpdate;
 import dev.mercato.orders.events.CheckoutFailed;
 import dev.mercato.orders.events.CheckoutStarted;
 import dev.mercato.orders.events.MoneyLine;
@@ -17,7 +18,9 @@ import dev.mercato.orders.events.ShipToRegion;
 import dev.mercato.orders.store.CheckoutRecord.State;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.Money;
+import dev.mercato.plane.events.ConsistencyToken;
 import dev.mercato.plane.events.EventJson;
+import dev.mercato.plane.outbox.Appended;
 import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.postgres.CapabilityStore;
 import dev.mercato.plane.web.MoneyJson;
@@ -39,7 +42,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public final class JdbcOrders {
 
     private static final String CHECKOUT_COLUMNS = "id, customer_id, idempotency_key, fingerprint, plan::text AS plan,"
-            + " state, response_status, response_body, attempts";
+            + " state, response_status, response_body, response_token, attempts";
     private static final String ORDER_COLUMNS = "id, merchant_id, customer_id, status, currency, subtotal, total,"
             + " ship_to::text AS ship_to, version, placed_at, updated_at";
 
@@ -179,11 +182,12 @@ public final class JdbcOrders {
 
     /**
      * Places the order in one transaction: its rows, its first transition, its {@code order-placed} event and
-     * the checkout's stored answer. Placing an order already placed (a concurrent recovery) changes nothing.
+     * the checkout's stored answer. Placing an order already placed (a concurrent recovery) changes nothing
+     * and answers empty; otherwise the answer is the token of the {@code order-placed} event.
      */
-    public void place(CheckoutRecord c, Instant now, CheckoutResponse response) {
+    public Optional<ConsistencyToken> place(CheckoutRecord c, Instant now, CheckoutResponse response) {
         Plan plan = c.plan();
-        store.transactions().executeWithoutResult(status -> {
+        return store.transactions().execute(status -> {
             int inserted = store.jdbc()
                     .sql("INSERT INTO orders (id, merchant_id, customer_id, status, currency, subtotal, total, ship_to,"
                             + " placed_at, updated_at) VALUES (?, ?, ?, 'placed', ?, ?::numeric, ?::numeric, ?::jsonb, ?, ?)"
@@ -200,7 +204,7 @@ public final class JdbcOrders {
                             at(now))
                     .update();
             if (inserted == 0) {
-                return;
+                return Optional.<ConsistencyToken>empty();
             }
             List<OrderLine> lines = plan.orderLines();
             store.jdbc()
@@ -222,12 +226,14 @@ public final class JdbcOrders {
                             .toArray(String[]::new))
                     .update();
             recordTransition(store.jdbc(), c.id(), 1, null, OrderStatus.PLACED, "checkout", "", now);
-            outbox.append(OrderPlaced.TYPE, plan.merchantId(), c.id().value(), placed(c.id(), plan, lines, now));
+            Appended event = outbox.append(
+                    OrderPlaced.TYPE, plan.merchantId(), c.id().value(), placed(c.id(), plan, lines, now));
             store.jdbc()
-                    .sql("UPDATE checkouts SET state = 'placed', response_status = ?, response_body = ?, updated_at = ?"
-                            + " WHERE id = ? AND state = 'started'")
-                    .params(response.status(), response.body(), at(now), c.id().value())
+                    .sql("UPDATE checkouts SET state = 'placed', response_status = ?, response_body = ?,"
+                            + " response_token = ?, updated_at = ? WHERE id = ? AND state = 'started'")
+                    .params(response.status(), response.body(), event.token().encode(), at(now), c.id().value())
                     .update();
+            return Optional.of(event.token());
         });
     }
 
@@ -262,7 +268,7 @@ public final class JdbcOrders {
      * Moves an order from {@code from} to {@code to} with its transition row and event, if it still is at
      * {@code from}. Empty when it moved meanwhile (the caller re-reads and decides again).
      */
-    public Optional<Order> transition(OrderId id, OrderStatus from, OrderStatus to, String actor, String reason) {
+    public Optional<OrderUpdate> transition(OrderId id, OrderStatus from, OrderStatus to, String actor, String reason) {
         Instant now = clock.instant();
         return store.transactions().execute(status -> {
             record Moved(String merchant, String customer, long version) {}
@@ -274,7 +280,7 @@ public final class JdbcOrders {
                     .query((rs, i) -> new Moved(rs.getString(1), rs.getString(2), rs.getLong(3)))
                     .optional();
             if (moved.isEmpty()) {
-                return Optional.<Order>empty();
+                return Optional.<OrderUpdate>empty();
             }
             int seq = store.jdbc()
                     .sql("SELECT coalesce(max(seq), 0) + 1 FROM order_transitions WHERE order_id = ?")
@@ -283,13 +289,13 @@ public final class JdbcOrders {
                     .single();
             recordTransition(store.jdbc(), id, seq, from, to, actor, reason, now);
             Moved m = moved.get();
-            outbox.append(
+            Appended event = outbox.append(
                     OrderStatusChanged.TYPE,
                     MerchantId.of(m.merchant()),
                     id.value(),
                     new OrderStatusChanged(
                             id.value(), m.merchant(), m.customer(), from.wire(), to.wire(), reason, m.version(), now));
-            return find(id);
+            return find(id).map(o -> new OrderUpdate(o, List.of(event.token())));
         });
     }
 
@@ -428,13 +434,17 @@ public final class JdbcOrders {
     private static CheckoutRecord checkout(ResultSet rs, int row) throws SQLException {
         OrderId id = OrderId.of(rs.getString("id"));
         int status = rs.getInt("response_status");
-        Optional<CheckoutResponse> response = rs.wasNull()
-                ? Optional.empty()
-                : Optional.of(new CheckoutResponse(
+        boolean decided = !rs.wasNull();
+        Optional<ConsistencyToken> token =
+                Optional.ofNullable(rs.getString("response_token")).map(ConsistencyToken::decode);
+        Optional<CheckoutResponse> response = decided
+                ? Optional.of(new CheckoutResponse(
                         status,
                         rs.getString("response_body"),
                         status == 201 ? Optional.of(id) : Optional.empty(),
-                        false));
+                        token,
+                        false))
+                : Optional.empty();
         return new CheckoutRecord(
                 id,
                 rs.getString("customer_id"),

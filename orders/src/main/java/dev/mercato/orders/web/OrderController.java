@@ -8,12 +8,15 @@ import dev.mercato.orders.CheckoutResponse;
 import dev.mercato.orders.FulfillmentStep;
 import dev.mercato.orders.Order;
 import dev.mercato.orders.OrderId;
+import dev.mercato.orders.OrderUpdate;
 import dev.mercato.orders.Orders;
 import dev.mercato.orders.domain.OrderDocument;
 import dev.mercato.payments.PaymentMethod;
 import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.NotFound;
+import dev.mercato.plane.consume.ViewReads;
+import dev.mercato.plane.events.ConsistencyToken;
 import dev.mercato.plane.security.Caller;
 import dev.mercato.plane.security.Role;
 import dev.mercato.plane.web.Cursor;
@@ -84,6 +87,7 @@ class OrderController {
         if (response.replayed()) {
             answer.header("Idempotent-Replayed", "true");
         }
+        response.token().ifPresent(t -> answer.header(ViewReads.TOKEN_HEADER, t.encode()));
         if (response.status() == 503) {
             answer.header("Retry-After", "1");
         }
@@ -123,18 +127,26 @@ class OrderController {
     }
 
     @PostMapping("/{id}/cancel")
-    OrderDocument cancel(@PathVariable String id, Caller caller) {
+    ResponseEntity<OrderDocument> cancel(@PathVariable String id, Caller caller) {
         caller.requireRole(Role.CUSTOMER, Role.ADMIN);
         Order order = visible(id, caller);
-        return OrderDocument.of(orders.cancel(order.id(), actor(caller), caller.isAdmin()));
+        return answer(orders.cancel(order.id(), actor(caller), caller.isAdmin()));
     }
 
     @PostMapping("/{id}/fulfillment")
-    OrderDocument fulfil(@PathVariable String id, @RequestBody StepInput input, Caller caller) {
+    ResponseEntity<OrderDocument> fulfil(@PathVariable String id, @RequestBody StepInput input, Caller caller) {
         caller.requireRole(Role.MERCHANT, Role.ADMIN);
         FulfillmentStep step = FulfillmentStep.parse(input == null ? null : input.status());
         Order order = visible(id, caller);
-        return OrderDocument.of(orders.advance(order.id(), step, actor(caller)));
+        return answer(orders.advance(order.id(), step, actor(caller)));
+    }
+
+    private static ResponseEntity<OrderDocument> answer(OrderUpdate update) {
+        var response = ResponseEntity.ok();
+        if (!update.tokens().isEmpty()) {
+            response.header(ViewReads.TOKEN_HEADER, ConsistencyToken.header(update.tokens()));
+        }
+        return response.body(OrderDocument.of(update.order()));
     }
 
     /** The order when this caller may see it; otherwise the same 404 as for an order that does not exist. */

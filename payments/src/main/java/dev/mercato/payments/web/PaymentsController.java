@@ -76,7 +76,7 @@ class PaymentsController {
     record TotalJson(long count, List<MoneyJson> amounts) {}
 
     /** @param totals per kind, over the whole ledger (not only this page) */
-    record LedgerJson(List<EntryJson> entries, Map<String, TotalJson> totals, String next) {}
+    record LedgerJson(List<EntryJson> items, Map<String, TotalJson> totals, String next) {}
 
     /** Another merchant's payment does not exist for this caller: the same answer as a missing one. */
     @GetMapping("/{id}")

@@ -123,7 +123,7 @@ class PaymentsControllerTest {
 
         var ledger = controller.ledger(100, null, ADMIN);
 
-        assertThat(ledger.entries())
+        assertThat(ledger.items())
                 .extracting(PaymentsController.EntryJson::kind, PaymentsController.EntryJson::payment)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("authorization", "p-1"),
@@ -157,7 +157,7 @@ class PaymentsControllerTest {
         var second = controller.ledger(2, first.next(), ADMIN);
         var last = controller.ledger(2, second.next(), ADMIN);
 
-        assertThat(List.of(first.entries(), second.entries(), last.entries()))
+        assertThat(List.of(first.items(), second.items(), last.items()))
                 .flatMap(page ->
                         page.stream().map(PaymentsController.EntryJson::payment).toList())
                 .containsExactly("p-0", "p-1", "p-2", "p-3", "p-4");

@@ -1,0 +1,94 @@
+package dev.mercato.app.web;
+
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.info.License;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import java.util.Map;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The contract document at {@code /api/v1/openapi.json}: generated from the controllers, plus what they
+ * cannot say themselves — the bearer scheme every protected route takes, and the problem+json shape of
+ * every error answer.
+ */
+@Configuration(proxyBeanMethods = false)
+class OpenApiConfiguration {
+
+    static final String BEARER = "bearer";
+
+    @Bean
+    OpenAPI mercatoOpenApi() {
+        Schema<?> problem = new ObjectSchema()
+                .description("RFC 9457 problem details; validation errors add \"errors\": [{field, message}]")
+                .addProperty("type", new StringSchema().example("https://mercato.dev/problems/out-of-stock"))
+                .addProperty("title", new StringSchema())
+                .addProperty("status", new IntegerSchema())
+                .addProperty("detail", new StringSchema())
+                .addProperty("instance", new StringSchema());
+        return new OpenAPI()
+                .info(new Info()
+                        .title("Mercato API")
+                        .version("v1")
+                        .description("A composable-commerce backend on a commerce data plane. Errors are"
+                                + " application/problem+json; money is {\"amount\": \"19.99\", \"currency\": \"EUR\"};"
+                                + " lists take ?limit=&cursor= and answer next. Reads served from a derived view carry"
+                                + " Mercato-Freshness; writes return Mercato-Consistency-Token.")
+                        .license(new License().name("Apache-2.0")))
+                .components(new Components()
+                        .addSecuritySchemes(
+                                BEARER,
+                                new SecurityScheme()
+                                        .type(SecurityScheme.Type.HTTP)
+                                        .scheme("bearer")
+                                        .bearerFormat("JWT")
+                                        .description("Claims sub, role (customer | merchant | admin) and, for"
+                                                + " merchants, merchant. In embedded mode POST /api/v1/dev/tokens"
+                                                + " issues one."))
+                        .addSchemas("Problem", problem))
+                .addSecurityItem(new SecurityRequirement().addList(BEARER));
+    }
+
+    /** Every operation may answer a problem; say so once, for all of them. */
+    @Bean
+    OpenApiCustomizer problemResponses() {
+        return api -> api.getPaths()
+                .values()
+                .forEach(path -> path.readOperations().forEach(op -> {
+                    for (Map.Entry<String, String> answer : Map.of(
+                                    "400", "Invalid input, naming the field at fault",
+                                    "401", "No valid bearer token",
+                                    "403", "The caller's role may not do this",
+                                    "404", "Not found, or not visible to this caller")
+                            .entrySet()) {
+                        if (op.getResponses() != null && !op.getResponses().containsKey(answer.getKey())) {
+                            op.getResponses()
+                                    .addApiResponse(
+                                            answer.getKey(),
+                                            new ApiResponse()
+                                                    .description(answer.getValue())
+                                                    .content(
+                                                            new Content()
+                                                                    .addMediaType(
+                                                                            "application/problem+json",
+                                                                            new MediaType()
+                                                                                    .schema(
+                                                                                            new Schema<>()
+                                                                                                    .$ref(
+                                                                                                            "#/components/schemas/Problem")))));
+                        }
+                    }
+                }));
+    }
+}

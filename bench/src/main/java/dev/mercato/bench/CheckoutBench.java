@@ -1,0 +1,455 @@
+package dev.mercato.bench;
+
+import dev.mercato.plane.MerchantId;
+import dev.mercato.plane.events.EventJson;
+import dev.mercato.plane.events.EventType;
+import dev.mercato.plane.outbox.Outbox;
+import dev.mercato.plane.postgres.CapabilityStore;
+import dev.mercato.plane.postgres.EmbeddedPostgres;
+import dev.mercato.plane.postgres.EmbeddedPostgresSettings;
+import dev.mercato.plane.postgres.PostgresStores;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Checkout end to end over HTTP against the packaged platform in its own JVM (embedded stores, as
+ * {@code ./mercato run} starts it), then, in the same run, the raw PostgreSQL ceiling of the equivalent
+ * transaction (conditional stock update, order insert, outbox insert) measured the same way, and the
+ * ratio of the two.
+ *
+ * <p>Carts are prepared before each phase and not timed; only {@code POST /api/v1/orders} is. Two
+ * phases each: closed loop with {@code clients} concurrent clients (the most orders/s), then open loop at
+ * a fixed rate, with latency measured from when each request was due (no coordinated omission).
+ *
+ * <p>Run (after {@code ./mercato build}): {@code ./mvnw -q -pl bench exec:java
+ * -Dexec.mainClass=dev.mercato.bench.CheckoutBench -Dexec.args="app/target/mercato.jar 20 64 500"}
+ * (jar, seconds per phase, closed-loop clients, open-loop orders/s).
+ */
+public final class CheckoutBench {
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of(args.length > 0 ? args[0] : "app/target/mercato.jar").toAbsolutePath();
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int clients = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+        int rate = args.length > 3 ? Integer.parseInt(args[3]) : 500;
+        System.out.printf(
+                Locale.ROOT,
+                "%d cores, java %s, %d s per phase, %d clients closed loop, %d orders/s open loop%n",
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.version(),
+                seconds,
+                clients,
+                rate);
+        Result checkout;
+        Result checkoutAtRate;
+        try (Platform platform = Platform.start(jar)) {
+            Shopper shopper = new Shopper(platform);
+            shopper.restock();
+            shopper.prepare(Math.min(60_000, 2_500 * seconds));
+            checkout = closedLoop("checkout over HTTP", seconds, clients, () -> shopper.checkout());
+            shopper.prepare(rate * seconds + 100);
+            checkoutAtRate = openLoop("checkout over HTTP", seconds, rate, () -> shopper.checkout());
+            if (!shopper.refusals.isEmpty()) {
+                System.out.println("checkouts not placed, by answer: " + shopper.refusals);
+            }
+        }
+        Result ceiling;
+        Result ceilingAtRate;
+        try (RawPostgres pg = RawPostgres.start(clients)) {
+            ceiling = closedLoop("raw PostgreSQL transaction", seconds, clients, pg::order);
+            ceilingAtRate = openLoop("raw PostgreSQL transaction", seconds, rate, pg::order);
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "%nRATIO checkout / raw PostgreSQL: %.2f (%.0f vs %.0f per second, closed loop, %d clients)%n",
+                checkout.perSecond() / ceiling.perSecond(),
+                checkout.perSecond(),
+                ceiling.perSecond(),
+                clients);
+        System.out.printf(
+                Locale.ROOT,
+                "p99 at %d/s: checkout %.1f ms, raw PostgreSQL %.1f ms%n",
+                rate,
+                checkoutAtRate.latencies().getValueAtPercentile(99) / 1000.0,
+                ceilingAtRate.latencies().getValueAtPercentile(99) / 1000.0);
+    }
+
+    /** One operation; answers whether it succeeded (placed an order). */
+    interface Operation {
+        boolean run() throws Exception;
+    }
+
+    record Result(double perSecond, Histogram latencies, long failed) {}
+
+    static Result closedLoop(String name, int seconds, int clients, Operation op) throws Exception {
+        Latencies latencies = new Latencies();
+        AtomicLong done = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        long warmupEnd = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        long end = warmupEnd + Duration.ofSeconds(seconds).toNanos();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < clients; c++) {
+                pool.submit(() -> {
+                    while (System.nanoTime() < end) {
+                        long began = System.nanoTime();
+                        boolean ok = op.run();
+                        if (began >= warmupEnd) {
+                            latencies.record(System.nanoTime() - began);
+                            (ok ? done : failed).incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            }
+        }
+        Histogram h = latencies.take();
+        double perSecond = done.get() / (double) seconds;
+        System.out.printf(
+                Locale.ROOT,
+                "%s, closed loop, %d clients: %.0f/s, %s, %d failed%n",
+                name,
+                clients,
+                perSecond,
+                Latencies.describe(h),
+                failed.get());
+        return new Result(perSecond, h, failed.get());
+    }
+
+    static Result openLoop(String name, int seconds, int rate, Operation op) throws Exception {
+        Latencies latencies = new Latencies();
+        AtomicLong done = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        long interval = 1_000_000_000L / rate;
+        long start = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        long warmup = (long) rate * 2;
+        long total = (long) rate * seconds + warmup;
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (long i = 0; i < total; i++) {
+                long due = start + i * interval;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                boolean measured = i >= warmup;
+                pool.submit(() -> {
+                    boolean ok = op.run();
+                    if (measured) {
+                        // From when it was due, not when it was sent: a stalled server shows.
+                        latencies.record(System.nanoTime() - due);
+                        (ok ? done : failed).incrementAndGet();
+                    }
+                    return null;
+                });
+            }
+        }
+        Histogram h = latencies.take();
+        System.out.printf(
+                Locale.ROOT, "%s, open loop at %d/s: %s, %d failed%n", name, rate, Latencies.describe(h), failed.get());
+        return new Result(done.get() / (double) seconds, h, failed.get());
+    }
+
+    /** The packaged platform in its own JVM on a fresh data folder. */
+    static final class Platform implements AutoCloseable {
+        final Process process;
+        final String base;
+        final Path data;
+        final HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+
+        private Platform(Process process, String base, Path data) {
+            this.process = process;
+            this.base = base;
+            this.data = data;
+        }
+
+        static Platform start(Path jar) throws Exception {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = socket.getLocalPort();
+            }
+            Path data = Files.createTempDirectory("mercato-checkout-bench");
+            String java = ProcessHandle.current().info().command().orElse("java");
+            List<String> command = new ArrayList<>(List.of(java, "-Xms512m", "-Xmx1g"));
+            // e.g. MERCATO_BENCH_JVM_OPTS=-XX:StartFlightRecording=filename=/tmp/checkout.jfr to profile the server
+            String extra = System.getenv().getOrDefault("MERCATO_BENCH_JVM_OPTS", "");
+            if (!extra.isBlank()) {
+                command.addAll(List.of(extra.trim().split("\\s+")));
+            }
+            command.addAll(List.of(
+                    "-jar",
+                    jar.toString(),
+                    "--mercato.data-dir=" + data,
+                    "--server.port=" + port,
+                    "--logging.level.root=WARN",
+                    "--logging.level.dev.mercato=WARN"));
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(data.resolve("platform.log").toFile())
+                    .start();
+            Platform platform = new Platform(process, "http://127.0.0.1:" + port, data);
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (true) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("platform exited; see " + data.resolve("platform.log"));
+                }
+                try {
+                    if (platform.send("GET", "/actuator/health", null, null, Map.of())
+                                    .statusCode()
+                            == 200) {
+                        break;
+                    }
+                } catch (IOException notYet) {
+                    // not listening yet
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("not healthy within 5 minutes; see " + data);
+                }
+                LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+            }
+            System.out.println("platform healthy at " + platform.base + ", data in " + data);
+            return platform;
+        }
+
+        HttpResponse<String> send(String method, String path, String token, String body, Map<String, String> headers)
+                throws Exception {
+            var request = HttpRequest.newBuilder(URI.create(base + path))
+                    .timeout(Duration.ofSeconds(30))
+                    .method(
+                            method,
+                            body == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofString(body))
+                    .header("Content-Type", "application/json");
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            headers.forEach(request::header);
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        String token(String role, String subject, String merchant) throws Exception {
+            var response = send(
+                    "POST",
+                    "/api/v1/dev/tokens",
+                    null,
+                    "{\"role\":\"" + role + "\",\"subject\":\"" + subject + "\""
+                            + (merchant == null ? "" : ",\"merchant\":\"" + merchant + "\"") + "}",
+                    Map.of());
+            return EventJson.tree(response.body()).get("token").asString();
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /** Customers with prepared carts of the sample catalog, each checked out once. */
+    static final class Shopper {
+        final Platform platform;
+        final String admin;
+        final List<String> customers = new ArrayList<>();
+        final List<String> skus = new ArrayList<>();
+        final ConcurrentLinkedQueue<String[]> carts = new ConcurrentLinkedQueue<>();
+        final Random random = new Random(20261201L);
+
+        Shopper(Platform platform) throws Exception {
+            this.platform = platform;
+            this.admin = platform.token("admin", "bench", null);
+            for (int i = 0; i < 256; i++) {
+                customers.add(platform.token("customer", "bench-" + i, null));
+            }
+            String cursor = null;
+            do {
+                var page = platform.send(
+                        "GET",
+                        "/api/v1/products?limit=200" + (cursor == null ? "" : "&cursor=" + cursor),
+                        null,
+                        null,
+                        Map.of());
+                JsonNode json = EventJson.tree(page.body());
+                json.get("items").forEach(p -> skus.add(p.get("sku").asString()));
+                cursor = json.get("next") == null || json.get("next").isNull()
+                        ? null
+                        : json.get("next").asString();
+            } while (cursor != null);
+        }
+
+        /** Enough stock that the bench measures checkout, not sold-out refusals. */
+        void restock() throws Exception {
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (String sku : skus) {
+                    pool.submit(() ->
+                            platform.send("PUT", "/api/v1/inventory/" + sku, admin, "{\"onHand\":10000000}", Map.of()));
+                }
+            }
+        }
+
+        /** Carts with one or two SKUs of one category (so one merchant), made by 32 clients at once. */
+        void prepare(int count) throws Exception {
+            long began = System.nanoTime();
+            AtomicInteger made = new AtomicInteger();
+            try (ExecutorService pool =
+                    Executors.newFixedThreadPool(32, Thread.ofVirtual().factory())) {
+                for (int i = 0; i < count; i++) {
+                    int n;
+                    String first;
+                    String second;
+                    synchronized (random) {
+                        n = random.nextInt(customers.size());
+                        int at = random.nextInt(skus.size() - 1);
+                        first = skus.get(at);
+                        second = random.nextBoolean() ? skus.get(at + 1) : null;
+                    }
+                    pool.submit(() -> {
+                        String token = customers.get(n);
+                        var cart = platform.send("POST", "/api/v1/carts", token, "{}", Map.of());
+                        String id = EventJson.tree(cart.body()).get("id").asString();
+                        platform.send(
+                                "PUT", "/api/v1/carts/" + id + "/items/" + first, token, "{\"quantity\":1}", Map.of());
+                        if (second != null) {
+                            // A neighbour in SKU order is usually the same merchant; a refusal keeps one line.
+                            platform.send(
+                                    "PUT",
+                                    "/api/v1/carts/" + id + "/items/" + second,
+                                    token,
+                                    "{\"quantity\":2}",
+                                    Map.of());
+                        }
+                        carts.add(new String[] {token, id});
+                        made.incrementAndGet();
+                        return null;
+                    });
+                }
+            }
+            System.out.printf(
+                    Locale.ROOT, "prepared %d carts in %.1f s%n", made.get(), (System.nanoTime() - began) / 1e9);
+        }
+
+        final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> refusals =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        boolean checkout() throws Exception {
+            String[] cart = carts.poll();
+            if (cart == null) {
+                throw new IllegalStateException("ran out of prepared carts; prepare more");
+            }
+            var response = platform.send(
+                    "POST",
+                    "/api/v1/orders",
+                    cart[0],
+                    "{\"cartId\":\"" + cart[1] + "\"}",
+                    Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+            if (response.statusCode() != 201) {
+                String type = response.statusCode() + " "
+                        + (response.body().contains("\"type\"")
+                                ? EventJson.tree(response.body()).path("type").asString()
+                                : "");
+                refusals.computeIfAbsent(type, t -> new AtomicLong()).incrementAndGet();
+            }
+            return response.statusCode() == 201;
+        }
+    }
+
+    /**
+     * The same durable embedded PostgreSQL, one transaction per order doing what checkout's writes boil
+     * down to: a conditional stock update, an order row, an outbox row. No HTTP, no saga, no other
+     * capabilities: the ceiling checkout's cost is measured against.
+     */
+    static final class RawPostgres implements AutoCloseable {
+        static final EventType PLACED = EventType.of("ceiling", "order-placed", 1);
+        final EmbeddedPostgres postgres;
+        final PostgresStores stores;
+        final CapabilityStore store;
+        final Outbox outbox;
+        final AtomicLong next = new AtomicLong();
+
+        private RawPostgres(EmbeddedPostgres postgres, PostgresStores stores) {
+            this.postgres = postgres;
+            this.stores = stores;
+            this.store = stores.open("ceiling");
+            stores.migrate(store, "classpath:db/plane/outbox", "plane_outbox_history");
+            this.outbox = new Outbox(store, Clock.systemUTC());
+            store.jdbc()
+                    .sql("CREATE TABLE IF NOT EXISTS stock (sku int PRIMARY KEY, on_hand int NOT NULL,"
+                            + " reserved int NOT NULL DEFAULT 0, CHECK (reserved <= on_hand))")
+                    .update();
+            store.jdbc()
+                    .sql("CREATE TABLE IF NOT EXISTS orders (id text PRIMARY KEY, sku int NOT NULL,"
+                            + " total numeric(14, 4) NOT NULL, placed_at timestamptz NOT NULL DEFAULT now())")
+                    .update();
+            store.jdbc()
+                    .sql("INSERT INTO stock SELECT g, 10000000 FROM generate_series(1, 1200) g ON CONFLICT DO NOTHING")
+                    .update();
+        }
+
+        static RawPostgres start(int clients) throws IOException {
+            Path folder = Files.createTempDirectory("mercato-ceiling-bench");
+            EmbeddedPostgres pg = EmbeddedPostgres.start(EmbeddedPostgresSettings.of(folder.resolve("pg")));
+            PostgresStores stores = new PostgresStores(
+                    pg,
+                    "ceiling",
+                    "bench-role-secret-0123456789",
+                    new PostgresStores.PoolSettings(Math.min(clients, 64), Duration.ofSeconds(30)));
+            return new RawPostgres(pg, stores);
+        }
+
+        boolean order() {
+            long n = next.incrementAndGet();
+            int sku = 1 + (int) (n * 7919 % 1200);
+            String id = "o-" + n;
+            return Boolean.TRUE.equals(store.transactions().execute(status -> {
+                int updated = store.jdbc()
+                        .sql("UPDATE stock SET reserved = reserved + 1 WHERE sku = ? AND on_hand - reserved >= 1")
+                        .param(sku)
+                        .update();
+                if (updated == 0) {
+                    return false;
+                }
+                store.jdbc()
+                        .sql("INSERT INTO orders (id, sku, total) VALUES (?, ?, 19.90)")
+                        .params(id, sku)
+                        .update();
+                outbox.append(PLACED, MerchantId.of("bench"), id, Map.of("orderId", id, "sku", sku));
+                return true;
+            }));
+        }
+
+        @Override
+        public void close() {
+            stores.close();
+            postgres.close();
+        }
+    }
+
+    private CheckoutBench() {}
+}
