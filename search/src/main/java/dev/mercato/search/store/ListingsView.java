@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -193,7 +194,7 @@ public final class ListingsView implements StandaloneView, Search {
             @Override
             public Result check() {
                 try {
-                    Map<String, Object> details = new java.util.LinkedHashMap<>();
+                    Map<String, Object> details = new LinkedHashMap<>();
                     details.put("generation", active.number());
                     details.putAll(read(SearchIndex.Generation::details));
                     return Result.up(details);

@@ -31,7 +31,9 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -300,7 +302,7 @@ final class LuceneGeneration implements SearchIndex.Generation {
         for (int i = 0; i < order.length; i++) {
             order[i] = offset + i;
         }
-        java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> docs[i].doc));
+        Arrays.sort(order, Comparator.comparingInt(i -> docs[i].doc));
         Search.Hit[] hits = new Search.Hit[order.length];
         int leafIndex = -1;
         BinaryDocValues values = null;

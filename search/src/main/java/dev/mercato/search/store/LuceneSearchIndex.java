@@ -1,5 +1,6 @@
 package dev.mercato.search.store;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -99,7 +100,7 @@ final class LuceneSearchIndex implements SearchIndex {
             return new LuceneGeneration(number, directory(number));
         } catch (UncheckedIOException e) {
             if (!(e.getCause() instanceof CorruptIndexException
-                    || e.getCause() instanceof java.io.EOFException
+                    || e.getCause() instanceof EOFException
                     || e.getCause() instanceof IndexFormatTooOldException
                     || e.getCause() instanceof IndexFormatTooNewException)) {
                 throw e;
