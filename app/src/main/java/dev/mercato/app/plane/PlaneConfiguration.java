@@ -2,9 +2,11 @@ package dev.mercato.app.plane;
 
 import dev.mercato.app.stores.KafkaAddress;
 import dev.mercato.plane.consume.LogSource;
+import dev.mercato.plane.consume.StandaloneView;
 import dev.mercato.plane.consume.View;
 import dev.mercato.plane.consume.ViewFreshness;
 import dev.mercato.plane.consume.ViewReads;
+import dev.mercato.plane.consume.ViewRegistry;
 import dev.mercato.plane.consume.ViewRuntime;
 import dev.mercato.plane.consume.ViewSettings;
 import dev.mercato.plane.consume.ViewState;
@@ -15,9 +17,9 @@ import dev.mercato.plane.outbox.RelaySettings;
 import dev.mercato.plane.postgres.PostgresStores;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -68,16 +70,33 @@ class PlaneConfiguration {
         return new ViewRuntime(stores, log, ViewSettings.DEFAULT, clock);
     }
 
+    /**
+     * Every derived view a module declared: PostgreSQL views (run by the runtime) and views on their own
+     * stores. Registered before they start, so reads and operators know them from the first request.
+     */
     @Bean
-    ViewReads viewReads(ViewRuntime runtime, Clock clock) {
-        return new ViewReads(runtime, clock);
+    ViewRegistry viewRegistry(
+            ViewRuntime runtime, ObjectProvider<View> views, ObjectProvider<StandaloneView> standalone) {
+        ViewRegistry registry = new ViewRegistry();
+        views.orderedStream().forEach(v -> registry.register(runtime.derived(v.name())));
+        standalone.orderedStream().forEach(registry::register);
+        return registry;
     }
 
-    /** Every derived view a module registered starts once the log is reachable, before sample data loads. */
+    @Bean
+    ViewReads viewReads(ViewRegistry registry, Clock clock) {
+        return new ViewReads(registry, clock);
+    }
+
+    /** Every derived view a module declared starts once the log is reachable, before sample data loads. */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 1)
-    ApplicationRunner startViews(ViewRuntime runtime, List<View> views) {
-        return args -> views.forEach(runtime::start);
+    ApplicationRunner startViews(
+            ViewRuntime runtime, ObjectProvider<View> views, ObjectProvider<StandaloneView> standalone) {
+        return args -> {
+            views.orderedStream().forEach(runtime::start);
+            standalone.orderedStream().forEach(StandaloneView::start);
+        };
     }
 
     /**
@@ -86,12 +105,12 @@ class PlaneConfiguration {
      */
     @Bean
     @Order(100)
-    ApplicationRunner awaitViewsCaughtUp(ViewRuntime runtime, Outboxes outboxes) {
+    ApplicationRunner awaitViewsCaughtUp(ViewRegistry views, Outboxes outboxes) {
         return args -> {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline) {
                 boolean relayed = outboxes.status().stream().allMatch(s -> s.unpublished() == 0);
-                boolean applied = runtime.freshness().stream()
+                boolean applied = views.freshness().stream()
                         .filter(ViewFreshness::active)
                         .allMatch(f -> f.lagEvents() == 0 && f.state() != ViewState.STOPPED);
                 if (relayed && applied) {

@@ -3,16 +3,19 @@ package dev.mercato.app.plane;
 import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.NotFound;
 import dev.mercato.plane.consume.DeadLetter;
+import dev.mercato.plane.consume.DeadLetters;
+import dev.mercato.plane.consume.DerivedView;
 import dev.mercato.plane.consume.Generation;
 import dev.mercato.plane.consume.PartitionFreshness;
 import dev.mercato.plane.consume.Redrive;
 import dev.mercato.plane.consume.ViewFreshness;
-import dev.mercato.plane.consume.ViewRuntime;
+import dev.mercato.plane.consume.ViewRegistry;
 import dev.mercato.plane.outbox.OutboxStatus;
 import dev.mercato.plane.outbox.Outboxes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -28,9 +31,9 @@ import org.springframework.web.bind.annotation.RestController;
 class PlaneController {
 
     private final Outboxes outboxes;
-    private final ViewRuntime views;
+    private final ViewRegistry views;
 
-    PlaneController(Outboxes outboxes, ViewRuntime views) {
+    PlaneController(Outboxes outboxes, ViewRegistry views) {
         this.outboxes = outboxes;
         this.views = views;
     }
@@ -81,9 +84,11 @@ class PlaneController {
             long lagEvents,
             long lagMs,
             Instant lastAppliedAt,
-            List<PartitionJson> partitions) {
+            List<PartitionJson> partitions,
+            long skippedEvents) {
 
-        static ViewJson of(ViewFreshness f) {
+        /** @param skipped poison records the view dropped since start (views that park them say 0) */
+        static ViewJson of(ViewFreshness f, long skipped) {
             List<PartitionJson> partitions = f.partitions().stream()
                     .map(p -> new PartitionJson(
                             p.topic(),
@@ -108,13 +113,21 @@ class PlaneController {
                     f.lagEvents(),
                     f.lagMillis(),
                     last,
-                    partitions);
+                    partitions,
+                    skipped);
         }
     }
 
     @GetMapping("/views")
     Items<ViewJson> views() {
-        return new Items<>(views.freshness().stream().map(ViewJson::of).toList());
+        List<ViewJson> all = new ArrayList<>();
+        views.views().forEach(v -> all.addAll(json(v)));
+        return new Items<>(all);
+    }
+
+    private static List<ViewJson> json(DerivedView view) {
+        long skipped = view.skippedEvents();
+        return view.freshness().stream().map(f -> ViewJson.of(f, skipped)).toList();
     }
 
     record RebuildJson(String view, int generation, String state) {}
@@ -122,20 +135,22 @@ class PlaneController {
     @PostMapping("/views/{view}/rebuild")
     @ResponseStatus(HttpStatus.ACCEPTED)
     RebuildJson rebuild(@PathVariable String view) {
-        Generation g = views.rebuild(known(view));
+        Generation g = known(view).rebuild();
         return new RebuildJson(view, g.number(), "rebuilding");
     }
 
     @PostMapping("/views/{view}/pause")
     Items<ViewJson> pause(@PathVariable String view) {
-        views.pause(known(view));
-        return new Items<>(views.freshness(view).stream().map(ViewJson::of).toList());
+        DerivedView v = known(view);
+        v.pause();
+        return new Items<>(json(v));
     }
 
     @PostMapping("/views/{view}/resume")
     Items<ViewJson> resume(@PathVariable String view) {
-        views.resume(known(view));
-        return new Items<>(views.freshness(view).stream().map(ViewJson::of).toList());
+        DerivedView v = known(view);
+        v.resume();
+        return new Items<>(json(v));
     }
 
     record DeadLetterJson(
@@ -178,8 +193,11 @@ class PlaneController {
     @GetMapping("/dead-letters")
     Items<DeadLetterJson> deadLetters(@RequestParam(required = false) String view) {
         List<DeadLetterJson> all = new ArrayList<>();
-        for (String name : view == null ? viewNames() : List.of(known(view))) {
-            views.deadLetters(name).list().forEach(d -> all.add(DeadLetterJson.of(name, d)));
+        for (DerivedView v : view == null ? views.views() : List.of(known(view))) {
+            v.deadLetters()
+                    .map(DeadLetters::list)
+                    .orElse(List.of())
+                    .forEach(d -> all.add(DeadLetterJson.of(v.name(), d)));
         }
         return new Items<>(all);
     }
@@ -187,8 +205,9 @@ class PlaneController {
     @GetMapping("/dead-letters/{id}")
     DeadLetterJson deadLetter(@PathVariable String id) {
         Ref ref = Ref.parse(id);
-        return views.deadLetters(known(ref.view()))
-                .get(ref.id())
+        return known(ref.view())
+                .deadLetters()
+                .flatMap(letters -> letters.get(ref.id()))
                 .map(d -> DeadLetterJson.of(ref.view(), d))
                 .orElseThrow(() -> new NotFound("dead letter", id));
     }
@@ -202,7 +221,7 @@ class PlaneController {
     @PostMapping("/dead-letters/{id}/redrive")
     RedriveJson redrive(@PathVariable String id) {
         Ref ref = Ref.parse(id);
-        var letters = views.deadLetters(known(ref.view()));
+        DeadLetters letters = known(ref.view()).deadLetters().orElseThrow(() -> new NotFound("dead letter", id));
         letters.get(ref.id()).orElseThrow(() -> new NotFound("dead letter", id));
         return RedriveJson.of(letters.redrive(ref.id()));
     }
@@ -216,10 +235,12 @@ class PlaneController {
         int applied = 0;
         int parked = 0;
         String lastError = null;
-        for (String name : view == null ? viewNames() : List.of(known(view))) {
-            Redrive r = key == null
-                    ? views.deadLetters(name).redriveAll()
-                    : views.deadLetters(name).redriveKey(key);
+        for (DerivedView v : view == null ? views.views() : List.of(known(view))) {
+            Optional<DeadLetters> letters = v.deadLetters();
+            if (letters.isEmpty()) {
+                continue;
+            }
+            Redrive r = key == null ? letters.get().redriveAll() : letters.get().redriveKey(key);
             applied += r.applied();
             parked += r.stillParked();
             lastError = r.lastError() == null ? lastError : r.lastError();
@@ -227,15 +248,8 @@ class PlaneController {
         return new RedriveJson(applied, parked, lastError);
     }
 
-    private List<String> viewNames() {
-        return views.freshness().stream().map(ViewFreshness::view).distinct().toList();
-    }
-
-    private String known(String view) {
-        if (!viewNames().contains(view)) {
-            throw new NotFound("view", view);
-        }
-        return view;
+    private DerivedView known(String view) {
+        return views.view(view);
     }
 
     /** A dead letter's public id: its view and its number there ({@code search-12}). */

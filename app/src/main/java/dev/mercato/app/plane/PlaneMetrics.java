@@ -1,9 +1,11 @@
 package dev.mercato.app.plane;
 
+import dev.mercato.plane.consume.DerivedView;
 import dev.mercato.plane.consume.ViewFreshness;
-import dev.mercato.plane.consume.ViewRuntime;
+import dev.mercato.plane.consume.ViewRegistry;
 import dev.mercato.plane.outbox.OutboxStatus;
 import dev.mercato.plane.outbox.Outboxes;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -16,8 +18,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The data plane's freshness as Micrometer gauges, for dashboards and alerts: per capability the outbox
- * backlog and the age of its oldest row, per view the lag in events and in milliseconds. Gauges read a
- * snapshot refreshed at most once a second, so a scrape does not hit the database for every meter.
+ * backlog and the age of its oldest row, per view the lag in events and in milliseconds, and per view the
+ * poison records it skipped (views that park them instead count 0). Gauges read a snapshot refreshed at
+ * most once a second, so a scrape does not hit the database for every meter.
  */
 @Component
 class PlaneMetrics implements MeterBinder {
@@ -25,13 +28,13 @@ class PlaneMetrics implements MeterBinder {
     private static final Duration MAX_AGE = Duration.ofSeconds(1);
 
     private final Outboxes outboxes;
-    private final ViewRuntime views;
+    private final ViewRegistry views;
     private final Map<String, Object> registered = new ConcurrentHashMap<>();
     private volatile Snapshot snapshot = new Snapshot(List.of(), List.of(), 0);
 
     private record Snapshot(List<OutboxStatus> outboxes, List<ViewFreshness> views, long takenAt) {}
 
-    PlaneMetrics(Outboxes outboxes, ViewRuntime views) {
+    PlaneMetrics(Outboxes outboxes, ViewRegistry views) {
         this.outboxes = outboxes;
         this.views = views;
     }
@@ -54,6 +57,14 @@ class PlaneMetrics implements MeterBinder {
                 .description("Age of the oldest event the slowest active view has not applied, in seconds")
                 .baseUnit("seconds")
                 .register(registry);
+        for (DerivedView view : views.views()) {
+            if (registered.putIfAbsent("skipped" + view.name(), Boolean.TRUE) == null) {
+                FunctionCounter.builder("mercato.view.skipped", view, DerivedView::skippedEvents)
+                        .description("Records the view dropped as never applicable (logged), since start")
+                        .tag("view", view.name())
+                        .register(registry);
+            }
+        }
     }
 
     private void outboxGauge(

@@ -9,9 +9,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Wakes readers that wait for their own write to reach a view. Only keys someone waits for are tracked,
- * so memory stays bounded by the number of waiters, not of keys.
+ * so memory stays bounded by the number of waiters, not of keys. Public for views that run outside the
+ * runtime: every derived view answers read-your-writes the same way.
  */
-final class AppliedSignal {
+public final class AppliedSignal {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -20,8 +21,8 @@ final class AppliedSignal {
     // Bumped when the active generation changes: what the old one applied says nothing about the new one.
     private long epoch;
 
-    /** The active generation applied {@code sequence} of {@code key}; called after the commit. */
-    void applied(String key, long sequence) {
+    /** The active generation applied {@code sequence} of {@code key}; called once readers can see it. */
+    public void applied(String key, long sequence) {
         lock.lock();
         try {
             if (watchers.containsKey(key)) {
@@ -33,7 +34,7 @@ final class AppliedSignal {
         }
     }
 
-    void generationChanged() {
+    public void generationChanged() {
         lock.lock();
         try {
             epoch++;
@@ -48,7 +49,7 @@ final class AppliedSignal {
      * Waits until {@code stored} (the store's last applied sequence) or a later signal reaches {@code
      * sequence}, or the timeout passes. Returns whether it was reached; false also when interrupted.
      */
-    boolean await(String key, long sequence, Duration timeout, LongSupplier stored) {
+    public boolean await(String key, long sequence, Duration timeout, LongSupplier stored) {
         long deadline = System.nanoTime() + timeout.toNanos();
         watch(key);
         try {

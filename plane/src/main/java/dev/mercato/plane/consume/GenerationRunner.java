@@ -92,12 +92,7 @@ final class GenerationRunner implements LogSink {
                         java.util.Comparator.comparing(LogPartition::topic).thenComparing(LogPartition::partition)))
                 .map(e -> e.getValue().freshness(state, clock.instant()))
                 .toList();
-        ViewState overall = state != ViewState.RUNNING
-                ? state
-                : partitions.isEmpty() || partitions.stream().anyMatch(p -> p.lagEvents() > 0)
-                        ? ViewState.CATCHING_UP
-                        : ViewState.RUNNING;
-        return new ViewFreshness(generation.view(), generation.number(), active, overall, partitions);
+        return ViewFreshness.of(generation.view(), generation.number(), active, state, partitions);
     }
 
     @Override

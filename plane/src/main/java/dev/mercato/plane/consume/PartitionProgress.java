@@ -3,8 +3,11 @@ package dev.mercato.plane.consume;
 import java.time.Duration;
 import java.time.Instant;
 
-/** What this process knows of one partition's progress, for freshness; written by the consumer thread. */
-final class PartitionProgress {
+/**
+ * What this process knows of one partition's progress, for freshness; written by the consumer thread.
+ * Public for views that run outside the runtime, so every view computes lag the same way.
+ */
+public final class PartitionProgress {
 
     private final LogPartition partition;
     private long applied;
@@ -13,16 +16,17 @@ final class PartitionProgress {
     private Instant behindSince;
     private Instant lastAppliedAt;
 
-    PartitionProgress(LogPartition partition, long applied) {
+    public PartitionProgress(LogPartition partition, long applied) {
         this.partition = partition;
         this.applied = applied;
     }
 
-    synchronized long applied() {
+    public synchronized long applied() {
         return applied;
     }
 
-    synchronized void applied(long nextOffset, Instant now) {
+    /** Records up to {@code nextOffset} (exclusive) are applied and visible to readers. */
+    public synchronized void applied(long nextOffset, Instant now) {
         applied = Math.max(applied, nextOffset);
         lastAppliedAt = now;
         if (applied >= logEnd) {
@@ -30,7 +34,8 @@ final class PartitionProgress {
         }
     }
 
-    synchronized void observed(long end, Instant waiting, Instant now) {
+    /** The log end as last seen, and the timestamp of the oldest record fetched but not applied (or null). */
+    public synchronized void observed(long end, Instant waiting, Instant now) {
         logEnd = Math.max(logEnd, end);
         oldestWaiting = waiting;
         if (logEnd > applied && behindSince == null) {
@@ -44,7 +49,7 @@ final class PartitionProgress {
      * Lag in time is the age of the record at the applied position. Before that record is fetched its
      * timestamp is unknown, so the time since lag was first seen stands in (a lower bound).
      */
-    synchronized PartitionFreshness freshness(ViewState runner, Instant now) {
+    public synchronized PartitionFreshness freshness(ViewState runner, Instant now) {
         long end = Math.max(logEnd, applied);
         long lag = end - applied;
         long lagMillis = 0;

@@ -1,5 +1,6 @@
 package dev.mercato.plane.consume;
 
+import dev.mercato.plane.NotFound;
 import dev.mercato.plane.events.ConsistencyToken;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,6 +8,8 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What every read served from a derived view says about itself: how far behind the log the view is
@@ -19,11 +22,21 @@ public final class ViewReads {
     public static final String TOKEN_HEADER = "Mercato-Consistency-Token";
     public static final Duration READ_YOUR_WRITES_WAIT = Duration.ofSeconds(2);
 
-    private final ViewRuntime runtime;
+    private final Function<String, Optional<DerivedView>> views;
     private final Clock clock;
 
+    /** Reads of every view in the registry, whatever store keeps it. */
+    public ViewReads(ViewRegistry registry, Clock clock) {
+        this(registry::find, clock);
+    }
+
+    /** Reads of the runtime's PostgreSQL views only. */
     public ViewReads(ViewRuntime runtime, Clock clock) {
-        this.runtime = runtime;
+        this(name -> Optional.of(runtime.derived(name)), clock);
+    }
+
+    private ViewReads(Function<String, Optional<DerivedView>> views, Clock clock) {
+        this.views = views;
         this.clock = clock;
     }
 
@@ -40,6 +53,7 @@ public final class ViewReads {
      * value, possibly null or several comma-separated tokens), then reports freshness.
      */
     public Freshness before(String view, String tokens) {
+        Optional<DerivedView> derived = views.apply(view);
         boolean stale = false;
         if (tokens != null && !tokens.isBlank()) {
             List<ConsistencyToken> wanted = Arrays.stream(tokens.split(","))
@@ -47,15 +61,16 @@ public final class ViewReads {
                     .filter(t -> !t.isEmpty())
                     .map(ConsistencyToken::decode)
                     .toList();
+            DerivedView v = derived.orElseThrow(() -> new NotFound("running view", view));
             long deadline = System.nanoTime() + READ_YOUR_WRITES_WAIT.toNanos();
             for (ConsistencyToken token : wanted) {
                 Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-                if (!runtime.awaitApplied(view, token.streamKey(), token.sequence(), left)) {
+                if (!v.awaitApplied(token.streamKey(), token.sequence(), left)) {
                     stale = true;
                 }
             }
         }
-        long lag = runtime.freshness(view).stream()
+        long lag = derived.map(DerivedView::freshness).orElse(List.of()).stream()
                 .filter(ViewFreshness::active)
                 .mapToLong(ViewFreshness::lagMillis)
                 .max()

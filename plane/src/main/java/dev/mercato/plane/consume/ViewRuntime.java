@@ -154,6 +154,14 @@ public final class ViewRuntime implements AutoCloseable {
         return new DeadLetters(handle(view));
     }
 
+    /**
+     * The named view as operators and readers address every derived view. It asks this runtime by name on
+     * each call, so it may be taken before the view starts and keeps reporting after it stops.
+     */
+    public DerivedView derived(String view) {
+        return new RuntimeView(this, Objects.requireNonNull(view, "view"));
+    }
+
     /** Stops every view's consumers; each stops within a few seconds. */
     @Override
     public void close() {

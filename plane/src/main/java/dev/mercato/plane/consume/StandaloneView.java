@@ -1,0 +1,16 @@
+package dev.mercato.plane.consume;
+
+/**
+ * A derived view that runs its own consumer on its own store, outside the {@link ViewRuntime} (which runs
+ * PostgreSQL views only): for example an index kept in process. Whoever wires it starts it once the log is
+ * reachable and closes it before the log goes.
+ */
+public interface StandaloneView extends DerivedView, AutoCloseable {
+
+    /** Opens the store and starts consuming from its own checkpoints. */
+    void start();
+
+    /** Stops consuming and closes the store; freshness says {@link ViewState#STOPPED} from then on. */
+    @Override
+    void close();
+}
