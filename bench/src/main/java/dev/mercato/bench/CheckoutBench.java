@@ -106,6 +106,7 @@ public final class CheckoutBench {
     record Result(double perSecond, Histogram latencies, long failed) {}
 
     static Result closedLoop(String name, int seconds, int clients, Operation op) throws Exception {
+        System.out.println(name + ", closed loop, from " + java.time.Instant.now());
         Latencies latencies = new Latencies();
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
@@ -140,6 +141,7 @@ public final class CheckoutBench {
     }
 
     static Result openLoop(String name, int seconds, int rate, Operation op) throws Exception {
+        System.out.println(name + ", open loop, from " + java.time.Instant.now());
         Latencies latencies = new Latencies();
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
@@ -208,6 +210,11 @@ public final class CheckoutBench {
                     "--server.port=" + port,
                     "--logging.level.root=WARN",
                     "--logging.level.dev.mercato=WARN"));
+            // e.g. MERCATO_BENCH_ARGS=--mercato.postgres.pool-size=24 to try a setting
+            String settings = System.getenv().getOrDefault("MERCATO_BENCH_ARGS", "");
+            if (!settings.isBlank()) {
+                command.addAll(List.of(settings.trim().split("\\s+")));
+            }
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(data.resolve("platform.log").toFile())
@@ -304,13 +311,32 @@ public final class CheckoutBench {
             } while (cursor != null);
         }
 
-        /** Enough stock that the bench measures checkout, not sold-out refusals. */
+        /** Enough stock that the bench measures checkout, not sold-out refusals; every SKU, checked. */
         void restock() throws Exception {
-            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            AtomicInteger failed = new AtomicInteger();
+            try (ExecutorService pool =
+                    Executors.newFixedThreadPool(8, Thread.ofVirtual().factory())) {
                 for (String sku : skus) {
-                    pool.submit(() ->
-                            platform.send("PUT", "/api/v1/inventory/" + sku, admin, "{\"onHand\":10000000}", Map.of()));
+                    pool.submit(() -> {
+                        for (int attempt = 0; attempt < 5; attempt++) {
+                            if (platform.send(
+                                                    "PUT",
+                                                    "/api/v1/inventory/" + sku,
+                                                    admin,
+                                                    "{\"onHand\":10000000}",
+                                                    Map.of())
+                                            .statusCode()
+                                    == 200) {
+                                return null;
+                            }
+                        }
+                        failed.incrementAndGet();
+                        return null;
+                    });
                 }
+            }
+            if (failed.get() > 0) {
+                throw new IllegalStateException(failed.get() + " SKUs could not be restocked");
             }
         }
 

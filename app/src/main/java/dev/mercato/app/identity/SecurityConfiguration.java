@@ -6,6 +6,8 @@ import dev.mercato.plane.store.DataFolder;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
@@ -114,10 +116,11 @@ class SecurityConfiguration {
     }
 
     @Bean
-    JwtDecoder jwtDecoder(SecretKey key) {
-        return NimbusJwtDecoder.withSecretKey(key)
+    JwtDecoder jwtDecoder(SecretKey key, Clock clock) {
+        JwtDecoder verifier = NimbusJwtDecoder.withSecretKey(key)
                 .macAlgorithm(MacAlgorithm.HS256)
                 .build();
+        return new VerifiedTokens(verifier, clock, Duration.ofMinutes(5), 100_000);
     }
 
     @Bean

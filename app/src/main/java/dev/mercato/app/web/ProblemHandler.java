@@ -10,7 +10,6 @@ import dev.mercato.plane.web.Problems;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import org.springframework.dao.DataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -19,6 +18,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -63,8 +63,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
      * A store too busy or briefly unreachable (no pooled connection within its timeout, a transient
      * failure): nothing was done, and trying again shortly may work. A 503, not a 500: the request was fine.
      */
-    @ExceptionHandler({CannotGetJdbcConnectionException.class, TransientDataAccessException.class})
-    ResponseEntity<ProblemDetail> storeBusy(DataAccessException e) {
+    @ExceptionHandler({
+        CannotGetJdbcConnectionException.class,
+        TransientDataAccessException.class,
+        CannotCreateTransactionException.class
+    })
+    ResponseEntity<ProblemDetail> storeBusy(RuntimeException e) {
         ProblemDetail problem = problem(
                 HttpStatus.SERVICE_UNAVAILABLE,
                 "store-unavailable",
