@@ -72,7 +72,6 @@ public final class PlaneBench {
         int steadySeconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         try (BenchStores bench = new BenchStores(TYPE.topic(), true)) {
             CapabilityStore store = bench.store;
-            Outbox outbox = bench.outbox;
             PostgresStores stores = bench.stores;
             LatencyView view = new LatencyView();
             try (OutboxRelay relay = new OutboxRelay(
@@ -88,6 +87,8 @@ public final class PlaneBench {
                             ViewSettings.DEFAULT,
                             Clock.systemUTC())) {
                 runtime.start(view);
+                // As the platform wires it: each commit that appended wakes the relay.
+                Outbox outbox = new Outbox(store, Clock.systemUTC(), relay::wake);
                 String payload = "{\"sku\":\"SKU-000000\",\"onHand\":42,\"note\":\"" + "x".repeat(200) + "\"}";
 
                 // Phase 1: as fast as the writers go; time until the view has applied all of it.

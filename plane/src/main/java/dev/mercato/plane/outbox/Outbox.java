@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
@@ -35,12 +36,20 @@ public final class Outbox {
     private final String source;
     private final Clock clock;
     private final JdbcTemplate jdbc;
+    private final Runnable afterCommit;
 
+    /** An outbox nobody is told about: its relay, if any, finds new rows by polling. */
     public Outbox(CapabilityStore store, Clock clock) {
+        this(store, clock, () -> {});
+    }
+
+    /** @param afterCommit runs once after each transaction that appended, once it committed (wakes the relay) */
+    public Outbox(CapabilityStore store, Clock clock, Runnable afterCommit) {
         this.store = store;
         this.source = store.schema();
         this.clock = clock;
         this.jdbc = new JdbcTemplate(store.dataSource());
+        this.afterCommit = afterCommit;
     }
 
     /** One event to append: its type, tenant, aggregate and payload (serialised to JSON). */
@@ -138,6 +147,20 @@ public final class Outbox {
             throw new IllegalStateException(
                     "Outbox appends must run inside the capability's transaction (store.transactions()):"
                             + " an event written alone would be a dual write.");
+        }
+        // Once per transaction: after it commits, the relay is told there is something to publish.
+        if (TransactionSynchronizationManager.isSynchronizationActive()
+                && !TransactionSynchronizationManager.hasResource(this)) {
+            TransactionSynchronizationManager.bindResource(this, Boolean.TRUE);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(Outbox.this);
+                    if (status == STATUS_COMMITTED) {
+                        afterCommit.run();
+                    }
+                }
+            });
         }
     }
 }

@@ -61,6 +61,11 @@ public final class OutboxRelay implements AutoCloseable {
     private volatile String lastError = "";
     private volatile boolean running = true;
     private volatile boolean alerting;
+    // Set by a commit that appended rows; cleared by the relay before it reads. A set flag means "look again".
+    private volatile boolean dirty;
+    // True while the leader waits for a NOTIFY; only then does a wake-up need to send one.
+    private volatile boolean idle;
+    private final java.util.concurrent.atomic.AtomicBoolean notifying = new java.util.concurrent.atomic.AtomicBoolean();
     private final Thread thread;
     private Instant lastPurge = Instant.EPOCH;
     // Parsed once: a relay sees few types and merchants, and many events of each.
@@ -137,8 +142,13 @@ public final class OutboxRelay implements AutoCloseable {
             lastError = "";
             purgeIfDue(lease);
             if (sent < settings.batchSize()) {
-                // Blocks until a commit NOTIFYs or the poll interval passes: the fallback if a NOTIFY is lost.
-                pg.getNotifications((int) settings.pollInterval().toMillis());
+                idle = true;
+                if (!dirty) {
+                    // Blocks until a wake-up NOTIFYs or the poll interval passes: the fallback if one is lost.
+                    pg.getNotifications((int) settings.pollInterval().toMillis());
+                }
+                idle = false;
+                dirty = false;
             }
         }
     }
@@ -193,6 +203,39 @@ public final class OutboxRelay implements AutoCloseable {
             if (purged > 0) {
                 log.debug("Purged {} published outbox rows of {}", purged, store.schema());
             }
+        }
+    }
+
+    /**
+     * A transaction that appended to this outbox committed: have the leader look. If this process's relay
+     * leads and is busy, a flag is enough; if it waits (or another instance leads), one NOTIFY is sent, at
+     * most one in flight, in its own transaction with {@code synchronous_commit} off. (A NOTIFY inside the
+     * business transaction would hold PostgreSQL's notify lock through that transaction's WAL flush, so all
+     * such commits in the cluster would queue behind each other.)
+     */
+    public void wake() {
+        dirty = true;
+        boolean needed = state != RelayState.LEADER || idle;
+        if (needed && running && notifying.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("outbox-wake-" + store.schema()).start(this::sendWake);
+        }
+    }
+
+    private void sendWake() {
+        try {
+            store.transactions().executeWithoutResult(status -> {
+                store.jdbc().sql("SET LOCAL synchronous_commit TO OFF").update();
+                store.jdbc()
+                        .sql("SELECT pg_notify(?, '')")
+                        .param(channel)
+                        .query()
+                        .listOfRows();
+            });
+        } catch (RuntimeException e) {
+            // The poll interval is the fallback: a lost wake-up delays publishing, it loses nothing.
+            log.debug("Waking the {} relay failed: {}", store.schema(), e.toString());
+        } finally {
+            notifying.set(false);
         }
     }
 
@@ -269,6 +312,10 @@ public final class OutboxRelay implements AutoCloseable {
         running = false;
         synchronized (wake) {
             wake.notifyAll();
+        }
+        if (idle) {
+            // A leader blocked waiting for a NOTIFY returns at once instead of after its poll interval.
+            sendWake();
         }
         try {
             thread.join(settings.pollInterval().toMillis() + 5000);

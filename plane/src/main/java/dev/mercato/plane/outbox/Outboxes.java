@@ -34,7 +34,7 @@ public final class Outboxes implements AutoCloseable {
                     store.schema(),
                     new OutboxRelay(store, publisher, settings, clock, OutboxRelay.Faults.NONE).start());
         }
-        return new Outbox(store, clock);
+        return new Outbox(store, clock, relays.get(store.schema())::wake);
     }
 
     public synchronized List<OutboxStatus> status() {

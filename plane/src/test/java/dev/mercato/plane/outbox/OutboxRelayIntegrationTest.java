@@ -168,6 +168,25 @@ class OutboxRelayIntegrationTest {
     }
 
     @Test
+    void a_commit_wakes_the_relay_long_before_its_poll_interval() {
+        OutboxRelay relay = new OutboxRelay(
+                        shop,
+                        publisher,
+                        new RelaySettings(200, Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofSeconds(5)),
+                        Clock.systemUTC(),
+                        OutboxRelay.Faults.NONE)
+                .start();
+        closeLast.add(relay);
+        Outbox waking = new Outbox(shop, Clock.systemUTC(), relay::wake);
+        await().atMost(Duration.ofSeconds(30)).until(() -> relay.status().relay() == OutboxStatus.RelayState.LEADER);
+        // The first round ran and found nothing: the relay now waits, for five minutes unless woken.
+        await().atMost(Duration.ofSeconds(30)).until(() -> relay.status().unpublished() == 0);
+        shop.transactions()
+                .executeWithoutResult(s -> waking.append(placed, ACME, "o-woken", Map.of("orderId", "o-woken")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> relay.publishedSinceStart() >= 1);
+    }
+
+    @Test
     void a_relay_that_dies_after_sending_and_before_marking_sends_again_and_nothing_is_lost() {
         AtomicBoolean crashOnce = new AtomicBoolean(true);
         relay(events -> {
