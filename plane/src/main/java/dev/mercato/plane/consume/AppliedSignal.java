@@ -34,6 +34,16 @@ public final class AppliedSignal {
         }
     }
 
+    /** Whether anyone waits for a write right now (a view may then show what it applied sooner). */
+    public boolean watched() {
+        lock.lock();
+        try {
+            return !watchers.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public void generationChanged() {
         lock.lock();
         try {

@@ -40,6 +40,8 @@ public final class OutboxRelay implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** How often a waiting leader looks at the flag a local commit raises. */
+    static final Duration SLICE = Duration.ofMillis(10);
 
     /** A point where tests make the relay fail as a crash would. */
     public interface Faults {
@@ -142,13 +144,7 @@ public final class OutboxRelay implements AutoCloseable {
             lastError = "";
             purgeIfDue(lease);
             if (sent < settings.batchSize()) {
-                idle = true;
-                if (!dirty) {
-                    // Blocks until a wake-up NOTIFYs or the poll interval passes: the fallback if one is lost.
-                    pg.getNotifications((int) settings.pollInterval().toMillis());
-                }
-                idle = false;
-                dirty = false;
+                awaitWork(pg);
             }
         }
     }
@@ -207,17 +203,43 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     /**
-     * A transaction that appended to this outbox committed: have the leader look. If this process's relay
-     * leads and is busy, a flag is enough; if it waits (or another instance leads), one NOTIFY is sent, at
-     * most one in flight, in its own transaction with {@code synchronous_commit} off. (A NOTIFY inside the
-     * business transaction would hold PostgreSQL's notify lock through that transaction's WAL flush, so all
-     * such commits in the cluster would queue behind each other.)
+     * A transaction that appended to this outbox committed: have the leader look. When this process's relay
+     * leads, a flag is enough (it looks at it every {@link #SLICE} while it waits). When another instance
+     * leads, one NOTIFY is sent, at most one in flight, in its own transaction with {@code
+     * synchronous_commit} off. (A NOTIFY inside the business transaction would hold PostgreSQL's notify lock
+     * through that transaction's WAL flush, so all such commits in the cluster would queue behind each
+     * other.)
      */
     public void wake() {
         dirty = true;
-        boolean needed = state != RelayState.LEADER || idle;
-        if (needed && running && notifying.compareAndSet(false, true)) {
+        if (state != RelayState.LEADER && running && notifying.compareAndSet(false, true)) {
             Thread.ofVirtual().name("outbox-wake-" + store.schema()).start(this::sendWake);
+        }
+    }
+
+    /**
+     * Waits until a commit in this process flags new rows, another instance's commit NOTIFYs, or the poll
+     * interval passes. The flag is looked at every {@link #SLICE}, between short blocking reads of the
+     * lease connection's notifications, so a local commit costs no database round trip at all.
+     */
+    private void awaitWork(PGConnection pg) throws SQLException {
+        idle = true;
+        try {
+            long deadline = System.nanoTime() + settings.pollInterval().toNanos();
+            while (running && !dirty) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                var notifications =
+                        pg.getNotifications((int) Math.max(1, Math.min(SLICE.toMillis(), left / 1_000_000)));
+                if (notifications != null && notifications.length > 0) {
+                    return;
+                }
+            }
+        } finally {
+            idle = false;
+            dirty = false;
         }
     }
 

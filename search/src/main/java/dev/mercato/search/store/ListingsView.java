@@ -48,6 +48,12 @@ public final class ListingsView implements StandaloneView, Search {
     private final SearchSettings settings;
     private final Clock clock;
     private final AppliedSignal signal = new AppliedSignal();
+
+    /** Whether a reader waits for its own write: then what was applied is shown at once. */
+    boolean readersWaiting() {
+        return signal.watched();
+    }
+
     private final AtomicLong skipped = new AtomicLong();
     // Readers hold it shared; a swap holds it exclusively, so no read straddles generations or finds its
     // generation closed under it.
