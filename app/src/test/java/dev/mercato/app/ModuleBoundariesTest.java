@@ -122,6 +122,31 @@ class ModuleBoundariesTest {
     }
 
     @Test
+    void only_the_search_store_speaks_lucene() {
+        // The index sits behind SearchIndex so an OpenSearch implementation can replace it.
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.mercato.search.store..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.apache.lucene..")
+                .check(classes);
+    }
+
+    @Test
+    void only_analytics_speaks_duckdb() {
+        // The warehouse engine is analytics' choice; nothing else may come to depend on it.
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.mercato.analytics..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.duckdb..")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    @Test
     void only_the_plane_runs_migrations_and_pools() {
         // Capabilities get a ready store from the plane; none opens its own connections around its role.
         noClasses()
