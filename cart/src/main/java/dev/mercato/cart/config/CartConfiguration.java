@@ -2,13 +2,13 @@ package dev.mercato.cart.config;
 
 import dev.mercato.cart.Carts;
 import dev.mercato.cart.domain.CartService;
-import dev.mercato.cart.domain.CartSweeper;
 import dev.mercato.cart.store.CartOutboxRelay;
 import dev.mercato.cart.store.CartStore;
 import dev.mercato.cart.store.DynamoCartStore;
 import dev.mercato.cart.store.RocksCartStore;
 import dev.mercato.cart.store.RocksStore;
 import dev.mercato.catalog.Catalog;
+import dev.mercato.plane.Periodic;
 import dev.mercato.plane.outbox.LogPublisher;
 import dev.mercato.plane.store.DataFolder;
 import java.time.Clock;
@@ -70,7 +70,12 @@ class CartConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    CartSweeper cartSweeper(Carts carts, CartSettings settings) {
-        return CartSweeper.start(carts, settings.sweepInterval());
+    Periodic cartSweeper(Carts carts, CartSettings settings) {
+        return Periodic.start(
+                "cart-sweeper",
+                settings.sweepInterval(),
+                settings.sweepInterval(),
+                "expired carts swept",
+                carts::sweepExpired);
     }
 }

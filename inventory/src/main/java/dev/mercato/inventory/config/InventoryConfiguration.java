@@ -2,9 +2,9 @@ package dev.mercato.inventory.config;
 
 import dev.mercato.inventory.Inventory;
 import dev.mercato.inventory.domain.InventoryService;
-import dev.mercato.inventory.domain.ReservationSweeper;
 import dev.mercato.inventory.store.JdbcReservations;
 import dev.mercato.inventory.store.JdbcStock;
+import dev.mercato.plane.Periodic;
 import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.outbox.Outboxes;
 import dev.mercato.plane.postgres.CapabilityStore;
@@ -35,8 +35,14 @@ class InventoryConfiguration {
         return new InventoryService(new JdbcStock(store, outbox), new JdbcReservations(store, outbox, clock));
     }
 
+    /** Releases held reservations whose hold ran out; safe on several instances (rows are skip-locked). */
     @Bean(destroyMethod = "close")
-    ReservationSweeper reservationSweeper(Inventory inventory, InventorySettings settings) {
-        return ReservationSweeper.start(inventory, settings.sweepInterval());
+    Periodic reservationSweeper(Inventory inventory, InventorySettings settings) {
+        return Periodic.start(
+                "reservation-sweeper",
+                settings.sweepInterval(),
+                settings.sweepInterval(),
+                "reservations released after their hold expired",
+                inventory::expireDue);
     }
 }

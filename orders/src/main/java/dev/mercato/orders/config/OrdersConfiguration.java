@@ -6,7 +6,6 @@ import dev.mercato.customers.Customers;
 import dev.mercato.inventory.Inventory;
 import dev.mercato.orders.Orders;
 import dev.mercato.orders.domain.CheckoutFaults;
-import dev.mercato.orders.domain.CheckoutRecovery;
 import dev.mercato.orders.domain.CheckoutSaga;
 import dev.mercato.orders.domain.OrderService;
 import dev.mercato.orders.domain.OrdersSettings;
@@ -14,6 +13,7 @@ import dev.mercato.orders.history.OrderHistory;
 import dev.mercato.orders.history.OrderHistoryView;
 import dev.mercato.orders.store.JdbcOrders;
 import dev.mercato.payments.Payments;
+import dev.mercato.plane.Periodic;
 import dev.mercato.plane.consume.ViewRuntime;
 import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.outbox.Outboxes;
@@ -85,8 +85,17 @@ class OrdersConfiguration {
         return new OrderHistory(runtime);
     }
 
+    /**
+     * Finishes checkouts whose request died with its process: at start-up, then periodically. Several
+     * instances may run it; each claims a checkout by extending its lease, so none is run twice at once.
+     */
     @Bean(destroyMethod = "close")
-    CheckoutRecovery checkoutRecovery(Orders orders, OrdersProperties properties) {
-        return CheckoutRecovery.start(orders, properties.recoveryInterval());
+    Periodic checkoutRecovery(Orders orders, OrdersProperties properties) {
+        return Periodic.start(
+                "checkout-recovery",
+                Duration.ZERO,
+                properties.recoveryInterval(),
+                "unfinished checkouts recovered",
+                orders::recover);
     }
 }
