@@ -78,7 +78,7 @@ public final class CacheBench {
             run("cache", catalog, skus, cumulative, seconds, threads, true);
             System.out.printf(
                     Locale.ROOT,
-                    "cache: hit ratio %.3f, loads %d, stale entries refused %d%n",
+                    "cache: hit ratio %.5f, loads %d, stale entries refused %d%n",
                     cache.stats().hitRatio(),
                     cache.stats().loads(),
                     cache.stats().staleRefused());
