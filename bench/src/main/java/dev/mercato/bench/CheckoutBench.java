@@ -78,6 +78,11 @@ public final class CheckoutBench {
             if (!shopper.refusals.isEmpty()) {
                 System.out.println("checkouts not placed, by answer: " + shopper.refusals);
             }
+            // Overload must lose nothing: once recovery has finished what was cut short, stock reconciles.
+            platform.awaitQuiet();
+            var reconciliation =
+                    platform.send("GET", "/api/v1/inventory/reconciliation", shopper.admin, null, Map.of());
+            System.out.println("after the run, inventory reconciliation: " + reconciliation.body());
         }
         Result ceiling;
         Result ceilingAtRate;
