@@ -2,9 +2,12 @@ package dev.mercato.inventory.config;
 
 import dev.mercato.inventory.Inventory;
 import dev.mercato.inventory.domain.InventoryService;
+import dev.mercato.inventory.reorder.ReorderSuggestions;
+import dev.mercato.inventory.reorder.ReorderView;
 import dev.mercato.inventory.store.JdbcReservations;
 import dev.mercato.inventory.store.JdbcStock;
 import dev.mercato.plane.Periodic;
+import dev.mercato.plane.consume.ViewRuntime;
 import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.outbox.Outboxes;
 import dev.mercato.plane.postgres.CapabilityStore;
@@ -17,7 +20,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wires inventory onto its own schema, and runs the sweeper that expires abandoned holds. */
+/**
+ * Wires inventory onto its own schema, declares its reorder view, and runs the sweeper that expires
+ * abandoned holds.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(InventoryConfiguration.InventorySettings.class)
 class InventoryConfiguration {
@@ -33,6 +39,17 @@ class InventoryConfiguration {
         CapabilityStore store = stores.open("inventory");
         Outbox outbox = outboxes.register(store);
         return new InventoryService(new JdbcStock(store, outbox), new JdbcReservations(store, outbox, clock));
+    }
+
+    /** Reorder suggestions from stock-low events; the composition root starts every view. */
+    @Bean
+    ReorderView reorderView() {
+        return new ReorderView();
+    }
+
+    @Bean
+    ReorderSuggestions reorderSuggestions(ViewRuntime runtime) {
+        return new ReorderSuggestions(runtime);
     }
 
     /** Releases held reservations whose hold ran out; safe on several instances (rows are skip-locked). */
