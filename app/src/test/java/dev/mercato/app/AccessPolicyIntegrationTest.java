@@ -129,6 +129,29 @@ class AccessPolicyIntegrationTest extends PlatformIntegrationTest {
         return json(placed).get("id").asString();
     }
 
+    /** A fresh casa-bella SKU counted under its threshold, so it has a reorder suggestion. */
+    String lowSku() throws Exception {
+        String sku = product(
+                Who.CASA, "LOW-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase());
+        var low = send("PUT", "/api/v1/inventory/" + sku, tokens.get(Who.CASA), "{\"onHand\":1}");
+        assertThat(low.statusCode()).as(low.body()).isEqualTo(200);
+        return sku;
+    }
+
+    /** A fresh order of ada's from casa-bella, shipped, so its payment is captured and booked. */
+    String shippedOrder() throws Exception {
+        String id = order();
+        for (String step : List.of("picked", "packed", "shipped")) {
+            var moved = send(
+                    "POST",
+                    "/api/v1/orders/" + id + "/fulfillment",
+                    tokens.get(Who.CASA),
+                    "{\"status\":\"" + step + "\"}");
+            assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+        }
+        return id;
+    }
+
     static Map<Who, Integer> allow(Object... whoAndStatus) {
         Map<Who, Integer> allowed = new EnumMap<>(Who.class);
         for (int i = 0; i < whoAndStatus.length; i += 2) {
@@ -216,6 +239,31 @@ class AccessPolicyIntegrationTest extends PlatformIntegrationTest {
                 w -> Call.of("GET", "/api/v1/inventory/reconciliation"),
                 allow(Who.ADMIN, 200),
                 nothingHidden()));
+        // Reorder suggestions (derived): the merchant's own; an admin names the merchant.
+        String lowSku = uncheck(this::lowSku);
+        rules.add(new Rule(
+                "GET /api/v1/merchants/me/reorder-suggestions",
+                w -> Call.of(
+                        "GET",
+                        "/api/v1/merchants/me/reorder-suggestions?status=all&limit=200"
+                                + (w == Who.ADMIN ? "&merchant=casa-bella" : "")),
+                allow(Who.CASA, 200, Who.VOLT, 200, Who.ADMIN, 200),
+                w -> w == Who.VOLT ? lowSku : null));
+        // Books (derived): the merchant's own journal and trial balance; an admin names the merchant.
+        String shipped = uncheck(this::shippedOrder);
+        rules.add(new Rule(
+                "GET /api/v1/merchants/me/journal",
+                w -> Call.of(
+                        "GET",
+                        "/api/v1/merchants/me/journal?limit=200" + (w == Who.ADMIN ? "&merchant=casa-bella" : "")),
+                allow(Who.CASA, 200, Who.VOLT, 200, Who.ADMIN, 200),
+                w -> w == Who.VOLT ? shipped : null));
+        rules.add(new Rule(
+                "GET /api/v1/merchants/me/trial-balance",
+                w -> Call.of(
+                        "GET", "/api/v1/merchants/me/trial-balance" + (w == Who.ADMIN ? "?merchant=casa-bella" : "")),
+                allow(Who.CASA, 200, Who.VOLT, 200, Who.ADMIN, 200),
+                w -> w == Who.VOLT ? "casa-bella" : null));
         // Discovery: public.
         rules.add(new Rule(
                 "GET /api/v1/search", w -> Call.of("GET", "/api/v1/search?q=policy"), everyone(200), nothingHidden()));

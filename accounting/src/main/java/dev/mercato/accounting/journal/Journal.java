@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /** Reads of the books: a merchant's journal in booking order, and its trial balance. */
@@ -64,8 +65,12 @@ public final class Journal {
                 if (bar < 1) {
                     throw new DateTimeParseException("no position", raw, 0);
                 }
-                return new Position(Instant.parse(raw.substring(0, bar)), raw.substring(bar + 1));
-            } catch (DateTimeParseException e) {
+                String entry = raw.substring(bar + 1);
+                // Entry ids are event ids: anything else was not a cursor of ours.
+                return new Position(
+                        Instant.parse(raw.substring(0, bar)),
+                        UUID.fromString(entry).toString());
+            } catch (DateTimeParseException | IllegalArgumentException e) {
                 throw new InvalidInput("cursor", "is not a cursor this API returned");
             }
         }

@@ -142,9 +142,9 @@ public final class ReorderView implements View {
             Instant at) {
         String s = g.table("suggestions");
         tx.sql("UPDATE " + s + " SET available = ?, on_hand = ?, stock_version = ?, updated_at = ?,"
-                        + " suggested_quantity = greatest(1, 2 * threshold - ?),"
-                        + " status = CASE WHEN ? >= threshold THEN 'closed' ELSE 'open' END,"
-                        + " closed_at = CASE WHEN ? >= threshold THEN ? ELSE NULL END"
+                        + " suggested_quantity = greatest(1, 2 * threshold - ?::integer),"
+                        + " status = CASE WHEN ?::integer >= threshold THEN 'closed' ELSE 'open' END,"
+                        + " closed_at = CASE WHEN ?::integer >= threshold THEN ?::timestamptz ELSE NULL END"
                         + " WHERE merchant_id = ? AND sku = ? AND status = 'open' AND stock_version < ?")
                 .params(
                         available,

@@ -1,5 +1,6 @@
 package dev.mercato.inventory.web;
 
+import dev.mercato.catalog.Sku;
 import dev.mercato.inventory.reorder.ReorderSuggestions;
 import dev.mercato.inventory.reorder.ReorderView;
 import dev.mercato.plane.InvalidInput;
@@ -49,7 +50,8 @@ class ReorderController {
             throw new InvalidInput("limit", "must be 1-200, got " + limit);
         }
         Optional<ReorderSuggestions.Status> wanted = status(status);
-        Optional<String> after = Optional.ofNullable(cursor).map(Cursor::decode);
+        Optional<String> after =
+                Optional.ofNullable(cursor).map(Cursor::decode).map(Sku::of).map(Sku::value);
         ViewReads.Freshness freshness = reads.before(ReorderView.NAME, tokens);
         List<ReorderSuggestions.Suggestion> page = suggestions.of(owner, wanted, after, limit);
         String next = page.size() == limit ? Cursor.encode(page.getLast().sku()) : null;
