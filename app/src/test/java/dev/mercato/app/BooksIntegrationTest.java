@@ -293,4 +293,49 @@ class BooksIntegrationTest extends PlatformIntegrationTest {
             return !views.matches("(?s).*\"view\":\"(accounting|reorder)\"[^\\]]*\"lagEvents\":[1-9].*");
         });
     }
+
+    @Test
+    void the_journal_pages_with_its_cursor_and_bad_reads_are_problems_naming_the_fault() throws Exception {
+        Shop shop = shop();
+        String admin = token("admin", "ops", null);
+        String sku = product(shop, "3.00", 20);
+        List<String> orders = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String order = checkout(sku, 1);
+            ship(shop, order);
+            orders.add(order);
+        }
+        await().atMost(WAIT).until(() -> balance(trialBalance(shop), "cash").equals("9.00"));
+        List<String> paged = new java.util.ArrayList<>();
+        String path = "/api/v1/merchants/me/journal?limit=2";
+        while (path != null) {
+            JsonNode page = json(send("GET", path, shop.token(), null));
+            page.get("items").forEach(e -> paged.add(e.get("orderId").asString()));
+            JsonNode next = page.get("next");
+            path = next == null || next.isNull()
+                    ? null
+                    : "/api/v1/merchants/me/journal?limit=2&cursor=" + next.asString();
+        }
+        assertThat(paged).containsExactlyInAnyOrderElementsOf(orders);
+
+        Map<String, String> bad = Map.of(
+                "/api/v1/merchants/me/journal?limit=0", "limit",
+                "/api/v1/merchants/me/journal?cursor=bm90LWEtY3Vyc29y", "cursor",
+                "/api/v1/merchants/me/reorder-suggestions?status=bogus", "status",
+                "/api/v1/merchants/me/reorder-suggestions?cursor=bm90LWEtY3Vyc29y", "sku");
+        for (var b : bad.entrySet()) {
+            var response = send("GET", b.getKey(), shop.token(), null);
+            assertThat(response.statusCode()).as(b.getKey()).isEqualTo(400);
+            assertThat(response.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+            assertThat(response.body()).as(b.getKey()).contains(b.getValue());
+        }
+        // An admin must say whose books; a customer has none.
+        assertThat(send("GET", "/api/v1/merchants/me/trial-balance", admin, null)
+                        .statusCode())
+                .isEqualTo(400);
+        String customer = token("customer", "nosy", null);
+        assertThat(send("GET", "/api/v1/merchants/me/journal", customer, null).statusCode())
+                .isEqualTo(403);
+    }
 }
