@@ -3,6 +3,9 @@ package dev.mercato.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.mercato.fulfillment.PickListStatus;
+import dev.mercato.fulfillment.store.JdbcPickLists;
+import dev.mercato.orders.FulfillmentStep;
 import dev.mercato.plane.postgres.PostgresStores;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -10,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,6 +33,10 @@ class FulfillmentIntegrationTest extends PlatformIntegrationTest {
 
     @Autowired
     PostgresStores stores;
+
+    /** Fulfillment's store, to leave a report half done as a crash between its two writes would. */
+    @Autowired
+    JdbcPickLists pickLists;
 
     String merchant;
     String otherMerchant;
@@ -303,5 +311,64 @@ class FulfillmentIntegrationTest extends PlatformIntegrationTest {
                 .hasValueSatisfying(f -> assertThat(f).doesNotContain("stale"));
         assertThat(occurrences(caughtUp, order)).isEqualTo(1);
         assertThat(entry(queue("?stage=to-pick&limit=100", null), order)).isNull();
+    }
+
+    /** A placed order whose "picked" fulfillment recorded, then crashed before orders moved it. */
+    String crashedAfterRecordingPicked() throws Exception {
+        String order = json(checkout(1)).get("id").asString();
+        await().atMost(WAIT).until(() -> pickLists.find(order).isPresent());
+        assertThat(pickLists.record(
+                        order,
+                        "flow-shop",
+                        PickListStatus.OPEN,
+                        FulfillmentStep.PICKED,
+                        "merchant:fi",
+                        Optional.empty(),
+                        Optional.empty()))
+                .isTrue();
+        assertThat(json(send("GET", "/api/v1/orders/" + order, merchant, null))
+                        .get("status")
+                        .asString())
+                .isEqualTo("placed");
+        assertThat(stock().get("onHand").asInt()).isEqualTo(10);
+        return order;
+    }
+
+    @Test
+    void a_report_cut_short_between_its_two_writes_is_completed_by_the_retried_request_once() throws Exception {
+        String order = crashedAfterRecordingPicked();
+
+        var retried = report(order, merchant, "{\"status\":\"picked\"}");
+
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+        assertThat(json(retried).get("status").asString()).isEqualTo("picking");
+        assertThat(stock().get("onHand").asInt()).isEqualTo(9);
+        assertThat(outboxed("fulfillment", order, "order-picked")).isEqualTo(1);
+        assertThat(pickLists.unadvanced(order)).isEmpty();
+    }
+
+    @Test
+    void a_report_cut_short_is_completed_before_the_next_step_so_orders_never_sees_a_step_skipped() throws Exception {
+        String order = crashedAfterRecordingPicked();
+
+        var packed = report(order, merchant, "{\"status\":\"packed\"}");
+
+        assertThat(packed.statusCode()).as(packed.body()).isEqualTo(200);
+        assertThat(json(packed).get("status").asString()).isEqualTo("packed");
+        assertThat(stock().get("onHand").asInt()).isEqualTo(9);
+        assertThat(pickLists.unadvanced(order)).isEmpty();
+    }
+
+    @Test
+    void a_report_cut_short_that_nobody_retries_is_completed_by_the_periodic_drive() throws Exception {
+        String order = crashedAfterRecordingPicked();
+
+        await().atMost(WAIT)
+                .until(() -> json(send("GET", "/api/v1/orders/" + order, merchant, null))
+                        .get("status")
+                        .asString()
+                        .equals("picking"));
+        assertThat(stock().get("onHand").asInt()).isEqualTo(9);
+        await().atMost(WAIT).until(() -> pickLists.unadvanced(order).isEmpty());
     }
 }
