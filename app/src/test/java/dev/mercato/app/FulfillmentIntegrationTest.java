@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.mercato.fulfillment.PickListStatus;
 import dev.mercato.fulfillment.store.JdbcPickLists;
 import dev.mercato.orders.FulfillmentStep;
+import dev.mercato.orders.OrderId;
+import dev.mercato.orders.Orders;
 import dev.mercato.plane.postgres.PostgresStores;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -33,6 +35,9 @@ class FulfillmentIntegrationTest extends PlatformIntegrationTest {
 
     @Autowired
     PostgresStores stores;
+
+    @Autowired
+    Orders orders;
 
     /** Fulfillment's store, to leave a report half done as a crash between its two writes would. */
     @Autowired
@@ -370,5 +375,22 @@ class FulfillmentIntegrationTest extends PlatformIntegrationTest {
                         .equals("picking"));
         assertThat(stock().get("onHand").asInt()).isEqualTo(9);
         await().atMost(WAIT).until(() -> pickLists.unadvanced(order).isEmpty());
+    }
+
+    @Test
+    void an_order_orders_moved_without_a_report_here_is_reported_on_from_where_it_is() throws Exception {
+        String order = json(checkout(1)).get("id").asString();
+        // History from before fulfillment recorded steps: orders moved the order on its own.
+        orders.advance(OrderId.of(order), FulfillmentStep.PICKED, "admin:legacy");
+
+        var packed = report(order, merchant, "{\"status\":\"packed\"}");
+
+        assertThat(packed.statusCode()).as(packed.body()).isEqualTo(200);
+        assertThat(json(packed).get("status").asString()).isEqualTo("packed");
+        await().atMost(WAIT)
+                .until(() -> pickLists
+                        .find(order)
+                        .map(p -> p.status() == PickListStatus.PACKED)
+                        .orElse(false));
     }
 }

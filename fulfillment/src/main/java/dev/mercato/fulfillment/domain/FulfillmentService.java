@@ -56,6 +56,14 @@ public final class FulfillmentService implements Fulfillment {
         Order order = orders.order(report.order())
                 .orElseThrow(() -> new NotFound("order", report.order().value()));
         PickList pickList = pickLists.find(order.id().value()).orElseGet(() -> createFrom(order));
+        Optional<PickListStatus> orderAt = reached(order.status());
+        if (orderAt.isPresent()
+                && pickList.status() != PickListStatus.CLOSED
+                && pickList.status().rank() < orderAt.get().rank()) {
+            // Orders moved it without a report here (before fulfillment recorded steps): start from there.
+            pickLists.follow(order.id().value(), orderAt.get());
+            pickList = pickLists.find(order.id().value()).orElseThrow();
+        }
         // Whatever an earlier request recorded but did not get to orders comes first.
         driveRecorded(order.id(), report.actor());
         FulfillmentStep step = report.step();
@@ -113,9 +121,36 @@ public final class FulfillmentService implements Fulfillment {
             String by = actor != null
                     ? actor
                     : pickLists.actorOf(id.value(), pending).orElse("fulfillment");
-            orders.advance(id, pending, by);
+            try {
+                orders.advance(id, pending, by);
+            } catch (Conflict refused) {
+                if (!pastOrEnded(id, pending)) {
+                    throw refused;
+                }
+                // The order is already there or beyond, or ended: there is nothing left to move.
+            }
             pickLists.advanced(id.value(), pending);
         }
+    }
+
+    /** The pick list status an order status stands for, when it is one of fulfillment's steps. */
+    private static Optional<PickListStatus> reached(OrderStatus status) {
+        return switch (status) {
+            case PICKING -> Optional.of(PickListStatus.PICKED);
+            case PACKED -> Optional.of(PickListStatus.PACKED);
+            case SHIPPED -> Optional.of(PickListStatus.SHIPPED);
+            case DELIVERED -> Optional.of(PickListStatus.DELIVERED);
+            case PLACED, CANCELLED, REFUNDED -> Optional.empty();
+        };
+    }
+
+    /** Whether the order is at or past the step's status already, or cancelled or refunded. */
+    private boolean pastOrEnded(OrderId id, FulfillmentStep step) {
+        OrderStatus now = orders.order(id).map(Order::status).orElse(OrderStatus.CANCELLED);
+        if (now == OrderStatus.CANCELLED || now == OrderStatus.REFUNDED) {
+            return true;
+        }
+        return now.ordinal() >= step.target().ordinal();
     }
 
     private PickList createFrom(Order order) {
