@@ -13,6 +13,9 @@ import dev.mercato.plane.consume.ViewReads;
 import dev.mercato.plane.consume.ViewState;
 import dev.mercato.plane.events.ConsistencyToken;
 import dev.mercato.plane.events.Event;
+import dev.mercato.plane.postgres.PostgresStores;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -203,5 +206,62 @@ class FulfillmentQueueViewIntegrationTest extends FulfillmentTestSupport {
         assertThat(all.get(reported.orderId).stage()).isEqualTo("to-pack");
         assertThat(queue.page(Optional.of(merchant), List.copyOf(FulfillmentQueue.STAGES), Optional.empty(), 100))
                 .hasSize(10);
+    }
+
+    /** The queue's store refuses its role, as a PostgreSQL server of its own that went down would. */
+    void queueStoreDown(boolean down) throws Exception {
+        String role = PostgresStores.roleOf(FulfillmentQueueView.NAME);
+        try (Connection admin = stores.adminConnection();
+                Statement s = admin.createStatement()) {
+            s.execute("ALTER ROLE " + role + (down ? " NOLOGIN" : " LOGIN"));
+            if (down) {
+                s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'");
+            }
+        }
+    }
+
+    @Test
+    void store_outage_with_the_queues_store_gone_intake_and_reports_go_on_and_afterwards_nothing_is_missing_or_twice()
+            throws Exception {
+        runtime.start(view());
+        runtime.start(new PickListIntake(pickLists, ordersTopic));
+        List<OrderEvents> before = orders(3);
+        await().atMost(WAIT).until(() -> everything().size() == 3 && caughtUp());
+
+        List<OrderEvents> during;
+        OrderEvents reported;
+        queueStoreDown(true);
+        try {
+            during = orders(4);
+            reported = during.get(0);
+            // Fulfillment's own store is another role's: intake and reports do not notice.
+            await().atMost(WAIT)
+                    .until(() -> during.stream()
+                            .allMatch(o -> pickLists.find(o.orderId).isPresent()));
+            assertThat(pickLists.record(
+                            reported.orderId,
+                            merchant,
+                            PickListStatus.OPEN,
+                            FulfillmentStep.PICKED,
+                            "merchant:mo",
+                            Optional.empty(),
+                            Optional.empty()))
+                    .isTrue();
+            log.send(ordersTopic, List.of(reported.moved("picking")));
+        } finally {
+            queueStoreDown(false);
+        }
+
+        // Whatever failed for good while the store was gone was parked; the operator redrives it.
+        await().atMost(WAIT).until(this::caughtUp);
+        runtime.deadLetters(FulfillmentQueueView.NAME).redriveAll();
+        await().atMost(WAIT).until(() -> everything().size() == 7);
+        await().atMost(WAIT)
+                .until(() -> "to-pack".equals(everything().get(reported.orderId).stage()));
+        assertThat(everything().keySet())
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(before.stream(), during.stream())
+                        .map(o -> o.orderId)
+                        .toList());
+        assertThat(runtime.deadLetters(FulfillmentQueueView.NAME).list()).isEmpty();
     }
 }
