@@ -14,6 +14,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -392,5 +394,42 @@ class FulfillmentIntegrationTest extends PlatformIntegrationTest {
                         .find(order)
                         .map(p -> p.status() == PickListStatus.PACKED)
                         .orElse(false));
+    }
+
+    /** The queue's answer for this merchant without the read-time age: what a replay must reproduce. */
+    List<String> queueContents() throws Exception {
+        List<String> items = new ArrayList<>();
+        for (JsonNode item : json(queue("?stage=open&limit=100", null)).get("items")) {
+            items.add(item.get("orderId").asString() + "|" + item.get("stage").asString() + "|" + item.get("lines")
+                    + "|" + item.get("updatedAt").asString());
+        }
+        return items;
+    }
+
+    @Test
+    void the_queue_rebuilt_from_the_log_while_serving_answers_as_before() throws Exception {
+        String order = json(checkout(1)).get("id").asString();
+        var picked = report(order, merchant, "{\"status\":\"picked\"}");
+        assertThat(entry(queue("?stage=to-pack&limit=100", tokenOf(picked)), order))
+                .isNotNull();
+        await().atMost(WAIT).until(() -> lagOf("fulfillment_queue") == 0);
+        List<String> before = queueContents();
+
+        var rebuild = send("POST", "/api/v1/plane/views/fulfillment_queue/rebuild", admin, null);
+
+        assertThat(rebuild.statusCode()).as(rebuild.body()).isEqualTo(202);
+        int next = json(rebuild).get("generation").asInt();
+        await().atMost(WAIT).until(() -> {
+            for (JsonNode v :
+                    json(send("GET", "/api/v1/plane/views", admin, null)).get("items")) {
+                if (v.get("view").asString().equals("fulfillment_queue")
+                        && v.get("active").asBoolean()
+                        && v.get("generation").asInt() == next) {
+                    return true;
+                }
+            }
+            return false;
+        });
+        assertThat(queueContents()).isEqualTo(before);
     }
 }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -200,7 +201,7 @@ class FulfillmentQueueViewIntegrationTest extends FulfillmentTestSupport {
         await().atMost(WAIT).until(() -> everything().size() == 10 && caughtUp());
         Map<String, FulfillmentQueue.Entry> all = everything();
         assertThat(all.keySet())
-                .containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(before.stream(), during.stream())
+                .containsExactlyInAnyOrderElementsOf(Stream.concat(before.stream(), during.stream())
                         .map(o -> o.orderId)
                         .toList());
         assertThat(all.get(reported.orderId).stage()).isEqualTo("to-pack");
@@ -259,7 +260,7 @@ class FulfillmentQueueViewIntegrationTest extends FulfillmentTestSupport {
         await().atMost(WAIT)
                 .until(() -> "to-pack".equals(everything().get(reported.orderId).stage()));
         assertThat(everything().keySet())
-                .containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(before.stream(), during.stream())
+                .containsExactlyInAnyOrderElementsOf(Stream.concat(before.stream(), during.stream())
                         .map(o -> o.orderId)
                         .toList());
         assertThat(runtime.deadLetters(FulfillmentQueueView.NAME).list()).isEmpty();
