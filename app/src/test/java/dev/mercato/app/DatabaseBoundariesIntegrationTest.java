@@ -37,7 +37,7 @@ class DatabaseBoundariesIntegrationTest {
 
     @Test
     void every_capability_owns_tables_in_its_own_schema_only() throws SQLException {
-        for (String schema : List.of("catalog", "inventory", "customers")) {
+        for (String schema : List.of("catalog", "inventory", "customers", "fulfillment")) {
             assertThat(tablesOf(schema)).as("tables of " + schema).isNotEmpty();
         }
         try (Connection admin = stores.adminConnection();

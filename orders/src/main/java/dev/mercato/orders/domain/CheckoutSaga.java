@@ -14,6 +14,7 @@ import dev.mercato.inventory.ReservationId;
 import dev.mercato.orders.CheckoutRequest;
 import dev.mercato.orders.CheckoutResponse;
 import dev.mercato.orders.Order;
+import dev.mercato.orders.OrderDocument;
 import dev.mercato.orders.OrderId;
 import dev.mercato.orders.OrderStatus;
 import dev.mercato.orders.domain.CheckoutFaults.Point;

@@ -5,12 +5,11 @@ import dev.mercato.customers.Address;
 import dev.mercato.customers.CustomerId;
 import dev.mercato.orders.CheckoutRequest;
 import dev.mercato.orders.CheckoutResponse;
-import dev.mercato.orders.FulfillmentStep;
 import dev.mercato.orders.Order;
+import dev.mercato.orders.OrderDocument;
 import dev.mercato.orders.OrderId;
 import dev.mercato.orders.OrderUpdate;
 import dev.mercato.orders.Orders;
-import dev.mercato.orders.domain.OrderDocument;
 import dev.mercato.payments.PaymentMethod;
 import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.MerchantId;
@@ -37,7 +36,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Checkout and orders from the source of truth. Customers check out and read or cancel their own orders;
- * a merchant reads and fulfils its own merchant's; admins do everything. An order the caller may not see
+ * a merchant reads its own merchant's (and reports fulfillment through the fulfillment capability's
+ * {@code POST /api/v1/orders/{id}/fulfillment}); admins do everything. An order the caller may not see
  * is answered exactly like a missing one.
  */
 @RestController
@@ -58,8 +58,6 @@ class OrderController {
             String label, String name, String line1, String line2, String city, String postalCode, String country) {}
 
     record CheckoutInput(String cartId, PaymentInput payment, AddressInput shipTo) {}
-
-    record StepInput(String status) {}
 
     record OrderPage(List<OrderDocument> items, String next) {}
 
@@ -131,14 +129,6 @@ class OrderController {
         caller.requireRole(Role.CUSTOMER, Role.ADMIN);
         Order order = visible(id, caller);
         return answer(orders.cancel(order.id(), actor(caller), caller.isAdmin()));
-    }
-
-    @PostMapping("/{id}/fulfillment")
-    ResponseEntity<OrderDocument> fulfil(@PathVariable String id, @RequestBody StepInput input, Caller caller) {
-        caller.requireRole(Role.MERCHANT, Role.ADMIN);
-        FulfillmentStep step = FulfillmentStep.parse(input == null ? null : input.status());
-        Order order = visible(id, caller);
-        return answer(orders.advance(order.id(), step, actor(caller)));
     }
 
     private static ResponseEntity<OrderDocument> answer(OrderUpdate update) {

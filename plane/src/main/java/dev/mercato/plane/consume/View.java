@@ -11,6 +11,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  *
  * <p>A view keeps its tables per {@link Generation} (name them with {@link Generation#table(String)}), so a
  * rebuild can fill new tables while readers keep using the old ones.
+ *
+ * <p>A view that is not {@link #rebuildable()} is a capability consuming the log into its own tables (its
+ * schema is the view's name): it gets the same exactly-once apply, freshness and dead letters, but its
+ * tables hold facts others add to after intake, so the runtime never drops or refills them.
  */
 public interface View {
 
@@ -39,5 +43,16 @@ public interface View {
      */
     default Upcasters upcasters() {
         return Upcasters.none();
+    }
+
+    /**
+     * Whether a rebuild may drop this view's tables and refill them from the log. False for a capability's
+     * intake (e.g. fulfillment's pick lists, which merchants then add their reports to): the log does not
+     * hold everything in those tables, so {@link ViewRuntime#rebuild} refuses it with a conflict. Such a
+     * view keeps its tables in its own migrations; {@link #createTables} and {@link #dropTables} may do
+     * nothing.
+     */
+    default boolean rebuildable() {
+        return true;
     }
 }

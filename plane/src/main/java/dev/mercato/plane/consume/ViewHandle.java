@@ -1,5 +1,6 @@
 package dev.mercato.plane.consume;
 
+import dev.mercato.plane.Conflict;
 import dev.mercato.plane.postgres.CapabilityStore;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -87,6 +88,12 @@ final class ViewHandle {
     synchronized Generation rebuild() {
         if (closed) {
             throw new IllegalStateException("View " + view.name() + " is stopped");
+        }
+        if (!view.rebuildable()) {
+            throw new Conflict(
+                    "view-not-rebuildable",
+                    "View " + view.name() + " writes into its capability's own tables, which hold facts the log"
+                            + " does not; it cannot be rebuilt from the log");
         }
         if (building != null) {
             throw new IllegalStateException("View " + view.name() + " is already rebuilding generation "

@@ -1,8 +1,6 @@
-package dev.mercato.orders.domain;
+package dev.mercato.orders;
 
 import dev.mercato.customers.Address;
-import dev.mercato.orders.Order;
-import dev.mercato.orders.OrderLine;
 import dev.mercato.plane.web.MoneyJson;
 import java.time.Instant;
 import java.util.List;

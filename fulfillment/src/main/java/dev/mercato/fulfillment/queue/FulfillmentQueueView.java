@@ -1,0 +1,116 @@
+package dev.mercato.fulfillment.queue;
+
+import dev.mercato.fulfillment.events.OrderShipped;
+import dev.mercato.fulfillment.events.PickLine;
+import dev.mercato.orders.events.OrderPlaced;
+import dev.mercato.orders.events.OrderStatusChanged;
+import dev.mercato.plane.consume.Generation;
+import dev.mercato.plane.consume.View;
+import dev.mercato.plane.events.Event;
+import dev.mercato.plane.events.EventJson;
+import dev.mercato.plane.events.Topics;
+import java.sql.Timestamp;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The merchant fulfillment queue: each merchant's orders with the stage they wait in (to-pick, to-pack,
+ * to-ship, shipped, then delivered or cancelled), derived into its own schema ({@code fulfillment_queue})
+ * from the orders log (placement and status, orders being the one writer of status) and the fulfillment log
+ * (carrier and tracking number). It may lag both; reads say by how much, and a client passes the token of
+ * its write to read it back. Rebuilt from the log like any derived view.
+ *
+ * <p>The two logs are not ordered with each other, so the shipment's details sit in a table of their own,
+ * written whichever arrives first: applying the two streams in any interleaving gives the same rows.
+ */
+public final class FulfillmentQueueView implements View {
+
+    public static final String NAME = "fulfillment_queue";
+
+    private final List<String> topics;
+
+    public FulfillmentQueueView(String ordersTopic, String fulfillmentTopic) {
+        this.topics = List.of(ordersTopic, fulfillmentTopic);
+    }
+
+    public FulfillmentQueueView() {
+        this(Topics.of("orders"), Topics.of("fulfillment"));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<String> topics() {
+        return topics;
+    }
+
+    /** The stage an order status puts an order in. */
+    static String stageOf(String status) {
+        return switch (status) {
+            case "placed" -> "to-pick";
+            case "picking" -> "to-pack";
+            case "packed" -> "to-ship";
+            case "shipped" -> "shipped";
+            case "delivered" -> "delivered";
+            default -> "cancelled";
+        };
+    }
+
+    @Override
+    public void createTables(JdbcClient tx, Generation g) {
+        String queue = g.table("queue");
+        tx.sql("CREATE TABLE IF NOT EXISTS " + queue + " (order_id text PRIMARY KEY, merchant_id text NOT NULL,"
+                        + " customer_id text NOT NULL, stage text NOT NULL, item_count integer NOT NULL,"
+                        + " lines text NOT NULL, placed_at timestamptz NOT NULL, updated_at timestamptz NOT NULL)")
+                .update();
+        tx.sql("CREATE INDEX IF NOT EXISTS " + queue + "_by_merchant ON " + queue + " (merchant_id, stage, order_id)")
+                .update();
+        tx.sql("CREATE TABLE IF NOT EXISTS " + g.table("shipment") + " (order_id text PRIMARY KEY, carrier text,"
+                        + " tracking_number text, shipped_at timestamptz NOT NULL)")
+                .update();
+    }
+
+    @Override
+    public void dropTables(JdbcClient tx, Generation g) {
+        tx.sql("DROP TABLE IF EXISTS " + g.table("queue")).update();
+        tx.sql("DROP TABLE IF EXISTS " + g.table("shipment")).update();
+    }
+
+    @Override
+    public void apply(Event event, JdbcClient tx, Generation g) {
+        if (event.type().equals(OrderPlaced.TYPE)) {
+            OrderPlaced p = EventJson.read(event.data(), OrderPlaced.class);
+            List<PickLine> lines = p.lines().stream()
+                    .map(l -> new PickLine(l.sku(), l.title(), l.quantity()))
+                    .toList();
+            tx.sql("INSERT INTO " + g.table("queue") + " (order_id, merchant_id, customer_id, stage, item_count,"
+                            + " lines, placed_at, updated_at) VALUES (?, ?, ?, 'to-pick', ?, ?, ?, ?)"
+                            + " ON CONFLICT (order_id) DO NOTHING")
+                    .params(
+                            p.orderId(),
+                            p.merchant(),
+                            p.customer(),
+                            p.itemCount(),
+                            EventJson.write(lines),
+                            Timestamp.from(p.placedAt()),
+                            Timestamp.from(p.placedAt()))
+                    .update();
+        } else if (event.type().equals(OrderStatusChanged.TYPE)) {
+            OrderStatusChanged c = EventJson.read(event.data(), OrderStatusChanged.class);
+            // Status events follow the placement in the same stream, so the row is there.
+            tx.sql("UPDATE " + g.table("queue") + " SET stage = ?, updated_at = ? WHERE order_id = ?")
+                    .params(stageOf(c.to()), Timestamp.from(c.at()), c.orderId())
+                    .update();
+        } else if (event.type().equals(OrderShipped.TYPE)) {
+            OrderShipped s = EventJson.read(event.data(), OrderShipped.class);
+            tx.sql("INSERT INTO " + g.table("shipment") + " (order_id, carrier, tracking_number, shipped_at)"
+                            + " VALUES (?, ?, ?, ?) ON CONFLICT (order_id) DO NOTHING")
+                    .params(s.orderId(), s.carrier(), s.trackingNumber(), Timestamp.from(s.at()))
+                    .update();
+        }
+        // Other events (checkout steps, picks and packs, which orders' status already says) change nothing here.
+    }
+}
