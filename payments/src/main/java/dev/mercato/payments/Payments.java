@@ -1,5 +1,6 @@
 package dev.mercato.payments;
 
+import dev.mercato.plane.events.ConsistencyToken;
 import java.util.Optional;
 
 /**
@@ -36,4 +37,11 @@ public interface Payments {
     PaymentIntent refund(PaymentId id);
 
     Optional<PaymentIntent> find(PaymentId id);
+
+    /**
+     * The consistency token of the payment's newest event, empty for an unknown payment: a caller that
+     * moved money as a side effect (shipping captures) returns it so its client can read the money move
+     * back from the views that book it.
+     */
+    Optional<ConsistencyToken> latestEvent(PaymentId id);
 }

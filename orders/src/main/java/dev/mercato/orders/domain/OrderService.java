@@ -19,6 +19,8 @@ import dev.mercato.plane.Conflict;
 import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.NotFound;
+import dev.mercato.plane.events.ConsistencyToken;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -102,7 +104,8 @@ public final class OrderService implements Orders {
             case SHIPPED -> capture(order);
             case PACKED, DELIVERED -> {}
         }
-        return move(order, target, actor, step.wire());
+        OrderUpdate moved = move(order, target, actor, step.wire());
+        return step == FulfillmentStep.SHIPPED ? withPaymentEvent(moved) : moved;
     }
 
     @Override
@@ -121,7 +124,7 @@ public final class OrderService implements Orders {
             if (payments.find(PaymentId.of(id.value())).isPresent()) {
                 payments.refund(PaymentId.of(id.value()));
             }
-            return move(order, OrderStatus.REFUNDED, actor, "refunded after shipment");
+            return withPaymentEvent(move(order, OrderStatus.REFUNDED, actor, "refunded after shipment"));
         }
         payments.voidAuthorization(PaymentId.of(id.value()));
         if (order.status() == OrderStatus.PLACED) {
@@ -130,7 +133,23 @@ public final class OrderService implements Orders {
             // Picked already: the units left on-hand when picked, so they go back on the shelf.
             inventory.restock(ReservationId.of(id.value()));
         }
-        return move(order, OrderStatus.CANCELLED, actor, "cancelled");
+        return withPaymentEvent(move(order, OrderStatus.CANCELLED, actor, "cancelled"));
+    }
+
+    /**
+     * Adds the payment's newest event to a move's tokens: the money moved (captured, voided, refunded) is
+     * booked by views that read payments, not orders, so a client reading its books back needs that token
+     * too. Views that do not read payments skip it.
+     */
+    private OrderUpdate withPaymentEvent(OrderUpdate update) {
+        Optional<ConsistencyToken> payment =
+                payments.latestEvent(PaymentId.of(update.order().id().value()));
+        if (payment.isEmpty()) {
+            return update;
+        }
+        List<ConsistencyToken> tokens = new ArrayList<>(update.tokens());
+        tokens.add(payment.get());
+        return new OrderUpdate(update.order(), tokens);
     }
 
     private void capture(Order order) {

@@ -16,6 +16,7 @@ import dev.mercato.payments.store.JdbcPaymentIntents;
 import dev.mercato.plane.Conflict;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.NotFound;
+import dev.mercato.plane.events.ConsistencyToken;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -177,6 +178,11 @@ public final class PaymentsService implements Payments {
     @Override
     public Optional<PaymentIntent> find(PaymentId id) {
         return intents.find(id);
+    }
+
+    @Override
+    public Optional<ConsistencyToken> latestEvent(PaymentId id) {
+        return intents.latestEvent(id);
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.mercato.payments.events.PaymentRefunded;
 import dev.mercato.payments.events.PaymentVoided;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.Money;
+import dev.mercato.plane.events.ConsistencyToken;
 import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.postgres.CapabilityStore;
 import dev.mercato.plane.web.MoneyJson;
@@ -48,6 +49,11 @@ public final class JdbcPaymentIntents {
 
     /** What a conditional insert did: {@code created} false means another request recorded the payment first. */
     public record Recorded(PaymentIntent intent, boolean created) {}
+
+    /** The token of the payment's newest event (its merchant is the one the intent was recorded for). */
+    public Optional<ConsistencyToken> latestEvent(PaymentId id) {
+        return find(id).flatMap(i -> outbox.latest(i.merchant(), i.id().value()));
+    }
 
     public Optional<PaymentIntent> find(PaymentId id) {
         return store.jdbc()

@@ -77,6 +77,11 @@ class PaymentsControllerTest {
         public Optional<PaymentIntent> find(PaymentId id) {
             return Optional.ofNullable(intents.get(id));
         }
+
+        @Override
+        public Optional<dev.mercato.plane.events.ConsistencyToken> latestEvent(PaymentId id) {
+            return Optional.empty();
+        }
     }
 
     final RecordedPayments payments = new RecordedPayments();

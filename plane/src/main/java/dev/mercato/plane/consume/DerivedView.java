@@ -41,6 +41,17 @@ public interface DerivedView {
      */
     boolean awaitApplied(String streamKey, long sequence, Duration timeout);
 
+    /**
+     * Whether the view reads the events a capability publishes, so that a consistency token of that
+     * capability's write is one this view can apply. A read passing tokens of several writes waits only for
+     * those its view reads: a shipment's tokens name both the order's move and the payment's capture, and
+     * the account view (orders only) must not wait for the capture it will never see. True unless a view
+     * says otherwise.
+     */
+    default boolean reads(String source) {
+        return true;
+    }
+
     /** The parked events, for a view that parks failing events; empty for one that logs and skips them. */
     default Optional<DeadLetters> deadLetters() {
         return Optional.empty();

@@ -1,5 +1,6 @@
 package dev.mercato.plane.consume;
 
+import dev.mercato.plane.events.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +31,11 @@ record RuntimeView(ViewRuntime runtime, String name) implements DerivedView {
     @Override
     public boolean awaitApplied(String streamKey, long sequence, Duration timeout) {
         return runtime.awaitApplied(name, streamKey, sequence, timeout);
+    }
+
+    @Override
+    public boolean reads(String source) {
+        return runtime.topics(name).contains(Topics.of(source));
     }
 
     @Override

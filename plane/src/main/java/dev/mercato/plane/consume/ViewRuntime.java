@@ -101,6 +101,11 @@ public final class ViewRuntime implements AutoCloseable {
         return freshness().stream().filter(f -> f.view().equals(view)).toList();
     }
 
+    /** The topics a running view reads. */
+    public List<String> topics(String view) {
+        return handle(view).view().topics();
+    }
+
     public void pause(String view) {
         handle(view).pause(true);
     }

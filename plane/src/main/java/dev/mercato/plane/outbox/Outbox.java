@@ -10,6 +10,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -124,6 +125,21 @@ public final class Outbox {
                 .stream()
                 .distinct()
                 .toList();
+    }
+
+    /**
+     * The token of the newest event appended for an aggregate, if any: for a write that did its appending
+     * somewhere the caller could not see (an idempotent repeat, or another capability's call), so the
+     * caller can still hand its client a token to read the change back.
+     */
+    public Optional<ConsistencyToken> latest(dev.mercato.plane.MerchantId merchant, String aggregateId) {
+        return store.jdbc()
+                .sql("SELECT last_sequence FROM outbox_sequences WHERE merchant_id = ? AND aggregate_id = ?")
+                .param(merchant.value())
+                .param(aggregateId)
+                .query(Long.class)
+                .optional()
+                .map(sequence -> new ConsistencyToken(source, Event.keyOf(merchant, aggregateId), sequence));
     }
 
     public String source() {

@@ -19,6 +19,7 @@ class ViewRegistryTest {
         final String name;
         final List<ViewFreshness> freshness = new ArrayList<>();
         final List<String> waitedFor = new ArrayList<>();
+        final List<String> sources = new ArrayList<>();
         long appliedUpTo;
 
         FixedView(String name) {
@@ -50,6 +51,11 @@ class ViewRegistryTest {
         public boolean awaitApplied(String streamKey, long sequence, Duration timeout) {
             waitedFor.add(streamKey + "#" + sequence);
             return sequence <= appliedUpTo;
+        }
+
+        @Override
+        public boolean reads(String source) {
+            return sources.isEmpty() || sources.contains(source);
         }
     }
 
@@ -104,5 +110,24 @@ class ViewRegistryTest {
                 .containsExactly("catalog:acme/SKU-1#3", "catalog:acme/SKU-1#3", "inventory:acme/SKU-1#4");
         // A view not registered (yet) has nothing to say about lag.
         assertThat(reads.before("later", null).lagMillis()).isZero();
+    }
+
+    @Test
+    void a_read_does_not_wait_for_the_token_of_a_write_its_view_never_reads() {
+        ViewRegistry registry = new ViewRegistry();
+        FixedView books = new FixedView("books");
+        books.sources.add("payments");
+        books.freshness.add(generation("books", 1, true, 0));
+        books.appliedUpTo = 7;
+        registry.register(books);
+        ViewReads reads = new ViewReads(registry, new MutableClock(Instant.parse("2025-03-01T12:00:00Z")));
+        // A shipment answers with the order's move (orders) and the capture (payments).
+        String move = new ConsistencyToken("orders", "acme/o-1", 40).encode();
+        String capture = new ConsistencyToken("payments", "acme/o-1", 7).encode();
+        String later = new ConsistencyToken("payments", "acme/o-1", 8).encode();
+
+        assertThat(reads.before("books", move + "," + capture).stale()).isFalse();
+        assertThat(reads.before("books", move + "," + later).stale()).isTrue();
+        assertThat(books.waitedFor).containsExactly("payments:acme/o-1#7", "payments:acme/o-1#8");
     }
 }

@@ -180,6 +180,11 @@ public final class ListingsView implements StandaloneView, Search {
     }
 
     @Override
+    public boolean reads(String source) {
+        return settings.topics().contains(dev.mercato.plane.events.Topics.of(source));
+    }
+
+    @Override
     public boolean awaitApplied(String streamKey, long sequence, Duration timeout) {
         return signal.await(streamKey, sequence, timeout, () -> read(g -> g.lastApplied(streamKey)));
     }
