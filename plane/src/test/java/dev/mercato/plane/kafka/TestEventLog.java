@@ -49,6 +49,7 @@ public final class TestEventLog implements AutoCloseable {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
                     .all()
                     .get(30, TimeUnit.SECONDS);
+            LogTopics.awaitLeaders(admin, List.of(name), java.time.Duration.ofSeconds(30));
         }
         return name;
     }
