@@ -35,7 +35,7 @@ record RuntimeView(ViewRuntime runtime, String name) implements DerivedView {
 
     @Override
     public boolean reads(String source) {
-        return runtime.topics(name).contains(Topics.of(source));
+        return Topics.carry(runtime.topics(name), source);
     }
 
     @Override

@@ -6,6 +6,17 @@ public final class Topics {
     private Topics() {}
 
     public static String of(String capability) {
-        return "mercato." + capability;
+        return PREFIX + capability;
     }
+
+    /**
+     * Whether a reader of {@code topics} may see the events {@code capability} publishes: its own topic is
+     * among them, or one of them is not named for a capability (a topic given in settings or a test's), and
+     * so may carry anyone's.
+     */
+    public static boolean carry(java.util.Collection<String> topics, String capability) {
+        return topics.contains(of(capability)) || topics.stream().anyMatch(t -> !t.startsWith(PREFIX));
+    }
+
+    private static final String PREFIX = "mercato.";
 }

@@ -181,7 +181,7 @@ public final class ListingsView implements StandaloneView, Search {
 
     @Override
     public boolean reads(String source) {
-        return settings.topics().contains(dev.mercato.plane.events.Topics.of(source));
+        return dev.mercato.plane.events.Topics.carry(settings.topics(), source);
     }
 
     @Override
