@@ -109,7 +109,7 @@ final class GenerationConsumer implements LogSink {
 
     synchronized void start(LogSource source) {
         running = true;
-        subscription = source.subscribe(generation.consumerGroup(), settings.topics(), this);
+        subscription = source.subscribe(view.consumerGroup(generation), settings.topics(), this);
     }
 
     void pause(boolean pause) {

@@ -305,6 +305,11 @@ public final class ListingsView implements StandaloneView, Search {
         }
     }
 
+    /** The group a generation's consumer joins: the index decides (see {@link SearchIndex#consumerGroup}). */
+    String consumerGroup(Generation generation) {
+        return index.consumerGroup(generation);
+    }
+
     private GenerationConsumer consumer(SearchIndex.Generation generation, Map<LogPartition, Long> target) {
         return new GenerationConsumer(this, generation, settings, clock, target);
     }

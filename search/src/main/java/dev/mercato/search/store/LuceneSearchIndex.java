@@ -34,6 +34,7 @@ final class LuceneSearchIndex implements SearchIndex {
     private static final Logger log = LoggerFactory.getLogger(LuceneSearchIndex.class);
     private static final Pattern GENERATION = Pattern.compile("g(\\d+)");
     private static final String RECORD = "generations";
+    private static final String COPY_ID = "copy-id";
 
     private final Path folder;
 
@@ -48,6 +49,31 @@ final class LuceneSearchIndex implements SearchIndex {
 
     Path folder() {
         return folder;
+    }
+
+    /**
+     * The view's group plus this copy's id, made once and kept in the folder: each instance's index is
+     * whole, and a restart rejoins its own group (positions come from the index's checkpoints anyway).
+     */
+    @Override
+    public String consumerGroup(dev.mercato.plane.consume.Generation generation) {
+        return generation.consumerGroup() + "." + copyId();
+    }
+
+    private synchronized String copyId() {
+        Path file = folder.resolve(COPY_ID);
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file, StandardCharsets.UTF_8).strip();
+            }
+            String id = java.util.UUID.randomUUID().toString().substring(0, 8);
+            Path aside = folder.resolve(COPY_ID + ".new");
+            Files.writeString(aside, id, StandardCharsets.UTF_8);
+            Files.move(aside, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot keep the search copy's id in " + file + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

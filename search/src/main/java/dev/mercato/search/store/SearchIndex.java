@@ -33,6 +33,13 @@ interface SearchIndex extends AutoCloseable {
     /** As last recorded; {@link Generations#FIRST} when nothing was. */
     Generations generations();
 
+    /**
+     * The consumer-group name of a generation's consumer. An index kept in this process must see every
+     * partition, so its group is its own (several platform instances each keep a whole copy); an index
+     * shared by every instance (a search cluster) is filled once, by one group they share.
+     */
+    String consumerGroup(dev.mercato.plane.consume.Generation generation);
+
     /** Records durably which generation serves and which is being built. Recording a new active one is the swap. */
     void record(Generations generations);
 

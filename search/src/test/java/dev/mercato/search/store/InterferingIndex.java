@@ -28,6 +28,11 @@ final class InterferingIndex implements SearchIndex {
         this.real = real;
     }
 
+    @Override
+    public String consumerGroup(dev.mercato.plane.consume.Generation generation) {
+        return real.consumerGroup(generation);
+    }
+
     /** Generation {@code number} waits at its first write until {@link #release(int)}. */
     void hold(int number) {
         holds.put(number, new CountDownLatch(1));

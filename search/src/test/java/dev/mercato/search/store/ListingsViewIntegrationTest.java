@@ -228,6 +228,28 @@ class ListingsViewIntegrationTest {
     }
 
     @Test
+    void two_platform_instances_each_keep_a_whole_index_not_half_of_one() throws Exception {
+        start();
+        // A second instance of the platform: the same view, its own folder, the same log.
+        ListingsView other = new ListingsView(
+                name,
+                new LuceneSearchIndex(dir.resolve("other-instance")),
+                ViewConsumerLoop.on(SharedKafka.bootstrapServers()),
+                SearchSettings.on(List.of(catalog, inventory)),
+                Clock.systemUTC());
+        try (other) {
+            other.start();
+            log.send(catalog, products(1, 1));
+            log.send(inventory, stock(1, 1));
+
+            awaitCaughtUp(view, 2L * SKUS);
+            awaitCaughtUp(other, 2L * SKUS);
+            assertThat(state(view)).isEqualTo(expected(1, 1));
+            assertThat(state(other)).isEqualTo(expected(1, 1));
+        }
+    }
+
+    @Test
     void stock_that_arrives_before_its_product_is_not_lost() throws Exception {
         start();
         log.send(inventory, stock(1, 1));
