@@ -198,6 +198,11 @@ public final class CheckoutBench {
         }
 
         static Platform start(Path jar) throws Exception {
+            return start(jar, List.of());
+        }
+
+        /** Starts the jar with {@code settings} added to the command line (after the bench's own). */
+        static Platform start(Path jar, List<String> settings) throws Exception {
             int port;
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 port = socket.getLocalPort();
@@ -217,10 +222,11 @@ public final class CheckoutBench {
                     "--server.port=" + port,
                     "--logging.level.root=WARN",
                     "--logging.level.dev.mercato=WARN"));
+            command.addAll(settings);
             // e.g. MERCATO_BENCH_ARGS=--mercato.postgres.pool-size=24 to try a setting
-            String settings = System.getenv().getOrDefault("MERCATO_BENCH_ARGS", "");
-            if (!settings.isBlank()) {
-                command.addAll(List.of(settings.trim().split("\\s+")));
+            String fromEnvironment = System.getenv().getOrDefault("MERCATO_BENCH_ARGS", "");
+            if (!fromEnvironment.isBlank()) {
+                command.addAll(List.of(fromEnvironment.trim().split("\\s+")));
             }
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)

@@ -157,6 +157,23 @@ public final class CheckoutSaga {
         }
     }
 
+    /**
+     * Marks the cart checked out. The order does not depend on it: stock is held and payment authorized by
+     * now, and the plan recorded what was bought. So a cart that is gone (expired, or kept in another
+     * instance's local cart store when that instance's checkout is recovered here) does not stop the order;
+     * the checkout record's one-live-checkout-per-cart index still keeps the cart from being ordered twice.
+     */
+    private void convertCart(Plan plan, OrderId id) {
+        try {
+            carts.convert(dev.mercato.cart.CartId.of(plan.cartId()), id.value());
+        } catch (NotFound gone) {
+            log.info(
+                    "Checkout {}: cart {} is not in this instance's cart store; placing the order anyway",
+                    id,
+                    plan.cartId());
+        }
+    }
+
     /** The answer for a key already used: the stored one, once the first request has decided. */
     private CheckoutResponse replay(CheckoutRecord record, String fingerprint) {
         if (!record.fingerprint().equals(fingerprint)) {
@@ -335,7 +352,7 @@ public final class CheckoutSaga {
                 return refuse(record, 409, "reservation-expired", e.getMessage(), Map.of(), true);
             }
             faults.at(Point.CONFIRMED, id);
-            carts.convert(dev.mercato.cart.CartId.of(plan.cartId()), id.value());
+            convertCart(plan, id);
             faults.at(Point.CART_CONVERTED, id);
             // PostgreSQL keeps microseconds: the answer shows what a later read of the order shows.
             Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);

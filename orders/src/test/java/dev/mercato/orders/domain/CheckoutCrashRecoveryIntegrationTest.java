@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mercato.cart.Cart;
 import dev.mercato.cart.CartId;
+import dev.mercato.cart.domain.CartService;
+import dev.mercato.cart.store.RocksCartStore;
+import dev.mercato.cart.store.RocksStore;
 import dev.mercato.customers.CustomerId;
 import dev.mercato.inventory.Reservation;
 import dev.mercato.inventory.ReservationId;
@@ -24,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -70,6 +74,38 @@ class CheckoutCrashRecoveryIntegrationTest {
         shop.clock.advance(shop.settings.lease().plusSeconds(1));
         restarted.recover();
         return request;
+    }
+
+    @Test
+    void another_instance_without_the_cart_in_its_cart_store_finishes_the_order() {
+        CartId cart = shop.cart(ADA, MUG, 2);
+        CheckoutRequest request = Shop.request(ADA, cart, "tok_visa");
+        OrderService dying = shop.restart((point, id) -> {
+            if (point == Point.CONFIRMED) {
+                throw new CheckoutFaults.Crash(point);
+            }
+        });
+        assertThatThrownBy(() -> dying.checkout(request)).isInstanceOf(CheckoutFaults.Crash.class);
+
+        // The recovering instance keeps carts in its own RocksDB: the dead instance's cart is not there.
+        try (RocksStore elsewhere = RocksStore.open(folder.resolve("other-instance-carts"))) {
+            CartService itsCarts =
+                    new CartService(new RocksCartStore(elsewhere), shop.catalog, shop.clock, Duration.ofHours(24));
+            OrderService other = shop.restart(CheckoutFaults.NONE, itsCarts);
+            shop.clock.advance(shop.settings.lease().plusSeconds(1));
+            assertThat(other.recover()).isEqualTo(1);
+
+            CheckoutResponse answer = other.checkout(request);
+            assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+            OrderId id = answer.orderId().orElseThrow();
+            assertThat(shop.outboxRows(OrderPlaced.TYPE.wire())).isEqualTo(1);
+            assertThat(shop.inventory
+                            .reservation(ReservationId.of(id.value()))
+                            .orElseThrow()
+                            .status())
+                    .isEqualTo(Reservation.Status.CONFIRMED);
+            assertNoOrphans();
+        }
     }
 
     @ParameterizedTest

@@ -98,9 +98,17 @@ final class Shop implements AutoCloseable {
 
     /** A new checkout saga over the same stores: what a process that starts again runs. */
     OrderService restart(CheckoutFaults faults) {
+        return restart(faults, carts);
+    }
+
+    /**
+     * A new checkout saga over the same stores but {@code cartsHere}: another instance of the platform,
+     * whose local cart store does not hold the carts of the first.
+     */
+    OrderService restart(CheckoutFaults faults, CartService cartsHere) {
         JdbcOrders jdbc = new JdbcOrders(ordersStore, new Outbox(ordersStore, clock), clock);
         CheckoutSaga saga =
-                new CheckoutSaga(jdbc, carts, catalog, inventory, payments, customers, settings, clock, faults);
+                new CheckoutSaga(jdbc, cartsHere, catalog, inventory, payments, customers, settings, clock, faults);
         orders = new OrderService(jdbc, saga, inventory, payments, settings);
         return orders;
     }
