@@ -1,5 +1,7 @@
 package dev.mercato.payments;
 
+import java.time.LocalDate;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -36,4 +38,10 @@ public interface Payments {
     PaymentIntent refund(PaymentId id);
 
     Optional<PaymentIntent> find(PaymentId id);
+
+    /**
+     * Payments authorized per merchant and UTC day from {@code from} to {@code to} (inclusive) that were
+     * captured since, for reconciling derived copies (the warehouse) with the source of truth.
+     */
+    List<CapturedTotal> capturedTotals(LocalDate from, LocalDate to);
 }

@@ -22,13 +22,13 @@ final class StarSchema {
                 + " ship_country VARCHAR, placed_at TIMESTAMP NOT NULL, date_key DATE NOT NULL)",
         "CREATE TABLE IF NOT EXISTS fact_order_status (event_id VARCHAR NOT NULL, order_id VARCHAR NOT NULL,"
                 + " merchant VARCHAR NOT NULL, from_status VARCHAR, to_status VARCHAR NOT NULL,"
-                + " version BIGINT NOT NULL, at TIMESTAMP NOT NULL, date_key DATE NOT NULL)",
+                + " version BIGINT NOT NULL, occurred_at TIMESTAMP NOT NULL, date_key DATE NOT NULL)",
         "CREATE TABLE IF NOT EXISTS fact_payment (event_id VARCHAR NOT NULL, payment_id VARCHAR NOT NULL,"
                 + " merchant VARCHAR NOT NULL, customer VARCHAR, kind VARCHAR NOT NULL, amount DECIMAL(18,4),"
-                + " currency VARCHAR, at TIMESTAMP NOT NULL, date_key DATE NOT NULL)",
+                + " currency VARCHAR, occurred_at TIMESTAMP NOT NULL, date_key DATE NOT NULL)",
         "CREATE TABLE IF NOT EXISTS fact_cart_event (event_id VARCHAR NOT NULL, cart_id VARCHAR NOT NULL,"
                 + " merchant VARCHAR NOT NULL, kind VARCHAR NOT NULL, sku VARCHAR, quantity INTEGER,"
-                + " previous_quantity INTEGER, at TIMESTAMP NOT NULL, date_key DATE NOT NULL)",
+                + " previous_quantity INTEGER, occurred_at TIMESTAMP NOT NULL, date_key DATE NOT NULL)",
         // One row per order: its current status, for which orders count as revenue.
         "CREATE TABLE IF NOT EXISTS dim_order (order_id VARCHAR PRIMARY KEY, merchant VARCHAR NOT NULL,"
                 + " customer VARCHAR, status VARCHAR NOT NULL, status_version BIGINT NOT NULL,"
@@ -41,7 +41,7 @@ final class StarSchema {
         "CREATE TABLE IF NOT EXISTS dim_date (date_key DATE PRIMARY KEY, year INTEGER NOT NULL,"
                 + " quarter INTEGER NOT NULL, month INTEGER NOT NULL, day INTEGER NOT NULL,"
                 + " iso_weekday INTEGER NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS refresh_log (at TIMESTAMP NOT NULL, files INTEGER NOT NULL,"
+        "CREATE TABLE IF NOT EXISTS refresh_log (refreshed_at TIMESTAMP NOT NULL, files INTEGER NOT NULL,"
                 + " events BIGINT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS recon_run (run_id BIGINT PRIMARY KEY, started_at TIMESTAMP NOT NULL,"
                 + " finished_at TIMESTAMP, checked INTEGER, drifted INTEGER, repaired INTEGER,"

@@ -161,7 +161,7 @@ public final class Warehouse implements AutoCloseable {
         }
         list.append(']');
         try (Statement s = writer.createStatement()) {
-            s.execute("BEGIN TRANSACTION");
+            writer.setAutoCommit(false);
             try {
                 // One row per event even when two files hold it (a file rewritten over a covered range).
                 s.execute("CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM read_parquet(" + list
@@ -190,11 +190,13 @@ public final class Warehouse implements AutoCloseable {
                     p.executeBatch();
                 }
                 s.execute("DROP TABLE stage");
-                s.execute("COMMIT");
+                writer.commit();
                 return events;
             } catch (SQLException | RuntimeException e) {
-                s.execute("ROLLBACK");
+                writer.rollback();
                 throw e;
+            } finally {
+                writer.setAutoCommit(true);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot load lake files into the warehouse: " + e.getMessage(), e);
@@ -207,16 +209,18 @@ public final class Warehouse implements AutoCloseable {
      */
     public synchronized Refreshed reloadDate(LocalDate date) {
         try (Statement s = writer.createStatement()) {
-            s.execute("BEGIN TRANSACTION");
+            writer.setAutoCommit(false);
             try {
                 for (String fact : StarSchema.FACTS) {
                     s.execute("DELETE FROM " + fact + " WHERE date_key = DATE '" + date + "'");
                 }
                 s.execute("DELETE FROM lake_file WHERE event_date = DATE '" + date + "'");
-                s.execute("COMMIT");
+                writer.commit();
             } catch (SQLException e) {
-                s.execute("ROLLBACK");
+                writer.rollback();
                 throw e;
+            } finally {
+                writer.setAutoCommit(true);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot clear " + date + " in the warehouse: " + e.getMessage(), e);
@@ -235,7 +239,7 @@ public final class Warehouse implements AutoCloseable {
 
     private Instant readLastRefresh() throws SQLException {
         try (Statement s = writer.createStatement();
-                ResultSet rs = s.executeQuery("SELECT max(at) FROM refresh_log")) {
+                ResultSet rs = s.executeQuery("SELECT max(refreshed_at) FROM refresh_log")) {
             rs.next();
             Timestamp t = rs.getTimestamp(1);
             return t == null ? null : t.toInstant();
