@@ -14,20 +14,27 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Which log offsets the lake already holds, read from its file names. A record whose offset is covered is
- * never written again, which is what makes re-ingesting a range (a restart, a re-read for repair) write
- * nothing twice. Not thread-safe: the lake's consumer owns it.
+ * Which log offsets the lake already holds, read from its file names. A record is covered when the file
+ * of its own date and type for a range holding its offset exists: one batch writes one file per date and
+ * type, all named with the batch's range, so a lost file leaves its records uncovered even though its
+ * siblings name the same range. A covered record is never written again, which is what makes re-ingesting
+ * a range (a restart, a re-read for repair) write nothing twice. Not thread-safe: the lake's consumer owns
+ * it.
  */
 final class Coverage {
 
-    // Per partition: range start -> range end (inclusive); ranges never overlap nor touch.
-    private final Map<LogPartition, TreeMap<Long, Long>> ranges = new HashMap<>();
+    /** Where a record's file lives: its partition, the event's date and type. */
+    record Slot(LogPartition partition, java.time.LocalDate date, String type) {}
+
+    // Per slot: range start -> range end (inclusive); ranges never overlap nor touch.
+    private final Map<Slot, TreeMap<Long, Long>> ranges = new HashMap<>();
+    private final Map<LogPartition, Long> highest = new HashMap<>();
 
     /** Reads every finished file under the lake; temporary files left by a crash are removed. */
     static Coverage scan(Path lake) {
         Coverage coverage = new Coverage();
         for (LakeFile f : files(lake)) {
-            coverage.add(f.partition(), f.from(), f.to());
+            coverage.add(f);
         }
         return coverage;
     }
@@ -54,9 +61,14 @@ final class Coverage {
         return found;
     }
 
+    void add(LakeFile f) {
+        add(new Slot(f.partition(), f.date(), f.type()), f.from(), f.to());
+    }
+
     /** Adds [from, to], merging it with the ranges it overlaps or touches, so a lookup is one floor search. */
-    void add(LogPartition partition, long from, long to) {
-        TreeMap<Long, Long> r = ranges.computeIfAbsent(partition, p -> new TreeMap<>());
+    void add(Slot slot, long from, long to) {
+        highest.merge(slot.partition(), to, Math::max);
+        TreeMap<Long, Long> r = ranges.computeIfAbsent(slot, p -> new TreeMap<>());
         long start = from;
         long end = to;
         Map.Entry<Long, Long> before = r.floorEntry(start);
@@ -73,18 +85,14 @@ final class Coverage {
         r.put(start, end);
     }
 
-    boolean covers(LogPartition partition, long offset) {
-        TreeMap<Long, Long> r = ranges.get(partition);
+    boolean covers(Slot slot, long offset) {
+        TreeMap<Long, Long> r = ranges.get(slot);
         Map.Entry<Long, Long> e = r == null ? null : r.floorEntry(offset);
         return e != null && e.getValue() >= offset;
     }
 
     /** The next offset after the highest covered one, where a restart resumes; empty when none is. */
     Optional<Long> resumeAt(LogPartition partition) {
-        TreeMap<Long, Long> r = ranges.get(partition);
-        if (r == null || r.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(r.lastEntry().getValue() + 1);
+        return Optional.ofNullable(highest.get(partition)).map(h -> h + 1);
     }
 }

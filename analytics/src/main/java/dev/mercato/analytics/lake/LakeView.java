@@ -238,10 +238,14 @@ public final class LakeView implements StandaloneView, LogSink {
     public synchronized void accept(List<LogRecord> records) {
         for (LogRecord r : records) {
             LogPartition p = r.partition();
-            if (coverage.covers(p, r.offset())) {
-                // Already in a file: write what is buffered first, so no file's range spans this one.
-                flush(p);
-                advance(p, r.offset() + 1);
+            if (r.event() != null
+                    && coverage.covers(
+                            new Coverage.Slot(p, LakeWriter.dateOf(r.event()), LakeWriter.typeOf(r.event())),
+                            r.offset())) {
+                // Already in its file. A range that spans it is harmless: it is not written twice.
+                if (!bufferRange.containsKey(p)) {
+                    advance(p, r.offset() + 1);
+                }
                 continue;
             }
             long[] range = bufferRange.computeIfAbsent(p, k -> new long[] {r.offset(), r.offset()});
@@ -288,7 +292,7 @@ public final class LakeView implements StandaloneView, LogSink {
         List<LakeWriter.Entry> buffer = buffers.getOrDefault(p, List.of());
         List<LakeFile> files = writer.write(p, buffer, range[0], range[1]);
         filesWritten.addAndGet(files.size());
-        coverage.add(p, range[0], range[1]);
+        files.forEach(coverage::add);
         for (LakeWriter.Entry e : buffer) {
             written.merge(e.event().streamKey(), e.event().sequence(), Math::max);
         }

@@ -46,21 +46,25 @@ class LakeWriterTest {
         assertThat(found).hasSize(3);
         assertThat(found.getFirst().date()).isEqualTo(LocalDate.parse("2026-11-29"));
         Coverage coverage = Coverage.scan(lake);
-        assertThat(coverage.covers(p, 11)).isTrue();
-        assertThat(coverage.covers(p, 13)).isFalse();
+        Coverage.Slot placed = new Coverage.Slot(p, LocalDate.parse("2026-12-01"), "orders.order-placed");
+        assertThat(coverage.covers(placed, 11)).isTrue();
+        assertThat(coverage.covers(placed, 13)).isFalse();
+        assertThat(coverage.covers(new Coverage.Slot(p, LocalDate.parse("2026-12-02"), "orders.order-placed"), 11))
+                .isFalse();
         assertThat(coverage.resumeAt(p)).contains(13L);
     }
 
     @Test
     void coverage_merges_ranges_so_holes_stay_visible() {
         Coverage c = new Coverage();
-        LogPartition p = new LogPartition("t", 0);
+        LogPartition lp = new LogPartition("t", 0);
+        Coverage.Slot p = new Coverage.Slot(lp, LocalDate.parse("2026-12-01"), "cart.cart-created");
         c.add(p, 0, 9);
         c.add(p, 20, 29);
         c.add(p, 10, 12);
         assertThat(c.covers(p, 12)).isTrue();
         assertThat(c.covers(p, 15)).isFalse();
-        assertThat(c.resumeAt(p)).contains(30L);
+        assertThat(c.resumeAt(lp)).contains(30L);
         c.add(p, 13, 19);
         assertThat(c.covers(p, 15)).isTrue();
     }
