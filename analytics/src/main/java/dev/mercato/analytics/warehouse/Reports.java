@@ -48,7 +48,7 @@ public final class Reports {
             JOIN dim_date d ON d.date_key = l.date_key
             LEFT JOIN dim_product p ON p.merchant = l.merchant AND p.sku = l.sku
             LEFT JOIN dim_customer c ON c.customer_id = l.customer
-            WHERE d.date_key BETWEEN ? AND ?
+            WHERE l.date_key BETWEEN ? AND ?
               AND (CAST(? AS VARCHAR) IS NULL OR coalesce(c.country, l.ship_country) = ?)
               AND """ + COUNTS_AS_REVENUE + """
 
