@@ -93,7 +93,7 @@ public final class WarehouseBench {
         try (EmbeddedPostgres pg = EmbeddedPostgres.start(EmbeddedPostgresSettings.of(folder.resolve("pg")));
                 PostgresStores stores = new PostgresStores(
                         pg, "warehousebench", "bench-role-secret-0123456789", PostgresStores.PoolSettings.DEFAULT);
-                Connection c = stores.adminConnection()) {
+                Connection c = open(stores)) {
             long t0 = System.nanoTime();
             fillOltp(c, lines, orders);
             System.out.printf("PostgreSQL OLTP schema filled in %,d ms%n", (System.nanoTime() - t0) / 1_000_000);
@@ -117,6 +117,12 @@ public final class WarehouseBench {
         ingest(folder.resolve("ingest-lake"), events);
     }
 
+    /** The bench's database is created with its first store; the OLTP tables live in the admin's schema. */
+    static Connection open(PostgresStores stores) throws java.sql.SQLException {
+        stores.open("oltp");
+        return stores.adminConnection();
+    }
+
     static long median(long[] ms) {
         long[] sorted = ms.clone();
         Arrays.sort(sorted);
@@ -138,7 +144,7 @@ public final class WarehouseBench {
     /**
      * Order {@code o} of {@code orders} is placed on day {@code o * 365 / orders} of 2026 (facts arrive in
      * time order, as the lake loads them), by customer {@code o * 7919 mod 200,000}; line {@code i} is order
-     * {@code i / 3}'s, of product {@code i * 104,729 mod 50,000}. One order in ten is cancelled, one in ten
+     * {@code i / 3}'s, of product {@code i * 104,729 mod 50,000}. One order in 13 is cancelled, one in 17
      * refunded.
      */
     static void fillStar(Warehouse w, long lines, long orders) {
@@ -151,7 +157,7 @@ public final class WarehouseBench {
         w.execute("INSERT INTO dim_date SELECT d, year(d), quarter(d), month(d), day(d), isodow(d) FROM"
                 + " (SELECT CAST(DATE '2026-01-01' + CAST(i AS INTEGER) AS DATE) AS d FROM range(365) t(i))");
         w.execute("INSERT INTO dim_order SELECT 'o' || o, 'bench', 'c' || (o * 7919 % " + CUSTOMERS + "),"
-                + " CASE o % 10 WHEN 0 THEN 'cancelled' WHEN 1 THEN 'refunded' ELSE 'delivered' END, 1,"
+                + " CASE WHEN o % 13 = 0 THEN 'cancelled' WHEN o % 17 = 0 THEN 'refunded' ELSE 'delivered' END, 1,"
                 + " TIMESTAMP '2026-01-01' + to_days(CAST(o * 365 // " + orders
                 + " AS INTEGER)) + to_seconds(o % 86400),"
                 + " DATE '2026-01-01' + CAST(o * 365 // " + orders + " AS INTEGER)"
@@ -205,7 +211,7 @@ public final class WarehouseBench {
             s.execute("INSERT INTO products SELECT 'S' || i, i % " + CATEGORIES + ", (i * 37 % 10000 + 100) / 100.0"
                     + " FROM generate_series(0, " + (PRODUCTS - 1) + ") i");
             s.execute("INSERT INTO orders SELECT 'o' || o, 'c' || (o * 7919 % " + CUSTOMERS + "),"
-                    + " CASE o % 10 WHEN 0 THEN 'cancelled' WHEN 1 THEN 'refunded' ELSE 'delivered' END,"
+                    + " CASE WHEN o % 13 = 0 THEN 'cancelled' WHEN o % 17 = 0 THEN 'refunded' ELSE 'delivered' END,"
                     + " timestamp '2026-01-01' + make_interval(days => (o * 365 / " + orders + ")::int,"
                     + " secs => o % 86400) FROM generate_series(0::bigint, " + (orders - 1) + ") o");
             s.execute(

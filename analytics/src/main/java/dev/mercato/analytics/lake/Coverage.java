@@ -30,7 +30,7 @@ final class Coverage {
     private final Map<Slot, TreeMap<Long, Long>> ranges = new HashMap<>();
     private final Map<LogPartition, Long> highest = new HashMap<>();
 
-    /** Reads every finished file under the lake; temporary files left by a crash are removed. */
+    /** Reads every finished file under the lake. */
     static Coverage scan(Path lake) {
         Coverage coverage = new Coverage();
         for (LakeFile f : files(lake)) {
@@ -39,21 +39,17 @@ final class Coverage {
         return coverage;
     }
 
-    /** Every finished file of the lake, sorted by path; deletes leftovers of interrupted writes. */
+    /** Every finished file of the lake, sorted by path (the staging folder's files are not lake files). */
     static List<LakeFile> files(Path lake) {
         if (!Files.isDirectory(lake)) {
             return List.of();
         }
         List<LakeFile> found = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(lake)) {
-            for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
-                String name = p.getFileName().toString();
-                if (name.startsWith(".") && name.endsWith(".tmp")) {
-                    Files.deleteIfExists(p);
-                    continue;
-                }
-                LakeFile.parse(lake.relativize(p).toString()).ifPresent(found::add);
-            }
+            walk.filter(Files::isRegularFile)
+                    .map(p -> LakeFile.parse(lake.relativize(p).toString()))
+                    .flatMap(Optional::stream)
+                    .forEach(found::add);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list the lake " + lake + ": " + e.getMessage(), e);
         }

@@ -11,26 +11,32 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
  * Writes batches of events to the lake as Parquet, through an in-memory DuckDB of its own (no Hadoop). One
  * batch is consecutive records of one partition; it becomes one file per event date and type, every file
- * named after the batch's whole offset range. Each file is written under a temporary name and renamed into
- * place, so a reader (or a restart) sees whole files or none. Not thread-safe: one consumer thread uses it.
+ * named after the batch's whole offset range. One partitioned COPY writes them all to a staging folder,
+ * from which each is renamed into place, so a reader (or a restart) sees whole files or none. Not thread-safe: one consumer thread uses it.
  */
 public final class LakeWriter implements AutoCloseable {
 
     /** One event with its place in the log, as the lake stores it. */
     public record Entry(LogPartition partition, long offset, String key, Event event) {}
+
+    /** Where a batch is written before its files are moved into the lake; never read. */
+    static final String STAGING = ".staging";
 
     private final Path lake;
     private final DuckDBConnection duck;
@@ -43,10 +49,12 @@ public final class LakeWriter implements AutoCloseable {
     public static LakeWriter open(Path lake) {
         try {
             Files.createDirectories(lake);
+            // A batch a crash interrupted was never moved into the lake: it is read again from the log.
+            deleteTree(lake.resolve(STAGING));
             Connection c = DriverManager.getConnection("jdbc:duckdb:");
             try (Statement s = c.createStatement()) {
                 // One batch at a time, in memory: a small footprint beside the platform's other stores.
-                s.execute("SET threads = 1");
+                s.execute("SET threads = 2");
                 s.execute("SET preserve_insertion_order = true");
             }
             return new LakeWriter(lake.toAbsolutePath().normalize(), c.unwrap(DuckDBConnection.class));
@@ -68,28 +76,38 @@ public final class LakeWriter implements AutoCloseable {
         if (entries.isEmpty()) {
             return List.of();
         }
-        Map<String, List<Entry>> groups = new TreeMap<>();
-        for (Entry e : entries) {
-            groups.computeIfAbsent(dateOf(e.event()) + "|" + typeOf(e.event()), g -> new ArrayList<>())
-                    .add(e);
-        }
+        String name = partition.topic() + "-" + partition.partition() + "-" + from + "-" + to;
+        Path staging = lake.resolve(STAGING).resolve(name);
         List<LakeFile> files = new ArrayList<>();
-        List<Path[]> renames = new ArrayList<>();
         try {
-            for (Map.Entry<String, List<Entry>> g : groups.entrySet()) {
-                Entry first = g.getValue().getFirst();
-                LakeFile file = LakeFile.of(dateOf(first.event()), typeOf(first.event()), partition, from, to);
-                Path target = file.in(lake);
-                Files.createDirectories(target.getParent());
-                Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
-                writeParquet(g.getValue(), temp);
-                files.add(file);
-                renames.add(new Path[] {temp, target});
+            deleteTree(staging);
+            Files.createDirectories(staging.getParent());
+            // One COPY writes every date and type of the batch, each to its own folder of the staging area.
+            writeParquet(entries, staging);
+            Set<String> groups = new TreeSet<>();
+            for (Entry e : entries) {
+                groups.add(dateOf(e.event()) + "|" + typeOf(e.event()));
             }
-            // Renamed only once every file of the batch is complete: the names are the checkpoint.
+            List<Path[]> renames = new ArrayList<>();
+            for (String g : groups) {
+                LocalDate date = LocalDate.parse(g.substring(0, g.indexOf('|')));
+                String type = g.substring(g.indexOf('|') + 1);
+                Path written = staging.resolve("event_date=" + date)
+                        .resolve("event_type=" + type)
+                        .resolve("part0.parquet");
+                if (!Files.isRegularFile(written)) {
+                    throw new IllegalStateException("DuckDB wrote no file for " + date + " " + type + " in " + staging);
+                }
+                LakeFile file = LakeFile.of(date, type, partition, from, to);
+                files.add(file);
+                renames.add(new Path[] {written, file.in(lake)});
+            }
+            // Moved only once every file of the batch is complete: the names are the checkpoint.
             for (Path[] r : renames) {
+                Files.createDirectories(r[1].getParent());
                 Files.move(r[0], r[1], StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
+            deleteTree(staging);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write to the lake " + lake + ": " + e.getMessage(), e);
         } catch (SQLException e) {
@@ -98,15 +116,29 @@ public final class LakeWriter implements AutoCloseable {
         return files;
     }
 
-    private void writeParquet(List<Entry> entries, Path temp) throws SQLException {
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private void writeParquet(List<Entry> entries, Path staging) throws SQLException {
         try (Statement s = duck.createStatement()) {
-            s.execute("CREATE OR REPLACE TABLE batch (event_id VARCHAR, type VARCHAR, version INTEGER, key VARCHAR,"
-                    + " topic VARCHAR, log_partition INTEGER, log_offset BIGINT, occurred_micros BIGINT,"
-                    + " merchant VARCHAR, aggregate_id VARCHAR, sequence BIGINT, payload VARCHAR)");
+            s.execute("CREATE OR REPLACE TABLE batch (event_date VARCHAR, event_type VARCHAR, event_id VARCHAR,"
+                    + " type VARCHAR, version INTEGER, key VARCHAR, topic VARCHAR, log_partition INTEGER,"
+                    + " log_offset BIGINT, occurred_micros BIGINT, merchant VARCHAR, aggregate_id VARCHAR,"
+                    + " sequence BIGINT, payload VARCHAR)");
             try (DuckDBAppender a = duck.createAppender("batch")) {
                 for (Entry e : entries) {
                     Event ev = e.event();
                     a.beginRow()
+                            .append(dateOf(ev).toString())
+                            .append(typeOf(ev))
                             .append(ev.id().toString())
                             .append(ev.type().wire())
                             .append(ev.type().version())
@@ -114,7 +146,7 @@ public final class LakeWriter implements AutoCloseable {
                             .append(e.partition().topic())
                             .append(e.partition().partition())
                             .append(e.offset())
-                            .append(ChronoUnit.MICROS.between(java.time.Instant.EPOCH, ev.time()))
+                            .append(ChronoUnit.MICROS.between(Instant.EPOCH, ev.time()))
                             .append(ev.merchant().value())
                             .append(ev.aggregateId())
                             .append(ev.sequence())
@@ -122,10 +154,12 @@ public final class LakeWriter implements AutoCloseable {
                             .endRow();
                 }
             }
-            s.execute("COPY (SELECT event_id, type, version, key, topic, log_partition, log_offset,"
-                    + " make_timestamp(occurred_micros) AS occurred_at, merchant, aggregate_id, sequence,"
+            s.execute("COPY (SELECT event_date, event_type, event_id, type, version, key, topic, log_partition,"
+                    + " log_offset, make_timestamp(occurred_micros) AS occurred_at, merchant, aggregate_id, sequence,"
                     + " CAST(payload AS JSON) AS payload FROM batch ORDER BY log_offset) TO '"
-                    + temp.toString().replace("'", "''") + "' (FORMAT parquet, COMPRESSION zstd)");
+                    + staging.toString().replace("'", "''")
+                    + "' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (event_date, event_type),"
+                    + " FILENAME_PATTERN 'part')");
             s.execute("DROP TABLE batch");
         }
     }
