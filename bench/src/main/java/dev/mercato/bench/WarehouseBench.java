@@ -41,7 +41,8 @@ import java.util.TreeMap;
  * file naming) with the log replaced by a loop that hands it records.
  *
  * <p>Run: {@code ./mvnw -q -pl bench exec:java -Dexec.mainClass=dev.mercato.bench.WarehouseBench
- * -Dexec.args="10000000 1000000"} (order lines, events to ingest).
+ * -Dexec.args="10000000 1000000 5000"} (order lines, events to ingest, records per partition per flush;
+ * a fourth argument {@code ingest-only} skips the queries).
  */
 public final class WarehouseBench {
 
@@ -57,11 +58,17 @@ public final class WarehouseBench {
     public static void main(String[] args) throws Exception {
         long lines = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
         int events = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+        int flushEvery = args.length > 2 ? Integer.parseInt(args[2]) : 5_000;
+        boolean skipQueries = args.length > 3 && args[3].equals("ingest-only");
         long orders = lines / 3;
         Path folder = Files.createTempDirectory("mercato-warehouse-bench");
         System.out.printf(
                 "%,d order lines in %,d orders, %,d customers, %,d products%n", lines, orders, CUSTOMERS, PRODUCTS);
 
+        if (skipQueries) {
+            ingest(folder.resolve("ingest-lake"), events, flushEvery);
+            return;
+        }
         Map<String, BigDecimal> duckAnswer;
         long[] duckMs;
         try (Warehouse w =
@@ -114,7 +121,7 @@ public final class WarehouseBench {
                 "same answer: %s; PostgreSQL / DuckDB (medians): %.1fx%n",
                 duckAnswer.equals(pgAnswer), (double) median(pgMs) / Math.max(1, median(duckMs)));
 
-        ingest(folder.resolve("ingest-lake"), events);
+        ingest(folder.resolve("ingest-lake"), events, flushEvery);
     }
 
     /** The bench's database is created with its first store; the OLTP tables live in the admin's schema. */
@@ -225,7 +232,7 @@ public final class WarehouseBench {
     }
 
     /** Lake ingestion through {@link LakeView}: records handed over in batches of 500, as a poll would. */
-    static void ingest(Path lake, int count) throws Exception {
+    static void ingest(Path lake, int count, int flushEvery) throws Exception {
         DataGenerator generator = new DataGenerator(42, 20_000, 5_000, 20);
         List<Event> all = new ArrayList<>(count);
         int perDay = 400;
@@ -258,8 +265,8 @@ public final class WarehouseBench {
                 return Map.of();
             }
         };
-        LakeView view =
-                new LakeView(lake, none, List.of("mercato.bench"), 5000, Duration.ofSeconds(1), Clock.systemUTC());
+        LakeView view = new LakeView(
+                lake, none, List.of("mercato.bench"), flushEvery, Duration.ofSeconds(1), Clock.systemUTC());
         view.start();
         List<LogPartition> assigned = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
@@ -278,6 +285,11 @@ public final class WarehouseBench {
         }
         view.close();
         double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(
+                "append %d ms copy %d ms write %d ms%n",
+                dev.mercato.analytics.lake.LakeWriter.APPEND / 1000000,
+                dev.mercato.analytics.lake.LakeWriter.COPY / 1000000,
+                dev.mercato.analytics.lake.LakeWriter.ALL / 1000000);
         System.out.printf(
                 "lake ingestion: %,d events in %.2f s = %,.0f events/s, %,d Parquet files%n",
                 all.size(), seconds, all.size() / seconds, view.filesWritten());

@@ -83,7 +83,7 @@ public final class LakeWriter implements AutoCloseable {
             deleteTree(staging);
             Files.createDirectories(staging.getParent());
             // One COPY writes every date and type of the batch, each to its own folder of the staging area.
-            writeParquet(entries, staging);
+            writeParquet(partition, entries, staging);
             Set<String> groups = new TreeSet<>();
             for (Entry e : entries) {
                 groups.add(dateOf(e.event()) + "|" + typeOf(e.event()));
@@ -127,24 +127,20 @@ public final class LakeWriter implements AutoCloseable {
         }
     }
 
-    private void writeParquet(List<Entry> entries, Path staging) throws SQLException {
+    private void writeParquet(LogPartition partition, List<Entry> entries, Path staging) throws SQLException {
         try (Statement s = duck.createStatement()) {
-            s.execute("CREATE OR REPLACE TABLE batch (event_date VARCHAR, event_type VARCHAR, event_id VARCHAR,"
-                    + " type VARCHAR, version INTEGER, key VARCHAR, topic VARCHAR, log_partition INTEGER,"
+            s.execute("CREATE OR REPLACE TABLE batch (event_id VARCHAR, type VARCHAR, version INTEGER, key VARCHAR,"
                     + " log_offset BIGINT, occurred_micros BIGINT, merchant VARCHAR, aggregate_id VARCHAR,"
                     + " sequence BIGINT, payload VARCHAR)");
+            // Only what varies per event crosses JNI; the partition folders are derived in SQL.
             try (DuckDBAppender a = duck.createAppender("batch")) {
                 for (Entry e : entries) {
                     Event ev = e.event();
                     a.beginRow()
-                            .append(dateOf(ev).toString())
-                            .append(typeOf(ev))
                             .append(ev.id().toString())
                             .append(ev.type().wire())
                             .append(ev.type().version())
                             .append(e.key())
-                            .append(e.partition().topic())
-                            .append(e.partition().partition())
                             .append(e.offset())
                             .append(ChronoUnit.MICROS.between(Instant.EPOCH, ev.time()))
                             .append(ev.merchant().value())
@@ -154,8 +150,11 @@ public final class LakeWriter implements AutoCloseable {
                             .endRow();
                 }
             }
-            s.execute("COPY (SELECT event_date, event_type, event_id, type, version, key, topic, log_partition,"
-                    + " log_offset, make_timestamp(occurred_micros) AS occurred_at, merchant, aggregate_id, sequence,"
+            s.execute("COPY (SELECT CAST(make_timestamp(occurred_micros) AS DATE) AS event_date,"
+                    + " regexp_replace(type, '\\.v[0-9]+$', '') AS event_type, event_id, type, version, key,"
+                    + " '" + partition.topic().replace("'", "''") + "' AS topic,"
+                    + " CAST(" + partition.partition() + " AS INTEGER) AS log_partition, log_offset,"
+                    + " make_timestamp(occurred_micros) AS occurred_at, merchant, aggregate_id, sequence,"
                     + " CAST(payload AS JSON) AS payload FROM batch ORDER BY log_offset) TO '"
                     + staging.toString().replace("'", "''")
                     + "' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (event_date, event_type),"
