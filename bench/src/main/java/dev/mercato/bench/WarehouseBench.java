@@ -286,11 +286,6 @@ public final class WarehouseBench {
         view.close();
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf(
-                "append %d ms copy %d ms write %d ms%n",
-                dev.mercato.analytics.lake.LakeWriter.APPEND / 1000000,
-                dev.mercato.analytics.lake.LakeWriter.COPY / 1000000,
-                dev.mercato.analytics.lake.LakeWriter.ALL / 1000000);
-        System.out.printf(
                 "lake ingestion: %,d events in %.2f s = %,.0f events/s, %,d Parquet files%n",
                 all.size(), seconds, all.size() / seconds, view.filesWritten());
     }
