@@ -60,7 +60,7 @@ public final class WarehouseBench {
         int events = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
         int flushEvery = args.length > 2 ? Integer.parseInt(args[2]) : 5_000;
         boolean skipQueries = args.length > 3 && args[3].equals("ingest-only");
-        long orders = lines / 3;
+        long orders = (lines + 2) / 3;
         Path folder = Files.createTempDirectory("mercato-warehouse-bench");
         System.out.printf(
                 "%,d order lines in %,d orders, %,d customers, %,d products%n", lines, orders, CUSTOMERS, PRODUCTS);
@@ -235,7 +235,9 @@ public final class WarehouseBench {
     static void ingest(Path lake, int count, int flushEvery) throws Exception {
         DataGenerator generator = new DataGenerator(42, 20_000, 5_000, 20);
         List<Event> all = new ArrayList<>(count);
-        int perDay = 400;
+        // A live stream at this rate: a day holds millions of events, so a batch spans a day or two (not months,
+        // which would cut every batch into tiny per-day files no live stream makes).
+        int perDay = 100_000;
         generator.events(LocalDate.parse("2026-01-01"), 12, perDay, e -> {
             if (all.size() < count) {
                 all.add(e);
