@@ -231,18 +231,30 @@ public final class WarehouseBench {
         }
     }
 
+    /** Stops the generator once the bench has its events. */
+    static final class Enough extends RuntimeException {
+        Enough() {
+            super("enough events", null, false, false);
+        }
+    }
+
     /** Lake ingestion through {@link LakeView}: records handed over in batches of 500, as a poll would. */
     static void ingest(Path lake, int count, int flushEvery) throws Exception {
         DataGenerator generator = new DataGenerator(42, 20_000, 5_000, 20);
         List<Event> all = new ArrayList<>(count);
-        // A live stream at this rate: a day holds millions of events, so a batch spans a day or two (not months,
-        // which would cut every batch into tiny per-day files no live stream makes).
+        // A live stream at this rate holds millions of events a day, so a batch spans a day or two; months of
+        // history squeezed into a million events would cut every batch into tiny per-day files instead.
         int perDay = 100_000;
-        generator.events(LocalDate.parse("2026-01-01"), 12, perDay, e -> {
-            if (all.size() < count) {
+        try {
+            generator.events(LocalDate.parse("2026-01-01"), 12, perDay, e -> {
+                if (all.size() == count) {
+                    throw new Enough();
+                }
                 all.add(e);
-            }
-        });
+            });
+        } catch (Enough enough) {
+            // The generator goes on for months; the bench needs only the first events.
+        }
         int partitions = 4;
         List<List<LogRecord>> byPartition = new ArrayList<>();
         Map<Integer, Long> offsets = new HashMap<>();

@@ -13,7 +13,6 @@ import dev.mercato.plane.Periodic;
 import dev.mercato.plane.consume.LogSource;
 import dev.mercato.plane.store.DataFolder;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -93,7 +92,7 @@ class AnalyticsConfiguration {
     Periodic warehouseReconciliation(Analytics analytics, AnalyticsSettings settings) {
         return Periodic.start(
                 "analytics-reconciliation",
-                Duration.ofMinutes(1),
+                settings.reconcileInterval(),
                 settings.reconcileInterval(),
                 "drifted warehouse totals found",
                 () -> analytics.reconcile().drifted());

@@ -290,7 +290,20 @@ public final class LakeView implements StandaloneView, LogSink {
             return;
         }
         List<LakeWriter.Entry> buffer = buffers.getOrDefault(p, List.of());
-        List<LakeFile> files = writer.write(p, buffer, range[0], range[1]);
+        List<LakeFile> files;
+        try {
+            files = writer.write(p, buffer, range[0], range[1]);
+        } catch (RuntimeException e) {
+            // Nothing was renamed into the lake: the records stay buffered, the partition's position with
+            // them, and the next flush tries again (the log keeps them meanwhile).
+            log.warn(
+                    "{} could not write {} records of {}; retrying at the next flush: {}",
+                    NAME,
+                    buffer.size(),
+                    p,
+                    e.toString());
+            return;
+        }
         filesWritten.addAndGet(files.size());
         files.forEach(coverage::add);
         for (LakeWriter.Entry e : buffer) {
