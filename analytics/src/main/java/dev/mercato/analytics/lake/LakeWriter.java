@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -127,40 +126,67 @@ public final class LakeWriter implements AutoCloseable {
         }
     }
 
-    private void writeParquet(LogPartition partition, List<Entry> entries, Path staging) throws SQLException {
+    private void writeParquet(LogPartition partition, List<Entry> entries, Path staging)
+            throws SQLException, IOException {
+        // The batch reaches DuckDB as one newline-delimited JSON file, not value by value through JNI (which
+        // cost three quarters of the time): the payload is JSON already and goes in as it is.
+        Path lines = staging.resolveSibling(staging.getFileName() + ".ndjson");
+        StringBuilder out = new StringBuilder(entries.size() * 512);
+        for (Entry e : entries) {
+            Event ev = e.event();
+            out.append("{\"event_id\":\"")
+                    .append(ev.id())
+                    .append("\",\"type\":\"")
+                    .append(ev.type().wire());
+            out.append("\",\"version\":").append(ev.type().version()).append(",\"key\":");
+            string(out, e.key());
+            out.append(",\"log_offset\":").append(e.offset());
+            out.append(",\"occurred_micros\":").append(ChronoUnit.MICROS.between(Instant.EPOCH, ev.time()));
+            out.append(",\"merchant\":");
+            string(out, ev.merchant().value());
+            out.append(",\"aggregate_id\":");
+            string(out, ev.aggregateId());
+            out.append(",\"sequence\":").append(ev.sequence());
+            out.append(",\"payload\":").append(ev.data()).append("}\n");
+        }
+        Files.writeString(lines, out);
         try (Statement s = duck.createStatement()) {
-            s.execute("CREATE OR REPLACE TABLE batch (event_id VARCHAR, type VARCHAR, version INTEGER, key VARCHAR,"
-                    + " log_offset BIGINT, occurred_micros BIGINT, merchant VARCHAR, aggregate_id VARCHAR,"
-                    + " sequence BIGINT, payload VARCHAR)");
-            // Only what varies per event crosses JNI; the partition folders are derived in SQL.
-            try (DuckDBAppender a = duck.createAppender("batch")) {
-                for (Entry e : entries) {
-                    Event ev = e.event();
-                    a.beginRow()
-                            .append(ev.id().toString())
-                            .append(ev.type().wire())
-                            .append(ev.type().version())
-                            .append(e.key())
-                            .append(e.offset())
-                            .append(ChronoUnit.MICROS.between(Instant.EPOCH, ev.time()))
-                            .append(ev.merchant().value())
-                            .append(ev.aggregateId())
-                            .append(ev.sequence())
-                            .append(ev.data())
-                            .endRow();
-                }
-            }
             s.execute("COPY (SELECT CAST(make_timestamp(occurred_micros) AS DATE) AS event_date,"
                     + " regexp_replace(type, '\\.v[0-9]+$', '') AS event_type, event_id, type, version, key,"
                     + " '" + partition.topic().replace("'", "''") + "' AS topic,"
                     + " CAST(" + partition.partition() + " AS INTEGER) AS log_partition, log_offset,"
-                    + " make_timestamp(occurred_micros) AS occurred_at, merchant, aggregate_id, sequence,"
-                    + " CAST(payload AS JSON) AS payload FROM batch ORDER BY log_offset) TO '"
+                    + " make_timestamp(occurred_micros) AS occurred_at, merchant, aggregate_id, sequence, payload"
+                    + " FROM read_json('" + lines.toString().replace("'", "''") + "', format = 'newline_delimited',"
+                    + " maximum_object_size = 67108864, columns = {event_id: 'VARCHAR', type: 'VARCHAR',"
+                    + " version: 'INTEGER', key: 'VARCHAR', log_offset: 'BIGINT', occurred_micros: 'BIGINT',"
+                    + " merchant: 'VARCHAR', aggregate_id: 'VARCHAR', sequence: 'BIGINT', payload: 'JSON'})"
+                    + " ORDER BY log_offset) TO '"
                     + staging.toString().replace("'", "''")
                     + "' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (event_date, event_type),"
                     + " FILENAME_PATTERN 'part')");
-            s.execute("DROP TABLE batch");
+        } finally {
+            Files.deleteIfExists(lines);
         }
+    }
+
+    /** A JSON string literal. */
+    private static void string(StringBuilder out, String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
     }
 
     static LocalDate dateOf(Event e) {
