@@ -430,6 +430,32 @@ class AccessPolicyIntegrationTest extends PlatformIntegrationTest {
                 w -> Call.of("POST", "/api/v1/plane/dead-letters/redrive?view=nope"),
                 allow(Who.ADMIN, 404),
                 nothingHidden()));
+        // Analytics: the warehouse and its reconciliation, admins only.
+        rules.add(new Rule(
+                "GET /api/v1/analytics/reports/{name}",
+                w -> Call.of("GET", "/api/v1/analytics/reports/daily-sales?merchant=casa-bella"),
+                allow(Who.ADMIN, 200),
+                nothingHidden()));
+        rules.add(new Rule(
+                "POST /api/v1/analytics/sql",
+                w -> Call.of("POST", "/api/v1/analytics/sql", "{\"sql\":\"SELECT count(*) AS n FROM dim_order\"}"),
+                allow(Who.ADMIN, 200),
+                nothingHidden()));
+        rules.add(new Rule(
+                "POST /api/v1/analytics/refresh",
+                w -> Call.of("POST", "/api/v1/analytics/refresh"),
+                allow(Who.ADMIN, 200),
+                nothingHidden()));
+        rules.add(new Rule(
+                "GET /api/v1/plane/reconciliation",
+                w -> Call.of("GET", "/api/v1/plane/reconciliation"),
+                allow(Who.ADMIN, 200),
+                nothingHidden()));
+        rules.add(new Rule(
+                "POST /api/v1/plane/reconciliation",
+                w -> Call.of("POST", "/api/v1/plane/reconciliation"),
+                allow(Who.ADMIN, 200),
+                nothingHidden()));
         // Identity and the contract itself: public (the issuer exists in embedded mode only).
         rules.add(new Rule(
                 "POST /api/v1/dev/tokens",

@@ -2,6 +2,7 @@ package dev.mercato.orders;
 
 import dev.mercato.customers.CustomerId;
 import dev.mercato.plane.MerchantId;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 
@@ -46,6 +47,12 @@ public interface Orders {
      * shipment ({@code refundAfterShipment}, admins only) the payment is refunded. Idempotent.
      */
     OrderUpdate cancel(OrderId id, String actor, boolean refundAfterShipment);
+
+    /**
+     * Orders placed per merchant and UTC day from {@code from} to {@code to} (inclusive), whatever their
+     * status now, for reconciling derived copies (the warehouse) with the source of truth.
+     */
+    List<DailyTotal> dailyTotals(LocalDate from, LocalDate to);
 
     /** Finishes checkouts a crash left unfinished; returns how many. Runs at start-up and periodically. */
     int recover();

@@ -1,6 +1,8 @@
 package dev.mercato.payments;
 
 import dev.mercato.plane.events.ConsistencyToken;
+import java.time.LocalDate;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -44,4 +46,10 @@ public interface Payments {
      * back from the views that book it.
      */
     Optional<ConsistencyToken> latestEvent(PaymentId id);
+
+    /**
+     * Payments authorized per merchant and UTC day from {@code from} to {@code to} (inclusive) that were
+     * captured since, for reconciling derived copies (the warehouse) with the source of truth.
+     */
+    List<CapturedTotal> capturedTotals(LocalDate from, LocalDate to);
 }

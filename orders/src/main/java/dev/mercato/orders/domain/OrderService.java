@@ -5,6 +5,7 @@ import dev.mercato.inventory.Inventory;
 import dev.mercato.inventory.ReservationId;
 import dev.mercato.orders.CheckoutRequest;
 import dev.mercato.orders.CheckoutResponse;
+import dev.mercato.orders.DailyTotal;
 import dev.mercato.orders.FulfillmentStep;
 import dev.mercato.orders.Order;
 import dev.mercato.orders.OrderId;
@@ -21,6 +22,7 @@ import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.NotFound;
 import dev.mercato.plane.events.ConsistencyToken;
 import java.util.ArrayList;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,6 +73,14 @@ public final class OrderService implements Orders {
     @Override
     public List<Order> ordersFor(MerchantId merchant, Optional<OrderId> after, int limit) {
         return orders.byMerchant(merchant, after, page(limit));
+    }
+
+    @Override
+    public List<DailyTotal> dailyTotals(LocalDate from, LocalDate to) {
+        if (from.isAfter(to)) {
+            throw new InvalidInput("from", "must not be after to (" + from + " > " + to + ")");
+        }
+        return orders.dailyTotals(from, to);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.mercato.orders.store;
 import dev.mercato.catalog.Sku;
 import dev.mercato.customers.CustomerId;
 import dev.mercato.orders.CheckoutResponse;
+import dev.mercato.orders.DailyTotal;
 import dev.mercato.orders.Order;
 import dev.mercato.orders.Order.StatusChange;
 import dev.mercato.orders.OrderId;
@@ -30,6 +31,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -325,6 +327,23 @@ public final class JdbcOrders {
 
     public List<Order> byMerchant(MerchantId merchant, Optional<OrderId> after, int limit) {
         return page("WHERE merchant_id = ?", List.of(merchant.value()), after, limit);
+    }
+
+    /** Orders placed per merchant, UTC day and currency, in [from, to]. */
+    public List<DailyTotal> dailyTotals(LocalDate from, LocalDate to) {
+        return store.jdbc()
+                .sql("SELECT merchant_id, (placed_at AT TIME ZONE 'UTC')::date AS day, currency, count(*) AS orders,"
+                        + " sum(total) AS total FROM orders"
+                        + " WHERE placed_at >= ?::date AT TIME ZONE 'UTC' AND placed_at < (?::date + 1) AT TIME ZONE 'UTC'"
+                        + " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")
+                .params(from.toString(), to.toString())
+                .query((rs, n) -> new DailyTotal(
+                        MerchantId.of(rs.getString("merchant_id")),
+                        rs.getObject("day", LocalDate.class),
+                        rs.getString("currency").strip(),
+                        rs.getLong("orders"),
+                        rs.getBigDecimal("total")))
+                .list();
     }
 
     public List<Order> all(Optional<OrderId> after, int limit) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mercato.customers.CustomerId;
 import dev.mercato.inventory.StockLevel;
+import dev.mercato.orders.DailyTotal;
 import dev.mercato.orders.FulfillmentStep;
 import dev.mercato.orders.Order;
 import dev.mercato.orders.OrderId;
@@ -17,6 +18,9 @@ import dev.mercato.payments.ProviderLedger;
 import dev.mercato.payments.provider.SimulatedProviderSettings;
 import dev.mercato.plane.Conflict;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,6 +80,29 @@ class OrderLifecycleIntegrationTest {
                         OrderStatus.DELIVERED);
         assertThat(shop.outboxRows(OrderStatusChanged.TYPE.wire())).isEqualTo(4);
         assertThat(shop.inventory.reconcile()).isEmpty();
+    }
+
+    @Test
+    void daily_totals_count_every_order_placed_that_day_whatever_its_status_now() {
+        OrderId second = shop.checkout(ADA, shop.cart(ADA, MUG, 2)).orderId().orElseThrow();
+        shop.orders.cancel(second, "customer:ada", false);
+        Order first = shop.orders.order(id).orElseThrow();
+        LocalDate day = LocalDate.ofInstant(first.placedAt(), ZoneOffset.UTC);
+
+        List<DailyTotal> totals = shop.orders.dailyTotals(day.minusDays(1), day.plusDays(1));
+
+        assertThat(totals).hasSize(1);
+        DailyTotal total = totals.getFirst();
+        assertThat(total.merchant()).isEqualTo(first.merchant());
+        assertThat(total.date()).isEqualTo(day);
+        assertThat(total.orders()).isEqualTo(2);
+        assertThat(total.total())
+                .isEqualByComparingTo(first.total()
+                        .amount()
+                        .add(shop.orders.order(second).orElseThrow().total().amount()));
+        assertThat(shop.orders.dailyTotals(day.plusDays(1), day.plusDays(2))).isEmpty();
+        assertThatThrownBy(() -> shop.orders.dailyTotals(day, day.minusDays(1)))
+                .isInstanceOf(dev.mercato.plane.InvalidInput.class);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.mercato.payments.domain;
 
 import dev.mercato.payments.Authorization;
+import dev.mercato.payments.CapturedTotal;
 import dev.mercato.payments.PaymentId;
 import dev.mercato.payments.PaymentIntent;
 import dev.mercato.payments.PaymentIntent.Status;
@@ -14,12 +15,15 @@ import dev.mercato.payments.provider.Sleeper;
 import dev.mercato.payments.provider.UnknownAuthorization;
 import dev.mercato.payments.store.JdbcPaymentIntents;
 import dev.mercato.plane.Conflict;
+import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.NotFound;
 import dev.mercato.plane.events.ConsistencyToken;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -183,6 +187,14 @@ public final class PaymentsService implements Payments {
     @Override
     public Optional<ConsistencyToken> latestEvent(PaymentId id) {
         return intents.latestEvent(id);
+    }
+
+    @Override
+    public List<CapturedTotal> capturedTotals(LocalDate from, LocalDate to) {
+        if (from.isAfter(to)) {
+            throw new InvalidInput("from", "must not be after to (" + from + " > " + to + ")");
+        }
+        return intents.capturedTotals(from, to);
     }
 
     /**

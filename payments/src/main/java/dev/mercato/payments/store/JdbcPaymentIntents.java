@@ -1,5 +1,6 @@
 package dev.mercato.payments.store;
 
+import dev.mercato.payments.CapturedTotal;
 import dev.mercato.payments.PaymentId;
 import dev.mercato.payments.PaymentIntent;
 import dev.mercato.payments.PaymentIntent.Status;
@@ -17,6 +18,7 @@ import dev.mercato.plane.web.MoneyJson;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -53,6 +55,23 @@ public final class JdbcPaymentIntents {
     /** The token of the payment's newest event (its merchant is the one the intent was recorded for). */
     public Optional<ConsistencyToken> latestEvent(PaymentId id) {
         return find(id).flatMap(i -> outbox.latest(i.merchant(), i.id().value()));
+    }
+
+    /** Payments authorized per merchant, UTC day and currency in [from, to] that were captured since. */
+    public List<CapturedTotal> capturedTotals(LocalDate from, LocalDate to) {
+        return store.jdbc()
+                .sql("SELECT merchant_id, (created_at AT TIME ZONE 'UTC')::date AS day, currency, count(*) AS payments,"
+                        + " sum(amount) AS captured FROM payment_intents WHERE status IN ('CAPTURED', 'REFUNDED')"
+                        + " AND created_at >= ?::date AT TIME ZONE 'UTC' AND created_at < (?::date + 1) AT TIME ZONE 'UTC'"
+                        + " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")
+                .params(from.toString(), to.toString())
+                .query((rs, n) -> new CapturedTotal(
+                        MerchantId.of(rs.getString("merchant_id")),
+                        rs.getObject("day", LocalDate.class),
+                        rs.getString("currency"),
+                        rs.getLong("payments"),
+                        rs.getBigDecimal("captured")))
+                .list();
     }
 
     public Optional<PaymentIntent> find(PaymentId id) {

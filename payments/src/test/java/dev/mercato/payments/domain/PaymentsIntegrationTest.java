@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.mercato.payments.Authorization;
+import dev.mercato.payments.CapturedTotal;
 import dev.mercato.payments.PaymentId;
 import dev.mercato.payments.PaymentIntent;
 import dev.mercato.payments.PaymentIntent.Status;
@@ -39,6 +40,7 @@ import dev.mercato.plane.testing.SharedPostgres;
 import dev.mercato.plane.web.MoneyJson;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -179,6 +181,34 @@ class PaymentsIntegrationTest {
                         org.assertj.core.groups.Tuple.tuple(Kind.AUTHORIZATION, Money.of("25.00", "EUR"), reference),
                         org.assertj.core.groups.Tuple.tuple(Kind.CAPTURE, Money.of("25.00", "EUR"), reference),
                         org.assertj.core.groups.Tuple.tuple(Kind.REFUND, Money.of("25.00", "EUR"), reference));
+    }
+
+    @Test
+    void captured_totals_count_per_merchant_and_day_the_payments_captured_or_refunded_since() {
+        payments.authorize(anAuthorization().id("pay-1").amount("25.00").build());
+        payments.capture(id("pay-1"));
+        payments.authorize(anAuthorization().id("pay-2").amount("10.50").build());
+        payments.capture(id("pay-2"));
+        payments.refund(id("pay-2"));
+        payments.authorize(anAuthorization().id("pay-3").amount("99.00").build());
+        payments.voidAuthorization(id("pay-3"));
+        payments.authorize(anAuthorization().id("pay-4").amount("7.00").build());
+        payments.authorize(
+                anAuthorization().id("pay-5").merchant("other").amount("3.00").build());
+        payments.capture(id("pay-5"));
+
+        LocalDate today = LocalDate.now(java.time.ZoneOffset.UTC);
+        assertThat(payments.capturedTotals(today.minusDays(1), today.plusDays(1)))
+                .extracting(
+                        t -> t.merchant().value(),
+                        CapturedTotal::date,
+                        CapturedTotal::payments,
+                        t -> t.captured().stripTrailingZeros().toPlainString())
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("acme", today, 2L, "35.5"),
+                        org.assertj.core.groups.Tuple.tuple("other", today, 1L, "3"));
+        assertThat(payments.capturedTotals(today.minusDays(3), today.minusDays(1)))
+                .isEmpty();
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mercato.payments.Authorization;
+import dev.mercato.payments.CapturedTotal;
 import dev.mercato.payments.PaymentId;
 import dev.mercato.payments.PaymentIntent;
 import dev.mercato.payments.Payments;
@@ -20,6 +21,7 @@ import dev.mercato.plane.security.Role;
 import dev.mercato.plane.web.MoneyJson;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,6 +83,11 @@ class PaymentsControllerTest {
         @Override
         public Optional<dev.mercato.plane.events.ConsistencyToken> latestEvent(PaymentId id) {
             return Optional.empty();
+        }
+
+        @Override
+        public List<CapturedTotal> capturedTotals(LocalDate from, LocalDate to) {
+            return List.of();
         }
     }
 

@@ -1,0 +1,4 @@
+package dev.mercato.analytics;
+
+/** The answer to an admin's read-only SQL statement. */
+public record QueryResult(Table result, long elapsedMs, Freshness freshness) {}

@@ -1,0 +1,53 @@
+package dev.mercato.analytics.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How analytics runs.
+ *
+ * @param topics the topics the lake keeps: every capability's
+ * @param flushEvery records of one partition buffered before they are written as Parquet
+ * @param flushInterval the longest a record waits in the buffer
+ * @param refreshInterval how often the warehouse loads new lake files
+ * @param reconcileInterval how often the warehouse is reconciled with the sources of truth
+ * @param reconcileDays how many days back (today included) reconciliation compares
+ * @param sqlTimeout how long an admin's statement may run before it is cancelled
+ * @param sqlRowLimit rows an admin's statement returns at most (the answer says it was truncated)
+ */
+@ConfigurationProperties("mercato.analytics")
+public record AnalyticsSettings(
+        @DefaultValue({
+            "mercato.catalog",
+            "mercato.inventory",
+            "mercato.cart",
+            "mercato.orders",
+            "mercato.payments",
+            "mercato.customers"
+        })
+        List<String> topics,
+
+        @DefaultValue("5000") int flushEvery,
+        @DefaultValue("500ms") Duration flushInterval,
+        @DefaultValue("2s") Duration refreshInterval,
+        @DefaultValue("1h") Duration reconcileInterval,
+        @DefaultValue("31") int reconcileDays,
+        @DefaultValue("10s") Duration sqlTimeout,
+        @DefaultValue("1000") int sqlRowLimit) {
+
+    public AnalyticsSettings {
+        topics = List.copyOf(Objects.requireNonNull(topics, "topics"));
+        if (topics.isEmpty() || flushEvery < 1 || reconcileDays < 1 || sqlRowLimit < 1) {
+            throw new IllegalArgumentException(
+                    "analytics needs topics, and flushEvery, reconcileDays and sqlRowLimit of at least 1");
+        }
+        for (Duration d : List.of(flushInterval, refreshInterval, reconcileInterval, sqlTimeout)) {
+            if (!d.isPositive()) {
+                throw new IllegalArgumentException("analytics intervals and timeouts must be positive, got " + d);
+            }
+        }
+    }
+}

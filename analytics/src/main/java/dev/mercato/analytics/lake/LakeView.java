@@ -1,0 +1,325 @@
+package dev.mercato.analytics.lake;
+
+import dev.mercato.plane.consume.Generation;
+import dev.mercato.plane.consume.LogPartition;
+import dev.mercato.plane.consume.LogRecord;
+import dev.mercato.plane.consume.LogSink;
+import dev.mercato.plane.consume.LogSource;
+import dev.mercato.plane.consume.LogSubscription;
+import dev.mercato.plane.consume.PartitionFreshness;
+import dev.mercato.plane.consume.PartitionProgress;
+import dev.mercato.plane.consume.StandaloneView;
+import dev.mercato.plane.consume.ViewFreshness;
+import dev.mercato.plane.consume.ViewState;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The analytics consumer: every capability's topic into the Parquet lake. Records are buffered per
+ * partition and written every {@code flushEvery} records or {@code flushInterval}, whichever comes first;
+ * only a written file counts as applied. The lake's checkpoint is its file names: on start each partition
+ * resumes after the highest offset a file covers, and a record whose offset a file already covers is
+ * skipped, so re-reading any range of the log (a restart, a repair) writes nothing twice.
+ *
+ * <p>It has one generation: a "rebuild" re-reads the log from its start into the same lake, which writes
+ * only what no file covers yet, so it refills lost files and nothing else.
+ */
+public final class LakeView implements StandaloneView, LogSink {
+
+    public static final String NAME = "analytics-lake";
+
+    private static final Logger log = LoggerFactory.getLogger(LakeView.class);
+
+    private final Path lake;
+    private final LogSource source;
+    private final List<String> topics;
+    private final int flushEvery;
+    private final Duration flushInterval;
+    private final Clock clock;
+    private final Generation generation = new Generation(NAME, 1);
+    private final Map<LogPartition, PartitionProgress> progress = new ConcurrentHashMap<>();
+    // Guarded by this.
+    private final Map<LogPartition, List<LakeWriter.Entry>> buffers = new HashMap<>();
+    private final Map<LogPartition, long[]> bufferRange = new HashMap<>();
+    private final Map<LogPartition, Long> bufferSince = new HashMap<>();
+    // Highest sequence written per stream, for read-your-writes. Guarded by this.
+    private final Map<String, Long> written = new HashMap<>();
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong filesWritten = new AtomicLong();
+    private Coverage coverage;
+    private LakeWriter writer;
+    private LogSubscription subscription;
+    private boolean fromStart;
+    private volatile boolean running;
+    private volatile boolean paused;
+
+    public LakeView(
+            Path lake, LogSource source, List<String> topics, int flushEvery, Duration flushInterval, Clock clock) {
+        this.lake = lake;
+        this.source = source;
+        this.topics = List.copyOf(topics);
+        this.flushEvery = flushEvery;
+        this.flushInterval = flushInterval;
+        this.clock = clock;
+    }
+
+    public Path root() {
+        return lake;
+    }
+
+    public List<String> topics() {
+        return topics;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        writer = LakeWriter.open(lake);
+        coverage = Coverage.scan(lake);
+        running = true;
+        subscription = source.subscribe(generation.consumerGroup(), topics, this);
+    }
+
+    @Override
+    public void close() {
+        LogSubscription s;
+        synchronized (this) {
+            if (!running) {
+                return;
+            }
+            running = false;
+            s = subscription;
+            subscription = null;
+        }
+        if (s != null) {
+            s.close();
+        }
+        synchronized (this) {
+            try {
+                for (LogPartition p : List.copyOf(buffers.keySet())) {
+                    flush(p);
+                }
+            } catch (RuntimeException e) {
+                log.warn(
+                        "{} could not write its last records on close; a restart reads them again: {}",
+                        NAME,
+                        e.toString());
+            }
+            writer.close();
+        }
+    }
+
+    @Override
+    public List<ViewFreshness> freshness() {
+        ViewState state = !running ? ViewState.STOPPED : paused ? ViewState.PAUSED : ViewState.RUNNING;
+        var now = clock.instant();
+        List<PartitionFreshness> partitions = progress.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(
+                        Comparator.comparing(LogPartition::topic).thenComparing(LogPartition::partition)))
+                .map(e -> e.getValue().freshness(state, now))
+                .toList();
+        return List.of(ViewFreshness.of(NAME, 1, true, state, partitions));
+    }
+
+    @Override
+    public void pause() {
+        paused = true;
+    }
+
+    @Override
+    public void resume() {
+        paused = false;
+    }
+
+    /** Re-reads the log from its start into the same lake: only offsets no file covers are written. */
+    @Override
+    public Generation rebuild() {
+        LogSubscription old;
+        synchronized (this) {
+            if (!running) {
+                throw new IllegalStateException("the lake consumer is stopped");
+            }
+            old = subscription;
+            subscription = null;
+        }
+        old.close();
+        synchronized (this) {
+            for (LogPartition p : List.copyOf(buffers.keySet())) {
+                flush(p);
+            }
+            coverage = Coverage.scan(lake);
+            fromStart = true;
+            subscription = source.subscribe(generation.consumerGroup(), topics, this);
+        }
+        return generation;
+    }
+
+    @Override
+    public synchronized boolean awaitApplied(String streamKey, long sequence, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (written.getOrDefault(streamKey, 0L) < sequence) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public long skippedEvents() {
+        return skipped.get();
+    }
+
+    /** Files written since start. */
+    public long filesWritten() {
+        return filesWritten.get();
+    }
+
+    /** Records fetched but not yet written, over every partition: part of how far the warehouse is behind. */
+    public long lagEvents() {
+        return freshness().getFirst().lagEvents();
+    }
+
+    public long lagMillis() {
+        return freshness().getFirst().lagMillis();
+    }
+
+    @Override
+    public synchronized Map<LogPartition, Long> assigned(Collection<LogPartition> partitions) {
+        Map<LogPartition, Long> positions = new HashMap<>();
+        for (LogPartition p : partitions) {
+            long at = fromStart ? 0 : coverage.resumeAt(p).orElse(0L);
+            positions.put(p, at);
+            progress.put(p, new PartitionProgress(p, at));
+        }
+        log.info("{} assigned {} at {}", generation.consumerGroup(), partitions, positions);
+        return positions;
+    }
+
+    @Override
+    public synchronized void revoked(Collection<LogPartition> partitions) {
+        for (LogPartition p : partitions) {
+            flush(p);
+            progress.remove(p);
+        }
+    }
+
+    @Override
+    public boolean accepting() {
+        return !paused && running;
+    }
+
+    @Override
+    public synchronized void accept(List<LogRecord> records) {
+        for (LogRecord r : records) {
+            LogPartition p = r.partition();
+            if (r.event() != null
+                    && coverage.covers(
+                            new Coverage.Slot(p, LakeWriter.dateOf(r.event()), LakeWriter.typeOf(r.event())),
+                            r.offset())) {
+                // Already in its file. A range that spans it is harmless: it is not written twice.
+                if (!bufferRange.containsKey(p)) {
+                    advance(p, r.offset() + 1);
+                }
+                continue;
+            }
+            long[] range = bufferRange.computeIfAbsent(p, k -> new long[] {r.offset(), r.offset()});
+            range[1] = r.offset();
+            bufferSince.putIfAbsent(p, System.nanoTime());
+            List<LakeWriter.Entry> buffer = buffers.computeIfAbsent(p, k -> new ArrayList<>());
+            if (r.event() == null) {
+                skipped.incrementAndGet();
+                log.warn("{} skips undecodable record {}@{}: {}", NAME, p, r.offset(), r.undecodable());
+            } else {
+                buffer.add(new LakeWriter.Entry(p, r.offset(), r.key(), r.event()));
+            }
+            if (range[1] - range[0] + 1 >= flushEvery) {
+                flush(p);
+            }
+        }
+        flushDue();
+    }
+
+    @Override
+    public synchronized void observed(LogPartition partition, long logEnd, java.time.Instant oldestWaiting) {
+        PartitionProgress p = progress.get(partition);
+        if (p != null) {
+            p.observed(logEnd, oldestWaiting, clock.instant());
+        }
+        flushDue();
+    }
+
+    private void flushDue() {
+        long now = System.nanoTime();
+        for (Map.Entry<LogPartition, Long> e : List.copyOf(bufferSince.entrySet())) {
+            if (now - e.getValue() >= flushInterval.toNanos()) {
+                flush(e.getKey());
+            }
+        }
+    }
+
+    /** Writes a partition's buffer; on failure it stays buffered and is tried again at the next flush. */
+    private void flush(LogPartition p) {
+        long[] range = bufferRange.get(p);
+        if (range == null) {
+            return;
+        }
+        List<LakeWriter.Entry> buffer = buffers.getOrDefault(p, List.of());
+        List<LakeFile> files;
+        try {
+            files = writer.write(p, buffer, range[0], range[1]);
+        } catch (RuntimeException e) {
+            // Nothing was renamed into the lake: the records stay buffered, the partition's position with
+            // them, and the next flush tries again (the log keeps them meanwhile).
+            log.warn(
+                    "{} could not write {} records of {}; retrying at the next flush: {}",
+                    NAME,
+                    buffer.size(),
+                    p,
+                    e.toString());
+            return;
+        }
+        filesWritten.addAndGet(files.size());
+        files.forEach(coverage::add);
+        for (LakeWriter.Entry e : buffer) {
+            written.merge(e.event().streamKey(), e.event().sequence(), Math::max);
+        }
+        buffers.remove(p);
+        bufferRange.remove(p);
+        bufferSince.remove(p);
+        advance(p, range[1] + 1);
+        notifyAll();
+    }
+
+    private void advance(LogPartition p, long next) {
+        PartitionProgress pp = progress.get(p);
+        if (pp != null) {
+            pp.applied(next, clock.instant());
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.mercato.analytics.lake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.mercato.analytics.TestEvents;
+import dev.mercato.plane.consume.ViewFreshness;
+import dev.mercato.plane.events.Event;
+import dev.mercato.plane.kafka.TestEventLog;
+import dev.mercato.plane.kafka.ViewConsumerLoop;
+import dev.mercato.plane.testing.SharedKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LakeViewIntegrationTest {
+
+    static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    TestEventLog log;
+    String topic;
+    LakeView view;
+
+    @BeforeEach
+    void topics() throws Exception {
+        log = new TestEventLog(SharedKafka.bootstrapServers());
+        topic = log.newTopic(2);
+    }
+
+    @AfterEach
+    void closeEverything() {
+        if (view != null) {
+            view.close();
+        }
+        log.close();
+    }
+
+    LakeView start() {
+        view = new LakeView(
+                dir.resolve("lake"),
+                ViewConsumerLoop.on(SharedKafka.bootstrapServers()),
+                List.of(topic),
+                10,
+                Duration.ofMillis(100),
+                Clock.systemUTC());
+        view.start();
+        return view;
+    }
+
+    /** Orders of several carts; every seventh happened three days before it was published. */
+    static List<Event> orders(int from, int to) {
+        List<Event> events = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            Instant at = i % 7 == 3 ? NOW.minusSeconds(3 * 86_400) : NOW.plusSeconds(i);
+            events.add(TestEvents.orderPlaced(
+                    "m" + (i % 3), "o" + i, "c" + i, "k" + i, "DE", at, "SKU-" + i, "toys", 1, "1.00"));
+        }
+        return events;
+    }
+
+    /** Events in the lake: total rows and distinct event ids. */
+    long[] lake() throws Exception {
+        if (Coverage.files(dir.resolve("lake")).isEmpty()) {
+            return new long[] {0, 0};
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT event_id) FROM read_parquet('"
+                        + dir.resolve("lake") + "/**/*.parquet', hive_partitioning = false)")) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2)};
+        }
+    }
+
+    void awaitLake(long events) {
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(lake()).containsExactly(events, events));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> view.freshness().stream()
+                        .allMatch(f -> f.lagEvents() == 0 && !f.partitions().isEmpty()));
+    }
+
+    @Test
+    void events_land_once_in_their_own_date_and_a_restart_resumes_after_the_files() throws Exception {
+        log.send(topic, orders(0, 30));
+        start();
+        awaitLake(30);
+
+        List<LakeFile> files = Coverage.files(dir.resolve("lake"));
+        assertThat(files).extracting(LakeFile::date).contains(java.time.LocalDate.parse("2026-11-28"));
+        assertThat(files).extracting(LakeFile::type).containsOnly("orders.order-placed");
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM read_parquet('" + dir.resolve("lake")
+                        + "/event_date=2026-11-28/**/*.parquet', hive_partitioning = false)")) {
+            rs.next();
+            // i % 7 == 3 for i in 0..29: 3, 10, 17, 24.
+            assertThat(rs.getLong(1)).isEqualTo(4);
+        }
+
+        view.close();
+        log.send(topic, orders(30, 45));
+        start();
+        awaitLake(45);
+        ViewFreshness f = view.freshness().getFirst();
+        assertThat(f.partitions()).allSatisfy(p -> assertThat(p.lagEvents()).isZero());
+        assertThat(f.partitions().stream().mapToLong(p -> p.appliedOffset()).sum())
+                .isEqualTo(45);
+    }
+
+    @Test
+    void re_reading_the_log_writes_nothing_already_covered_and_refills_a_lost_file() throws Exception {
+        log.send(topic, orders(0, 40));
+        start();
+        awaitLake(40);
+        List<LakeFile> before = Coverage.files(dir.resolve("lake"));
+
+        view.rebuild();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> view.freshness().getFirst().partitions().size() == 2
+                        && view.freshness().getFirst().lagEvents() == 0);
+        assertThat(lake()).containsExactly(40, 40);
+        assertThat(Coverage.files(dir.resolve("lake"))).isEqualTo(before);
+
+        // A file is lost; re-reading the log writes its records again, and only those.
+        LakeFile lost = before.get(before.size() / 2);
+        Files.delete(lost.in(dir.resolve("lake")));
+        long left = lake()[0];
+        assertThat(left).isLessThan(40);
+        view.rebuild();
+        awaitLake(40);
+    }
+
+    @Test
+    void undecodable_records_are_skipped_and_counted_without_stopping_the_partition() throws Exception {
+        log.sendUndecodable(topic, "k", "not an event");
+        log.send(topic, orders(0, 5));
+        start();
+        awaitLake(5);
+        assertThat(view.skippedEvents()).isEqualTo(1);
+    }
+}
