@@ -509,11 +509,13 @@ class AccessPolicyIntegrationTest extends PlatformIntegrationTest {
         for (Rule rule : rules()) {
             for (Who who : Who.values()) {
                 Call call = rule.call().apply(who);
-                settle();
+                Integer expected = rule.allowed().get(who);
+                if (expected == null) {
+                    settle(); // only a refusal's writes are counted
+                }
                 Map<String, Long> before = outboxRows(admin);
                 HttpResponse<String> response =
                         send(call.method(), call.path(), tokens.get(who), call.body(), call.headers());
-                Integer expected = rule.allowed().get(who);
                 String what = rule.route() + " as " + who + " -> " + response.statusCode() + " "
                         + abbreviate(response.body());
                 if (expected != null) {
@@ -546,6 +548,8 @@ class AccessPolicyIntegrationTest extends PlatformIntegrationTest {
     void settle() {
         try {
             await().atMost(Duration.ofSeconds(30))
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(10))
                     .until(() -> outboxes.status().stream().allMatch(s -> s.unpublished() == 0)
                             && views.freshness().stream()
                                     .filter(ViewFreshness::active)
