@@ -1,5 +1,6 @@
 package dev.mercato.analytics.lake;
 
+import dev.mercato.plane.consume.LocalCopy;
 import dev.mercato.plane.consume.Generation;
 import dev.mercato.plane.consume.LogPartition;
 import dev.mercato.plane.consume.LogRecord;
@@ -95,7 +96,7 @@ public final class LakeView implements StandaloneView, LogSink {
         writer = LakeWriter.open(lake);
         coverage = Coverage.scan(lake);
         running = true;
-        subscription = source.subscribe(generation.consumerGroup(), topics, this);
+        subscription = source.subscribe(LocalCopy.consumerGroup(generation, lake), topics, this);
     }
 
     @Override
@@ -167,7 +168,7 @@ public final class LakeView implements StandaloneView, LogSink {
             }
             coverage = Coverage.scan(lake);
             fromStart = true;
-            subscription = source.subscribe(generation.consumerGroup(), topics, this);
+            subscription = source.subscribe(LocalCopy.consumerGroup(generation, lake), topics, this);
         }
         return generation;
     }

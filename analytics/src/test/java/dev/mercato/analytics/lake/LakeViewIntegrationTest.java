@@ -75,13 +75,17 @@ class LakeViewIntegrationTest {
 
     /** Events in the lake: total rows and distinct event ids. */
     long[] lake() throws Exception {
-        if (Coverage.files(dir.resolve("lake")).isEmpty()) {
+        return lake(dir.resolve("lake"));
+    }
+
+    static long[] lake(Path folder) throws Exception {
+        if (Coverage.files(folder).isEmpty()) {
             return new long[] {0, 0};
         }
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT event_id) FROM read_parquet('"
-                        + dir.resolve("lake") + "/**/*.parquet', hive_partitioning = false)")) {
+                        + folder + "/**/*.parquet', hive_partitioning = false)")) {
             rs.next();
             return new long[] {rs.getLong(1), rs.getLong(2)};
         }
@@ -121,6 +125,26 @@ class LakeViewIntegrationTest {
         assertThat(f.partitions()).allSatisfy(p -> assertThat(p.lagEvents()).isZero());
         assertThat(f.partitions().stream().mapToLong(p -> p.appliedOffset()).sum())
                 .isEqualTo(45);
+    }
+
+    @Test
+    void two_platform_instances_each_keep_a_whole_lake_not_half_of_one() throws Exception {
+        start();
+        Path elsewhere = dir.resolve("other-instance-lake");
+        try (LakeView other = new LakeView(
+                elsewhere,
+                ViewConsumerLoop.on(SharedKafka.bootstrapServers()),
+                List.of(topic),
+                10,
+                Duration.ofMillis(100),
+                Clock.systemUTC())) {
+            other.start();
+            log.send(topic, orders(0, 40));
+
+            awaitLake(40);
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(lake(elsewhere)).containsExactly(40L, 40L));
+        }
     }
 
     @Test

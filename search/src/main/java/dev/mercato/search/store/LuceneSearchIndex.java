@@ -1,5 +1,6 @@
 package dev.mercato.search.store;
 
+import dev.mercato.plane.consume.LocalCopy;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +35,6 @@ final class LuceneSearchIndex implements SearchIndex {
     private static final Logger log = LoggerFactory.getLogger(LuceneSearchIndex.class);
     private static final Pattern GENERATION = Pattern.compile("g(\\d+)");
     private static final String RECORD = "generations";
-    private static final String COPY_ID = "copy-id";
 
     private final Path folder;
 
@@ -51,29 +51,10 @@ final class LuceneSearchIndex implements SearchIndex {
         return folder;
     }
 
-    /**
-     * The view's group plus this copy's id, made once and kept in the folder: each instance's index is
-     * whole, and a restart rejoins its own group (positions come from the index's checkpoints anyway).
-     */
+    /** An index in this process's folder: each instance keeps a whole one (see {@link LocalCopy}). */
     @Override
     public String consumerGroup(dev.mercato.plane.consume.Generation generation) {
-        return generation.consumerGroup() + "." + copyId();
-    }
-
-    private synchronized String copyId() {
-        Path file = folder.resolve(COPY_ID);
-        try {
-            if (Files.exists(file)) {
-                return Files.readString(file, StandardCharsets.UTF_8).strip();
-            }
-            String id = java.util.UUID.randomUUID().toString().substring(0, 8);
-            Path aside = folder.resolve(COPY_ID + ".new");
-            Files.writeString(aside, id, StandardCharsets.UTF_8);
-            Files.move(aside, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            return id;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot keep the search copy's id in " + file + ": " + e.getMessage(), e);
-        }
+        return LocalCopy.consumerGroup(generation, folder);
     }
 
     @Override
