@@ -1,7 +1,7 @@
 package dev.mercato.analytics.lake;
 
-import dev.mercato.plane.consume.LocalCopy;
 import dev.mercato.plane.consume.Generation;
+import dev.mercato.plane.consume.LocalCopy;
 import dev.mercato.plane.consume.LogPartition;
 import dev.mercato.plane.consume.LogRecord;
 import dev.mercato.plane.consume.LogSink;

@@ -84,8 +84,8 @@ class LakeViewIntegrationTest {
         }
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT event_id) FROM read_parquet('"
-                        + folder + "/**/*.parquet', hive_partitioning = false)")) {
+                ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT event_id) FROM read_parquet('" + folder
+                        + "/**/*.parquet', hive_partitioning = false)")) {
             rs.next();
             return new long[] {rs.getLong(1), rs.getLong(2)};
         }
