@@ -187,6 +187,7 @@ class EmbeddedKafkaIntegrationTest {
             admin.createTopics(List.of(new NewTopic("catalog.changed", Optional.empty(), Optional.empty())))
                     .all()
                     .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            LogTopics.awaitLeaders(admin, List.of("catalog.changed"), WAIT);
 
             ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "catalog.changed");
             ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "1");
@@ -215,6 +216,7 @@ class EmbeddedKafkaIntegrationTest {
             admin.createTopics(List.of(new NewTopic("search.indexed", Optional.empty(), Optional.empty())))
                     .all()
                     .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            LogTopics.awaitLeaders(admin, List.of("search.indexed"), WAIT);
             assertThat(admin.describeTopics(List.of("search.indexed"))
                             .allTopicNames()
                             .get(WAIT.toSeconds(), TimeUnit.SECONDS)
@@ -240,6 +242,7 @@ class EmbeddedKafkaIntegrationTest {
     private static void createTopic(EmbeddedKafka kafka, String name) throws Exception {
         try (Admin admin = admin(kafka)) {
             admin.createTopics(List.of(new NewTopic(name, 1, (short) 1))).all().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            LogTopics.awaitLeaders(admin, List.of(name), WAIT);
         }
     }
 
