@@ -45,11 +45,16 @@ final class Coverage {
             return List.of();
         }
         List<LakeFile> found = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(lake)) {
-            walk.filter(Files::isRegularFile)
-                    .map(p -> LakeFile.parse(lake.relativize(p).toString()))
-                    .flatMap(Optional::stream)
-                    .forEach(found::add);
+        // Only the date folders: the writer's staging folder beside them changes while it is read.
+        try (var dates = Files.newDirectoryStream(lake, "event_date=*")) {
+            for (Path date : dates) {
+                try (Stream<Path> walk = Files.walk(date)) {
+                    walk.filter(Files::isRegularFile)
+                            .map(p -> LakeFile.parse(lake.relativize(p).toString()))
+                            .flatMap(Optional::stream)
+                            .forEach(found::add);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list the lake " + lake + ": " + e.getMessage(), e);
         }

@@ -85,7 +85,7 @@ class LakeViewIntegrationTest {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT event_id) FROM read_parquet('" + folder
-                        + "/**/*.parquet', hive_partitioning = false)")) {
+                        + "/event_date=*/event_type=*/*.parquet', hive_partitioning = false)")) {
             rs.next();
             return new long[] {rs.getLong(1), rs.getLong(2)};
         }
