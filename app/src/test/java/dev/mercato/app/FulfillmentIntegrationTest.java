@@ -320,30 +320,28 @@ class FulfillmentIntegrationTest extends PlatformIntegrationTest {
         assertThat(entry(queue("?stage=to-pick&limit=100", null), order)).isNull();
     }
 
-    /** A placed order whose "picked" fulfillment recorded, then crashed before orders moved it. */
-    String crashedAfterRecordingPicked() throws Exception {
+    /**
+     * A placed order whose "picked" report died after orders moved it and before fulfillment recorded it:
+     * the report's intent is kept, orders has the move (and committed the stock), fulfillment has no step.
+     */
+    String cutShortAfterOrdersMovedIt() throws Exception {
         String order = json(checkout(1)).get("id").asString();
         await().atMost(WAIT).until(() -> pickLists.find(order).isPresent());
-        assertThat(pickLists.record(
-                        order,
-                        "flow-shop",
-                        PickListStatus.OPEN,
-                        FulfillmentStep.PICKED,
-                        "merchant:fi",
-                        Optional.empty(),
-                        Optional.empty()))
-                .isTrue();
-        assertThat(json(send("GET", "/api/v1/orders/" + order, merchant, null))
-                        .get("status")
-                        .asString())
-                .isEqualTo("placed");
-        assertThat(stock().get("onHand").asInt()).isEqualTo(10);
+        pickLists.intend(order, FulfillmentStep.PICKED, "merchant:fi", Optional.empty(), Optional.empty());
+        orders.advance(OrderId.of(order), FulfillmentStep.PICKED, "merchant:fi");
+        assertThat(stock().get("onHand").asInt()).isEqualTo(9);
+        assertThat(outboxed("fulfillment", order, "order-picked")).isZero();
         return order;
     }
 
+    boolean waitingReports(String order) {
+        return pickLists.intentsBefore(java.time.Instant.now().plusSeconds(60), 1000).stream()
+                .anyMatch(i -> i.orderId().equals(order));
+    }
+
     @Test
-    void a_report_cut_short_between_its_two_writes_is_completed_by_the_retried_request_once() throws Exception {
-        String order = crashedAfterRecordingPicked();
+    void a_report_cut_short_after_orders_moved_is_recorded_by_the_retried_request_once() throws Exception {
+        String order = cutShortAfterOrdersMovedIt();
 
         var retried = report(order, merchant, "{\"status\":\"picked\"}");
 
@@ -351,24 +349,76 @@ class FulfillmentIntegrationTest extends PlatformIntegrationTest {
         assertThat(json(retried).get("status").asString()).isEqualTo("picking");
         assertThat(stock().get("onHand").asInt()).isEqualTo(9);
         assertThat(outboxed("fulfillment", order, "order-picked")).isEqualTo(1);
-        assertThat(pickLists.unadvanced(order)).isEmpty();
+        assertThat(waitingReports(order)).isFalse();
     }
 
     @Test
-    void a_report_cut_short_is_completed_before_the_next_step_so_orders_never_sees_a_step_skipped() throws Exception {
-        String order = crashedAfterRecordingPicked();
+    void a_report_cut_short_is_recorded_before_the_next_step_is_reported() throws Exception {
+        String order = cutShortAfterOrdersMovedIt();
 
         var packed = report(order, merchant, "{\"status\":\"packed\"}");
 
         assertThat(packed.statusCode()).as(packed.body()).isEqualTo(200);
         assertThat(json(packed).get("status").asString()).isEqualTo("packed");
         assertThat(stock().get("onHand").asInt()).isEqualTo(9);
-        assertThat(pickLists.unadvanced(order)).isEmpty();
+        assertThat(outboxed("fulfillment", order, "order-picked")).isEqualTo(1);
+        assertThat(outboxed("fulfillment", order, "order-packed")).isEqualTo(1);
+        assertThat(waitingReports(order)).isFalse();
     }
 
     @Test
-    void a_report_cut_short_that_nobody_retries_is_completed_by_the_periodic_drive() throws Exception {
-        String order = crashedAfterRecordingPicked();
+    void a_report_cut_short_that_nobody_retries_is_recorded_by_the_periodic_drive() throws Exception {
+        String order = cutShortAfterOrdersMovedIt();
+
+        await().atMost(WAIT).until(() -> outboxed("fulfillment", order, "order-picked") == 1);
+        assertThat(waitingReports(order)).isFalse();
+        assertThat(pickLists.find(order).orElseThrow().status()).isEqualTo(PickListStatus.PICKED);
+    }
+
+    @Test
+    void a_report_whose_request_died_before_orders_decided_is_dropped_and_changes_nothing() throws Exception {
+        String order = json(checkout(1)).get("id").asString();
+        await().atMost(WAIT).until(() -> pickLists.find(order).isPresent());
+        pickLists.intend(order, FulfillmentStep.PICKED, "merchant:fi", Optional.empty(), Optional.empty());
+
+        await().atMost(WAIT).until(() -> !waitingReports(order));
+
+        assertThat(json(send("GET", "/api/v1/orders/" + order, merchant, null))
+                        .get("status")
+                        .asString())
+                .isEqualTo("placed");
+        assertThat(stock().get("onHand").asInt()).isEqualTo(10);
+        assertThat(outboxed("fulfillment", order, "order-picked")).isZero();
+        assertThat(pickLists.find(order).orElseThrow().status()).isEqualTo(PickListStatus.OPEN);
+    }
+
+    @Test
+    void a_report_that_loses_to_a_cancel_records_nothing_anywhere() throws Exception {
+        String order = json(checkout(1)).get("id").asString();
+        var cancelled = send("POST", "/api/v1/orders/" + order + "/cancel", customer, null);
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+
+        var picked = report(order, merchant, "{\"status\":\"picked\"}");
+
+        assertThat(picked.statusCode()).as(picked.body()).isEqualTo(409);
+        assertThat(stock().get("onHand").asInt()).isEqualTo(10);
+        assertThat(stock().get("reserved").asInt()).isZero();
+        assertThat(outboxed("fulfillment", order, "order-picked")).isZero();
+        assertThat(waitingReports(order)).isFalse();
+    }
+
+    /** A step the earlier protocol recorded (step first), then a crash kept from orders. */
+    @Test
+    void a_step_left_unadvanced_by_the_earlier_protocol_is_still_driven_into_orders() throws Exception {
+        String order = json(checkout(1)).get("id").asString();
+        await().atMost(WAIT).until(() -> pickLists.find(order).isPresent());
+        try (Connection c = stores.adminConnection();
+                PreparedStatement s = c.prepareStatement("INSERT INTO fulfillment.fulfillment_step (order_id, step,"
+                        + " rank, actor, reported_at, order_advanced) VALUES (?, 'picked', 1, 'merchant:fi',"
+                        + " now() - interval '1 minute', false)")) {
+            s.setString(1, order);
+            s.executeUpdate();
+        }
 
         await().atMost(WAIT)
                 .until(() -> json(send("GET", "/api/v1/orders/" + order, merchant, null))

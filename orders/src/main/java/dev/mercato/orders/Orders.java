@@ -38,15 +38,28 @@ public interface Orders {
 
     /**
      * Moves an order through fulfillment. Repeating the step it is at returns it unchanged; skipping ahead or
-     * going back is refused ({@code illegal-transition}).
+     * going back is refused ({@code illegal-transition}). Picking commits the reservation, shipping captures
+     * the payment; a refused capture or commit refuses the step with nothing changed.
+     *
+     * <p>Every move of one order (these steps, {@link #cancel}, recovery's) is linearizable: it is decided
+     * under the order's lock before any effect runs, and a request that finds another move in flight waits
+     * for it and then decides against the status it left ({@code order-busy} if it waits too long). A move
+     * that could not finish (503 {@code order-move-incomplete}) is finished by {@link #recover}.
      */
     OrderUpdate advance(OrderId id, FulfillmentStep step, String actor);
 
     /**
      * Cancels an order: before shipment the authorization is voided and the stock given back; after
-     * shipment ({@code refundAfterShipment}, admins only) the payment is refunded. Idempotent.
+     * shipment ({@code refundAfterShipment}, admins only) the payment is refunded. Idempotent; linearizable
+     * with every other move of the order, like {@link #advance}.
      */
     OrderUpdate cancel(OrderId id, String actor, boolean refundAfterShipment);
+
+    /** The move of this order that is decided and not finished, if any. */
+    Optional<OrderMove> moveInFlight(OrderId id);
+
+    /** Moves decided and not finished, oldest first: what the consistency check and operators look at. */
+    List<OrderMove> movesInFlight(int limit);
 
     /**
      * Orders placed per merchant and UTC day from {@code from} to {@code to} (inclusive), whatever their
@@ -54,6 +67,9 @@ public interface Orders {
      */
     List<DailyTotal> dailyTotals(LocalDate from, LocalDate to);
 
-    /** Finishes checkouts a crash left unfinished; returns how many. Runs at start-up and periodically. */
+    /**
+     * Finishes checkouts and order moves a crash left unfinished; returns how many. Runs at start-up and
+     * periodically.
+     */
     int recover();
 }

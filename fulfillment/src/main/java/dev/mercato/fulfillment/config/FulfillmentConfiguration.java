@@ -52,7 +52,7 @@ class FulfillmentConfiguration {
         return new FulfillmentQueue(runtime, clock);
     }
 
-    /** Completes reports a crash left recorded here but not yet moved in orders. */
+    /** Settles reports a crash left between orders' decision and the record here. */
     @Bean(destroyMethod = "close")
     Periodic fulfillmentDrive(Fulfillment fulfillment) {
         return Periodic.start(

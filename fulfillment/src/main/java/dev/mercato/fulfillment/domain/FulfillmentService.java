@@ -16,24 +16,26 @@ import dev.mercato.plane.Conflict;
 import dev.mercato.plane.NotFound;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fulfillment's rules. Two writers are involved in a report, each the single writer of its fact: fulfillment
- * records what the merchant reported, orders moves the order (and commits the reservation or captures the
- * payment). The report is recorded first, then orders is told; a step is marked advanced once orders has
- * it. A crash between the two leaves a recorded step not yet advanced, which every later call on the order
- * (the same report retried, the next report) and the periodic drive complete first, through orders'
- * idempotent {@link Orders#advance}. The other order (orders first) could capture a payment for a shipment
- * fulfillment never recorded, and a retry could then not tell it had already happened.
+ * Fulfillment's rules. Two writers are involved in a report, each the single writer of its fact: orders
+ * moves the order (and commits the reservation or captures the payment), fulfillment records what the
+ * merchant reported. Orders decides first: a report is kept as an invisible intent, orders is asked to
+ * move the order (which it decides under the order's lock, so a cancel racing the report either wins or
+ * loses whole), and only a move orders made is recorded here (step row, pick list, event). A refusal drops
+ * the intent: the losing report changed nothing anywhere. A request that dies between orders' move and the
+ * record leaves the intent, which the next report on the order, the same report retried, or the periodic
+ * drive turns into the record once orders shows the move, or drops if orders never made it.
  */
 public final class FulfillmentService implements Fulfillment {
 
     private static final Logger log = LoggerFactory.getLogger(FulfillmentService.class);
-    /** A report left unadvanced this long is taken to be a crashed request, not one still running. */
+    /** A report left waiting this long is taken to be a crashed request, not one still running. */
     static final Duration DRIVE_AFTER = Duration.ofSeconds(10);
 
     private final JdbcPickLists pickLists;
@@ -56,58 +58,55 @@ public final class FulfillmentService implements Fulfillment {
         Order order = orders.order(report.order())
                 .orElseThrow(() -> new NotFound("order", report.order().value()));
         PickList pickList = pickLists.find(order.id().value()).orElseGet(() -> createFrom(order));
-        Optional<PickListStatus> orderAt = reached(order.status());
-        if (orderAt.isPresent()
-                && pickList.status() != PickListStatus.CLOSED
-                && pickList.status().rank() < orderAt.get().rank()) {
-            // Orders moved it without a report here (before fulfillment recorded steps): start from there.
-            pickLists.follow(order.id().value(), orderAt.get());
-            pickList = pickLists.find(order.id().value()).orElseThrow();
-        }
-        // Whatever an earlier request recorded but did not get to orders comes first.
-        driveRecorded(order.id(), report.actor());
         FulfillmentStep step = report.step();
-        PickListStatus target = PickListStatus.after(step);
-        PickListStatus at = pickList.status();
-        if (at == PickListStatus.CLOSED) {
+        if (pickList.status() == PickListStatus.CLOSED) {
             throw illegal(
                     current(order), step, "was " + pickList.closedReason().orElse("closed") + " and is not fulfilled");
         }
-        if (at != target) {
-            if (target.rank() != at.rank() + 1) {
-                throw illegal(
-                        current(order),
-                        step,
-                        "cannot be marked " + step.wire() + " while it is "
-                                + current(order).status().wire());
-            }
-            if (!pickLists.record(
-                    order.id().value(),
-                    order.merchant().value(),
-                    at,
-                    step,
-                    report.actor(),
-                    report.carrier(),
-                    report.trackingNumber())) {
-                // A concurrent report moved it first: answer as that state allows.
-                PickListStatus now =
-                        pickLists.find(order.id().value()).orElseThrow().status();
-                if (now != target) {
-                    throw illegal(current(order), step, "moved on meanwhile");
-                }
+        String id = order.id().value();
+        // An earlier report on this order whose request died comes first, so its record is not lost.
+        for (JdbcPickLists.Intent earlier : pickLists.intentsOf(id)) {
+            if (earlier.step() != step) {
+                settle(earlier);
             }
         }
-        OrderUpdate update = orders.advance(order.id(), step, report.actor());
-        pickLists.advanced(order.id().value(), step);
+        pickLists.intend(id, step, report.actor(), report.carrier(), report.trackingNumber());
+        OrderUpdate update;
+        try {
+            update = orders.advance(order.id(), step, report.actor());
+        } catch (Conflict refused) {
+            // Orders did not move the order for this report (unless its move is still in flight).
+            if (orders.moveInFlight(order.id())
+                    .filter(m -> m.to() == step.target())
+                    .isEmpty()) {
+                pickLists.dropIntent(id, step);
+            }
+            throw refused;
+        }
+        pickLists.record(id, order.merchant().value(), step, report.actor(), report.carrier(), report.trackingNumber());
         return update;
     }
 
     @Override
     public int driveUnadvanced() {
         int driven = 0;
-        for (String id : pickLists.withUnadvancedSteps(clock.instant().minus(DRIVE_AFTER), 100)) {
+        Instant before = clock.instant().minus(DRIVE_AFTER);
+        for (JdbcPickLists.Intent intent : pickLists.intentsBefore(before, 100)) {
             try {
-                driveRecorded(OrderId.of(id), null);
+                if (settle(intent)) {
+                    driven++;
+                }
+            } catch (RuntimeException e) {
+                log.warn(
+                        "Settling report {} of order {} failed, will retry: {}",
+                        intent.step().wire(),
+                        intent.orderId(),
+                        e.toString());
+            }
+        }
+        for (String id : pickLists.withUnadvancedSteps(before, 100)) {
+            try {
+                driveRecorded(OrderId.of(id));
                 driven++;
             } catch (RuntimeException e) {
                 log.warn("Driving order {} to its reported steps failed, will retry: {}", id, e.toString());
@@ -116,11 +115,43 @@ public final class FulfillmentService implements Fulfillment {
         return driven;
     }
 
-    private void driveRecorded(OrderId id, String actor) {
+    /**
+     * A report whose request died: recorded if orders made the move (the order passed through the step),
+     * dropped if it did not, left alone while orders' own move to the step is in flight (its recovery
+     * finishes it first). Returns whether it was settled.
+     */
+    private boolean settle(JdbcPickLists.Intent intent) {
+        OrderId id = OrderId.of(intent.orderId());
+        Optional<Order> order = orders.order(id);
+        if (order.isEmpty()) {
+            pickLists.dropIntent(intent.orderId(), intent.step());
+            return true;
+        }
+        if (orders.moveInFlight(id)
+                .filter(m -> m.to() == intent.step().target())
+                .isPresent()) {
+            return false;
+        }
+        boolean moved = order.get().history().stream()
+                .anyMatch(c -> c.to() == intent.step().target());
+        if (moved) {
+            pickLists.record(
+                    intent.orderId(),
+                    order.get().merchant().value(),
+                    intent.step(),
+                    intent.actor(),
+                    intent.carrier(),
+                    intent.tracking());
+        } else {
+            pickLists.dropIntent(intent.orderId(), intent.step());
+        }
+        return true;
+    }
+
+    /** Steps the earlier protocol recorded before a crash kept them from orders: orders follows them. */
+    private void driveRecorded(OrderId id) {
         for (FulfillmentStep pending : pickLists.unadvanced(id.value())) {
-            String by = actor != null
-                    ? actor
-                    : pickLists.actorOf(id.value(), pending).orElse("fulfillment");
+            String by = pickLists.actorOf(id.value(), pending).orElse("fulfillment");
             try {
                 orders.advance(id, pending, by);
             } catch (Conflict refused) {
@@ -131,17 +162,6 @@ public final class FulfillmentService implements Fulfillment {
             }
             pickLists.advanced(id.value(), pending);
         }
-    }
-
-    /** The pick list status an order status stands for, when it is one of fulfillment's steps. */
-    private static Optional<PickListStatus> reached(OrderStatus status) {
-        return switch (status) {
-            case PICKING -> Optional.of(PickListStatus.PICKED);
-            case PACKED -> Optional.of(PickListStatus.PACKED);
-            case SHIPPED -> Optional.of(PickListStatus.SHIPPED);
-            case DELIVERED -> Optional.of(PickListStatus.DELIVERED);
-            case PLACED, CANCELLED, REFUNDED -> Optional.empty();
-        };
     }
 
     /** Whether the order is at or past the step's status already, or cancelled or refunded. */

@@ -16,6 +16,7 @@ import dev.mercato.plane.postgres.CapabilityStore;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,6 +26,9 @@ import java.util.Optional;
  * and a report that came first may both try, one inserts and publishes.
  */
 public final class JdbcPickLists {
+
+    /** A pick list status's rank plus one (1 open ... 5 delivered), in SQL. */
+    private static final String RANK = "array_position(ARRAY['open','picked','packed','shipped','delivered'], status)";
 
     private final CapabilityStore store;
     private final Outbox outbox;
@@ -122,14 +126,79 @@ public final class JdbcPickLists {
                 .list();
     }
 
+    /** A report waiting for orders' decision: what the merchant said, kept until orders moved or refused. */
+    public record Intent(
+            String orderId,
+            FulfillmentStep step,
+            String actor,
+            Optional<String> carrier,
+            Optional<String> tracking,
+            Instant reportedAt) {}
+
     /**
-     * Records a step on an open pick list at the step before it, with its event, in one transaction of its
-     * own. Returns false when the pick list was not at {@code from} any more (a concurrent report won).
+     * Keeps a report while orders decides (a repeat of the same report replaces it). It changes nothing
+     * anyone sees: no status, no step row, no event.
+     */
+    public void intend(
+            String orderId, FulfillmentStep step, String actor, Optional<String> carrier, Optional<String> tracking) {
+        store.jdbc()
+                .sql("INSERT INTO report_intent (order_id, step, actor, carrier, tracking_number, reported_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (order_id, step) DO UPDATE SET actor = EXCLUDED.actor,"
+                        + " carrier = EXCLUDED.carrier, tracking_number = EXCLUDED.tracking_number,"
+                        + " reported_at = EXCLUDED.reported_at")
+                .params(
+                        orderId,
+                        step.wire(),
+                        actor,
+                        carrier.orElse(null),
+                        tracking.orElse(null),
+                        Timestamp.from(clock.instant()))
+                .update();
+    }
+
+    /** Forgets a report orders refused (or never decided). */
+    public void dropIntent(String orderId, FulfillmentStep step) {
+        store.jdbc()
+                .sql("DELETE FROM report_intent WHERE order_id = ? AND step = ?")
+                .params(orderId, step.wire())
+                .update();
+    }
+
+    /** The reports of one order still waiting for orders, oldest first. */
+    public List<Intent> intentsOf(String orderId) {
+        return intents("order_id = ?", List.of(orderId), Integer.MAX_VALUE);
+    }
+
+    /** Reports older than {@code before} still waiting for orders: their requests died, or are slow. */
+    public List<Intent> intentsBefore(Instant before, int limit) {
+        return intents("reported_at < ?", List.of(Timestamp.from(before)), limit);
+    }
+
+    private List<Intent> intents(String where, List<Object> params, int limit) {
+        List<Object> all = new ArrayList<>(params);
+        all.add(limit);
+        return store.jdbc()
+                .sql("SELECT order_id, step, actor, carrier, tracking_number, reported_at FROM report_intent"
+                        + " WHERE " + where + " ORDER BY reported_at LIMIT ?")
+                .params(all.toArray())
+                .query((rs, i) -> new Intent(
+                        rs.getString(1),
+                        FulfillmentStep.parse(rs.getString(2)),
+                        rs.getString(3),
+                        Optional.ofNullable(rs.getString(4)),
+                        Optional.ofNullable(rs.getString(5)),
+                        rs.getTimestamp(6).toInstant()))
+                .list();
+    }
+
+    /**
+     * Records a step orders has moved the order to, once: the step row and its event, the pick list moved up
+     * to it (never back, never out of closed) with the carrier and tracking number, and the report's intent
+     * gone, in one transaction of its own. A step recorded already records nothing and answers false.
      */
     public boolean record(
             String orderId,
             String merchant,
-            PickListStatus from,
             FulfillmentStep step,
             String actor,
             Optional<String> carrier,
@@ -137,24 +206,14 @@ public final class JdbcPickLists {
         PickListStatus to = PickListStatus.after(step);
         return Boolean.TRUE.equals(store.transactions().execute(s -> {
             Instant now = clock.instant();
-            int moved = store.jdbc()
-                    .sql("UPDATE pick_list SET status = ?, updated_at = ?,"
-                            + " carrier = coalesce(?, carrier), tracking_number = coalesce(?, tracking_number)"
-                            + " WHERE order_id = ? AND status = ?")
-                    .params(
-                            to.wire(),
-                            Timestamp.from(now),
-                            carrier.orElse(null),
-                            tracking.orElse(null),
-                            orderId,
-                            from.wire())
-                    .update();
-            if (moved == 0) {
-                return false;
-            }
             store.jdbc()
+                    .sql("DELETE FROM report_intent WHERE order_id = ? AND step = ?")
+                    .params(orderId, step.wire())
+                    .update();
+            int inserted = store.jdbc()
                     .sql("INSERT INTO fulfillment_step (order_id, step, rank, actor, carrier, tracking_number,"
-                            + " reported_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                            + " reported_at, order_advanced) VALUES (?, ?, ?, ?, ?, ?, ?, true)"
+                            + " ON CONFLICT (order_id, step) DO NOTHING")
                     .params(
                             orderId,
                             step.wire(),
@@ -163,6 +222,22 @@ public final class JdbcPickLists {
                             carrier.orElse(null),
                             tracking.orElse(null),
                             Timestamp.from(now))
+                    .update();
+            if (inserted == 0) {
+                return false;
+            }
+            store.jdbc()
+                    .sql(
+                            "UPDATE pick_list SET status = CASE WHEN " + RANK + " < ? THEN ? ELSE status END,"
+                                    + " updated_at = ?, carrier = coalesce(?, carrier),"
+                                    + " tracking_number = coalesce(?, tracking_number) WHERE order_id = ? AND status <> 'closed'")
+                    .params(
+                            to.rank() + 1,
+                            to.wire(),
+                            Timestamp.from(now),
+                            carrier.orElse(null),
+                            tracking.orElse(null),
+                            orderId)
                     .update();
             MerchantId m = MerchantId.of(merchant);
             Object payload = switch (step) {
@@ -186,7 +261,10 @@ public final class JdbcPickLists {
         }));
     }
 
-    /** The steps recorded here that orders has not been told of yet, in the order they were reported. */
+    /**
+     * Steps recorded by the earlier protocol (step first, orders after) whose order was never moved: a crash
+     * between the two. Rows written since are recorded after orders moved, so this only drains old ones.
+     */
     public List<FulfillmentStep> unadvanced(String orderId) {
         return store.jdbc()
                 .sql("SELECT step FROM fulfillment_step WHERE order_id = ? AND NOT order_advanced ORDER BY rank")
@@ -222,14 +300,14 @@ public final class JdbcPickLists {
     }
 
     /**
-     * Moves an open pick list up to where orders says the order already is, for orders moved before
-     * fulfillment recorded steps (history from before this capability). Never moves it back, records no
-     * step and publishes nothing: the reports it stands for were never made here. Caller's transaction.
+     * Moves an open pick list up to where orders says the order is (intake, from {@code order-status-changed}).
+     * Never moves it back or out of closed, records no step and publishes nothing: the step row and its event
+     * are the report's, written by {@link #record}. Caller's transaction.
      */
     public void follow(String orderId, PickListStatus orderAt) {
         store.jdbc()
                 .sql("UPDATE pick_list SET status = ?, updated_at = ? WHERE order_id = ? AND status <> 'closed'"
-                        + " AND array_position(ARRAY['open','picked','packed','shipped','delivered'], status) < ?")
+                        + " AND " + RANK + " < ?")
                 .params(orderAt.wire(), Timestamp.from(clock.instant()), orderId, orderAt.rank() + 1)
                 .update();
     }

@@ -60,7 +60,6 @@ class PickListIntakeIntegrationTest extends FulfillmentTestSupport {
         assertThat(pickLists.record(
                         early.orderId,
                         merchant,
-                        PickListStatus.OPEN,
                         FulfillmentStep.PICKED,
                         "merchant:mo",
                         Optional.empty(),
@@ -96,13 +95,7 @@ class PickListIntakeIntegrationTest extends FulfillmentTestSupport {
         log.send(topic, List.of(order.placed()));
         await().atMost(WAIT).until(() -> pickLists.find(order.orderId).isPresent());
         pickLists.record(
-                order.orderId,
-                merchant,
-                PickListStatus.OPEN,
-                FulfillmentStep.PICKED,
-                "merchant:mo",
-                Optional.empty(),
-                Optional.empty());
+                order.orderId, merchant, FulfillmentStep.PICKED, "merchant:mo", Optional.empty(), Optional.empty());
 
         assertThatThrownBy(() -> runtime.rebuild(PickListIntake.NAME)).isInstanceOf(Conflict.class);
 
@@ -110,35 +103,47 @@ class PickListIntakeIntegrationTest extends FulfillmentTestSupport {
     }
 
     @Test
-    void steps_are_recorded_in_order_only_each_once_with_its_event() throws Exception {
+    void a_step_is_recorded_once_with_its_event_and_never_moves_the_pick_list_back() throws Exception {
         String topic = log.newTopic(1);
         runtime.start(new PickListIntake(pickLists, topic));
         OrderEvents order = anOrder(merchant);
         log.send(topic, List.of(order.placed()));
         await().atMost(WAIT).until(() -> pickLists.find(order.orderId).isPresent());
 
-        boolean first = pickLists.record(
-                order.orderId,
-                merchant,
-                PickListStatus.OPEN,
-                FulfillmentStep.PICKED,
-                "merchant:mo",
-                Optional.empty(),
-                Optional.empty());
+        boolean packed = pickLists.record(
+                order.orderId, merchant, FulfillmentStep.PACKED, "merchant:mo", Optional.empty(), Optional.empty());
         boolean again = pickLists.record(
-                order.orderId,
-                merchant,
-                PickListStatus.OPEN,
-                FulfillmentStep.PICKED,
-                "merchant:mo",
-                Optional.empty(),
-                Optional.empty());
+                order.orderId, merchant, FulfillmentStep.PACKED, "merchant:mo", Optional.empty(), Optional.empty());
+        boolean pickedLate = pickLists.record(
+                order.orderId, merchant, FulfillmentStep.PICKED, "merchant:mo", Optional.empty(), Optional.empty());
 
-        assertThat(first).isTrue();
+        assertThat(packed).isTrue();
         assertThat(again).isFalse();
+        assertThat(pickedLate).isTrue();
+        assertThat(outboxed(order.orderId, "order-packed")).isEqualTo(1);
         assertThat(outboxed(order.orderId, "order-picked")).isEqualTo(1);
-        assertThat(pickLists.unadvanced(order.orderId)).containsExactly(FulfillmentStep.PICKED);
-        pickLists.advanced(order.orderId, FulfillmentStep.PICKED);
+        assertThat(pickLists.find(order.orderId).orElseThrow().status()).isEqualTo(PickListStatus.PACKED);
         assertThat(pickLists.unadvanced(order.orderId)).isEmpty();
+    }
+
+    @Test
+    void a_report_waiting_for_orders_is_invisible_and_its_record_takes_its_place() throws Exception {
+        String topic = log.newTopic(1);
+        runtime.start(new PickListIntake(pickLists, topic));
+        OrderEvents order = anOrder(merchant);
+        log.send(topic, List.of(order.placed()));
+        await().atMost(WAIT).until(() -> pickLists.find(order.orderId).isPresent());
+
+        pickLists.intend(order.orderId, FulfillmentStep.PICKED, "merchant:mo", Optional.of("DHL"), Optional.of("T-1"));
+
+        assertThat(pickLists.find(order.orderId).orElseThrow().status()).isEqualTo(PickListStatus.OPEN);
+        assertThat(outboxed(order.orderId, "order-picked")).isZero();
+        assertThat(pickLists.intentsBefore(Instant.now().plusSeconds(1), 10))
+                .singleElement()
+                .satisfies(i -> assertThat(i.carrier()).contains("DHL"));
+        pickLists.record(
+                order.orderId, merchant, FulfillmentStep.PICKED, "merchant:mo", Optional.empty(), Optional.empty());
+        assertThat(pickLists.intentsBefore(Instant.now().plusSeconds(1), 10)).isEmpty();
+        assertThat(pickLists.find(order.orderId).orElseThrow().status()).isEqualTo(PickListStatus.PICKED);
     }
 }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.mercato.fulfillment.FulfillmentTestSupport;
 import dev.mercato.fulfillment.OrderEvents;
-import dev.mercato.fulfillment.PickListStatus;
 import dev.mercato.fulfillment.domain.PickListIntake;
 import dev.mercato.orders.FulfillmentStep;
 import dev.mercato.plane.consume.ViewReads;
@@ -186,7 +185,6 @@ class FulfillmentQueueViewIntegrationTest extends FulfillmentTestSupport {
         assertThat(pickLists.record(
                         reported.orderId,
                         merchant,
-                        PickListStatus.OPEN,
                         FulfillmentStep.PICKED,
                         "merchant:mo",
                         Optional.empty(),
@@ -242,7 +240,6 @@ class FulfillmentQueueViewIntegrationTest extends FulfillmentTestSupport {
             assertThat(pickLists.record(
                             reported.orderId,
                             merchant,
-                            PickListStatus.OPEN,
                             FulfillmentStep.PICKED,
                             "merchant:mo",
                             Optional.empty(),

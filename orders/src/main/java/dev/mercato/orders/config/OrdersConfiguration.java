@@ -39,9 +39,10 @@ class OrdersConfiguration {
             @DefaultValue("15m") Duration reservationHold,
             @DefaultValue("30s") Duration lease,
             @DefaultValue("10s") Duration duplicateWait,
-            @DefaultValue("5s") Duration recoveryInterval) {
+            @DefaultValue("5s") Duration recoveryInterval,
+            @DefaultValue("5s") Duration moveWait) {
         OrdersSettings settings() {
-            return new OrdersSettings(reservationHold, lease, duplicateWait, recoveryInterval);
+            return new OrdersSettings(reservationHold, lease, duplicateWait, recoveryInterval, moveWait);
         }
     }
 
@@ -61,17 +62,10 @@ class OrdersConfiguration {
         Outbox outbox = outboxes.register(store);
         JdbcOrders jdbc = new JdbcOrders(store, outbox, clock);
         OrdersSettings settings = properties.settings();
-        CheckoutSaga saga = new CheckoutSaga(
-                jdbc,
-                carts,
-                catalog,
-                inventory,
-                payments,
-                customers,
-                settings,
-                clock,
-                faults.getIfAvailable(() -> CheckoutFaults.NONE));
-        return new OrderService(jdbc, saga, inventory, payments, settings);
+        CheckoutFaults crashes = faults.getIfAvailable(() -> CheckoutFaults.NONE);
+        CheckoutSaga saga =
+                new CheckoutSaga(jdbc, carts, catalog, inventory, payments, customers, settings, clock, crashes);
+        return new OrderService(jdbc, saga, inventory, payments, settings, clock, crashes);
     }
 
     /** The customer account view; the composition root starts every view. */
@@ -86,7 +80,7 @@ class OrdersConfiguration {
     }
 
     /**
-     * Finishes checkouts whose request died with its process: at start-up, then periodically. Several
+     * Finishes checkouts and order moves whose request died with its process: at start-up, then periodically. Several
      * instances may run it; each claims a checkout by extending its lease, so none is run twice at once.
      */
     @Bean(destroyMethod = "close")

@@ -3,9 +3,9 @@ package dev.mercato.orders.domain;
 import dev.mercato.orders.OrderId;
 
 /**
- * Points in the checkout saga where a test makes the process die, as a crash would: whatever the step
+ * Points in the checkout saga and in an order's moves where a test makes the process die, as a crash would: whatever the step
  * before the point committed stays committed, nothing after it happens, and recovery must finish or undo
- * the checkout from its record alone.
+ * the checkout (or the move) from its record alone.
  */
 public interface CheckoutFaults {
 
@@ -27,7 +27,13 @@ public interface CheckoutFaults {
         /** A refusal is decided and stored; its compensation has not run. */
         REFUSED,
         /** The authorization is voided; the reservation is not released yet. */
-        VOIDED
+        VOIDED,
+        /** An order's move is decided (its row written); none of its effects has run. */
+        MOVE_DECIDED,
+        /** One effect of an order's move is done (stock or payment); the move is not finished. */
+        MOVE_EFFECT_DONE,
+        /** An order's move is finished (status and event committed); the answer has not reached the client. */
+        MOVE_FINISHED
     }
 
     /** Throws to simulate a crash at {@code point}. */

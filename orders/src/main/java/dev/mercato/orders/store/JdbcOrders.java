@@ -8,6 +8,7 @@ import dev.mercato.orders.Order;
 import dev.mercato.orders.Order.StatusChange;
 import dev.mercato.orders.OrderId;
 import dev.mercato.orders.OrderLine;
+import dev.mercato.orders.OrderMove;
 import dev.mercato.orders.OrderStatus;
 import dev.mercato.orders.OrderUpdate;
 import dev.mercato.orders.events.CheckoutFailed;
@@ -19,6 +20,7 @@ import dev.mercato.orders.events.ShipToRegion;
 import dev.mercato.orders.store.CheckoutRecord.State;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.Money;
+import dev.mercato.plane.NotFound;
 import dev.mercato.plane.events.ConsistencyToken;
 import dev.mercato.plane.events.EventJson;
 import dev.mercato.plane.outbox.Appended;
@@ -37,6 +39,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -266,39 +270,206 @@ public final class JdbcOrders {
                 now);
     }
 
+    // ---- moves ----
+
+    private static final String MOVE_COLUMNS = "order_id, move_id, from_status, to_status, actor, reason, started_at,"
+            + " lease_until, attempts, last_error";
+
+    /** What a decision asks for: the status to move to, and why (the transition's reason). */
+    public record Decided(OrderStatus to, String reason) {}
+
+    /** What {@link #begin} found or did. */
+    public sealed interface Begun {
+        /** The decision was to move; this move is now the order's, and its caller drives it. */
+        record Started(OrderMove move) implements Begun {}
+
+        /** Another move of the order is in flight: nothing was decided. */
+        record Busy(OrderMove move) implements Begun {}
+
+        /** The decision was that there is nothing to do (the order is where it was asked to be). */
+        record Unchanged(OrderStatus status) implements Begun {}
+    }
+
     /**
-     * Moves an order from {@code from} to {@code to} with its transition row and event, if it still is at
-     * {@code from}. Empty when it moved meanwhile (the caller re-reads and decides again).
+     * Decides a move under the order's row lock: when no move is in flight, {@code decide} is given the
+     * order's status and either asks for a move (recorded here, with a lease), answers that there is
+     * nothing to do, or throws to refuse (nothing is written). The lock makes deciding and finishing moves
+     * of one order take turns, so a decision always sees the status the last finished move left.
      */
-    public Optional<OrderUpdate> transition(OrderId id, OrderStatus from, OrderStatus to, String actor, String reason) {
+    public Begun begin(OrderId id, Function<OrderStatus, Optional<Decided>> decide, String actor, Duration lease) {
         Instant now = clock.instant();
         return store.transactions().execute(status -> {
+            OrderStatus current = store.jdbc()
+                    .sql("SELECT status FROM orders WHERE id = ? FOR UPDATE")
+                    .param(id.value())
+                    .query((rs, i) -> OrderStatus.parse(rs.getString(1)))
+                    .optional()
+                    .orElseThrow(() -> new NotFound("order", id.value()));
+            Optional<OrderMove> inFlight = moveOf(id);
+            if (inFlight.isPresent()) {
+                return new Begun.Busy(inFlight.get());
+            }
+            Optional<Decided> decided = decide.apply(current);
+            if (decided.isEmpty()) {
+                return new Begun.Unchanged(current);
+            }
+            OrderMove move = new OrderMove(
+                    id,
+                    UUID.randomUUID().toString(),
+                    current,
+                    decided.get().to(),
+                    actor,
+                    decided.get().reason(),
+                    now,
+                    now.plus(lease),
+                    1,
+                    "");
+            store.jdbc()
+                    .sql("INSERT INTO order_moves (" + MOVE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                    .params(
+                            id.value(),
+                            move.id(),
+                            move.from().wire(),
+                            move.to().wire(),
+                            actor,
+                            move.reason(),
+                            at(now),
+                            at(move.leaseUntil()),
+                            1,
+                            "")
+                    .update();
+            return new Begun.Started(move);
+        });
+    }
+
+    /**
+     * Finishes a move whose effects are all done: the move row goes, and the status, the transition row
+     * and the {@code order-status-changed} event are written, in one transaction. Empty when the move is
+     * not in flight any more (another driver finished it first).
+     */
+    public Optional<OrderUpdate> complete(OrderMove move) {
+        Instant now = clock.instant();
+        return store.transactions().execute(status -> {
+            int deleted = store.jdbc()
+                    .sql("DELETE FROM order_moves WHERE order_id = ? AND move_id = ?")
+                    .params(move.order().value(), move.id())
+                    .update();
+            if (deleted == 0) {
+                return Optional.<OrderUpdate>empty();
+            }
             record Moved(String merchant, String customer, long version) {}
-            Optional<Moved> moved = store.jdbc()
+            Moved m = store.jdbc()
                     .sql(
                             "UPDATE orders SET status = ?, version = version + 1, updated_at = ? WHERE id = ? AND status = ?"
                                     + " RETURNING merchant_id, customer_id, version")
-                    .params(to.wire(), at(now), id.value(), from.wire())
+                    .params(
+                            move.to().wire(),
+                            at(now),
+                            move.order().value(),
+                            move.from().wire())
                     .query((rs, i) -> new Moved(rs.getString(1), rs.getString(2), rs.getLong(3)))
-                    .optional();
-            if (moved.isEmpty()) {
-                return Optional.<OrderUpdate>empty();
-            }
+                    .optional()
+                    .orElseThrow(() -> new IllegalStateException("Order " + move.order() + " left " + move.from()
+                            + " while its move " + move.id() + " held it"));
             int seq = store.jdbc()
                     .sql("SELECT coalesce(max(seq), 0) + 1 FROM order_transitions WHERE order_id = ?")
-                    .param(id.value())
+                    .param(move.order().value())
                     .query(Integer.class)
                     .single();
-            recordTransition(store.jdbc(), id, seq, from, to, actor, reason, now);
-            Moved m = moved.get();
+            recordTransition(store.jdbc(), move.order(), seq, move.from(), move.to(), move.actor(), move.reason(), now);
             Appended event = outbox.append(
                     OrderStatusChanged.TYPE,
                     MerchantId.of(m.merchant()),
-                    id.value(),
+                    move.order().value(),
                     new OrderStatusChanged(
-                            id.value(), m.merchant(), m.customer(), from.wire(), to.wire(), reason, m.version(), now));
-            return find(id).map(o -> new OrderUpdate(o, List.of(event.token())));
+                            move.order().value(),
+                            m.merchant(),
+                            m.customer(),
+                            move.from().wire(),
+                            move.to().wire(),
+                            move.reason(),
+                            m.version(),
+                            now));
+            return find(move.order()).map(o -> new OrderUpdate(o, List.of(event.token())));
         });
+    }
+
+    /** Drops a move that changed nothing (its first effect was refused). False when it was not in flight. */
+    public boolean abandon(OrderMove move) {
+        return store.jdbc()
+                        .sql("DELETE FROM order_moves WHERE order_id = ? AND move_id = ?")
+                        .params(move.order().value(), move.id())
+                        .update()
+                == 1;
+    }
+
+    /** Notes why an attempt at a move did not finish it, for operators and the consistency check. */
+    public void noteMoveError(OrderMove move, String error) {
+        store.jdbc()
+                .sql("UPDATE order_moves SET last_error = ? WHERE order_id = ? AND move_id = ?")
+                .params(
+                        error.length() > 2000 ? error.substring(0, 2000) : error,
+                        move.order().value(),
+                        move.id())
+                .update();
+    }
+
+    public Optional<OrderMove> moveOf(OrderId id) {
+        return store.jdbc()
+                .sql("SELECT " + MOVE_COLUMNS + " FROM order_moves WHERE order_id = ?")
+                .param(id.value())
+                .query(JdbcOrders::move)
+                .optional();
+    }
+
+    /** Moves in flight, oldest first. */
+    public List<OrderMove> moves(int limit) {
+        return store.jdbc()
+                .sql("SELECT " + MOVE_COLUMNS + " FROM order_moves ORDER BY started_at, order_id LIMIT ?")
+                .param(limit)
+                .query(JdbcOrders::move)
+                .list();
+    }
+
+    /**
+     * Takes up a move whose lease ran out (its request died, or is stuck), extending the lease so no one
+     * else takes it meanwhile. Empty when it finished, or its lease has not run out, or another took it.
+     */
+    public Optional<OrderMove> takeOver(OrderMove move, Duration lease) {
+        Instant now = clock.instant();
+        return store.jdbc()
+                .sql("UPDATE order_moves SET lease_until = ?, attempts = attempts + 1"
+                        + " WHERE order_id = ? AND move_id = ? AND lease_until < ? RETURNING " + MOVE_COLUMNS)
+                .params(at(now.plus(lease)), move.order().value(), move.id(), at(now))
+                .query(JdbcOrders::move)
+                .optional();
+    }
+
+    /** Claims moves whose lease ran out, as {@link #claimUnfinished} does for checkouts. */
+    public List<OrderMove> claimStalledMoves(Duration lease, int limit) {
+        Instant now = clock.instant();
+        return store.transactions()
+                .execute(status -> store.jdbc()
+                        .sql("UPDATE order_moves SET lease_until = ?, attempts = attempts + 1 WHERE order_id IN ("
+                                + " SELECT order_id FROM order_moves WHERE lease_until < ? ORDER BY lease_until LIMIT ?"
+                                + " FOR UPDATE SKIP LOCKED) RETURNING " + MOVE_COLUMNS)
+                        .params(at(now.plus(lease)), at(now), limit)
+                        .query(JdbcOrders::move)
+                        .list());
+    }
+
+    private static OrderMove move(ResultSet rs, int row) throws SQLException {
+        return new OrderMove(
+                OrderId.of(rs.getString("order_id")),
+                rs.getString("move_id"),
+                OrderStatus.parse(rs.getString("from_status")),
+                OrderStatus.parse(rs.getString("to_status")),
+                rs.getString("actor"),
+                rs.getString("reason"),
+                rs.getTimestamp("started_at").toInstant(),
+                rs.getTimestamp("lease_until").toInstant(),
+                rs.getInt("attempts"),
+                rs.getString("last_error"));
     }
 
     private static void recordTransition(

@@ -61,8 +61,12 @@ final class Shop implements AutoCloseable {
     final JdbcCustomers customers;
     final SimulatedProvider provider;
     final PaymentsService payments;
-    final OrdersSettings settings = new OrdersSettings(
-            Duration.ofMinutes(15), Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(5));
+    OrdersSettings settings = new OrdersSettings(
+            Duration.ofMinutes(15),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(5));
     OrderService orders;
 
     Shop(Path folder, SimulatedProviderSettings providerSettings) {
@@ -109,7 +113,7 @@ final class Shop implements AutoCloseable {
         JdbcOrders jdbc = new JdbcOrders(ordersStore, new Outbox(ordersStore, clock), clock);
         CheckoutSaga saga =
                 new CheckoutSaga(jdbc, cartsHere, catalog, inventory, payments, customers, settings, clock, faults);
-        orders = new OrderService(jdbc, saga, inventory, payments, settings);
+        orders = new OrderService(jdbc, saga, inventory, payments, settings, clock, faults);
         return orders;
     }
 
