@@ -251,6 +251,11 @@ class AccessPolicyIntegrationTest extends PlatformIntegrationTest {
                 w -> Call.of("GET", "/api/v1/inventory/reconciliation"),
                 allow(Who.ADMIN, 200),
                 nothingHidden()));
+        rules.add(new Rule(
+                "GET /api/v1/orders/reconciliation",
+                w -> Call.of("GET", "/api/v1/orders/reconciliation?limit=20"),
+                allow(Who.ADMIN, 200),
+                nothingHidden()));
         // Reorder suggestions (derived): the merchant's own; an admin names the merchant.
         String lowSku = uncheck(this::lowSku);
         rules.add(new Rule(

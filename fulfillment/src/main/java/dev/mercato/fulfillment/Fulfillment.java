@@ -2,6 +2,8 @@ package dev.mercato.fulfillment;
 
 import dev.mercato.orders.OrderId;
 import dev.mercato.orders.OrderUpdate;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,7 +17,13 @@ import java.util.Optional;
  */
 public interface Fulfillment {
 
+    /** The name of fulfillment's intake from the orders log in the plane's view runtime. */
+    String INTAKE_VIEW = "fulfillment";
+
     Optional<PickList> pickList(OrderId order);
+
+    /** The status of each of these orders' pick lists; an order without one is missing. */
+    Map<OrderId, PickListStatus> pickListStatuses(Collection<OrderId> orders);
 
     /**
      * Moves the order to the step and records the report. The caller has checked that the actor may fulfil

@@ -26,13 +26,23 @@ public interface Inventory {
     /** The result of a stock change: the levels now, and tokens to read the change back from views. */
     record Adjusted(StockLevel level, List<ConsistencyToken> tokens) {}
 
-    /** Sets on-hand for a merchant's SKU; refused if it would drop below what is already reserved. */
+    /**
+     * The merchant whose stock of {@code sku} this is: the product's merchant in the catalog. Empty when no
+     * catalog has the SKU. Stock rows exist only for catalog SKUs, held by that merchant.
+     */
+    Optional<MerchantId> owner(Sku sku);
+
+    /**
+     * Sets on-hand for a merchant's SKU; refused if it would drop below what is already reserved, and
+     * {@link dev.mercato.plane.NotFound} when the SKU is not a product of that merchant in the catalog
+     * (another merchant's product is answered like a missing one).
+     */
     Adjusted setOnHand(MerchantId merchant, Sku sku, int onHand);
 
     /** Sets on-hand and the stock-low threshold (a {@code stock-low} event fires when available drops below it). */
     Adjusted setOnHand(MerchantId merchant, Sku sku, int onHand, Optional<Integer> lowThreshold);
 
-    /** Sets on-hand for many SKUs of one merchant in one transaction. */
+    /** Sets on-hand for many SKUs of one merchant in one transaction; each must be that merchant's product. */
     List<ConsistencyToken> setOnHand(MerchantId merchant, Map<Sku, Integer> onHand);
 
     /**
@@ -75,4 +85,24 @@ public interface Inventory {
     List<Drift> reconcile();
 
     record Drift(Sku sku, int onHand, int reserved, int liveReservations) {}
+
+    /**
+     * Stock rows held by a merchant other than the SKU's owner in the catalog, or kept for a SKU no catalog
+     * has: left by the time a merchant could set stock for any SKU. Read-only.
+     */
+    List<Misowned> misowned();
+
+    /**
+     * Repairs {@link #misowned()} rows: a row of another merchant's product goes to its owner with on-hand
+     * set to what live reservations hold (the owner counts again); a row of a SKU no catalog has is deleted
+     * unless reservations hold it. Each with its event. Returns what it did.
+     */
+    List<Misowned> repairOwnership();
+
+    /**
+     * @param owner the catalog's merchant for the SKU; empty when no catalog has it
+     * @param action what {@link #repairOwnership} did: {@code given-to-owner}, {@code removed}, or {@code kept}
+     *     (a SKU no catalog has whose row reservations hold); {@code found} from {@link #misowned}
+     */
+    record Misowned(Sku sku, MerchantId holder, Optional<MerchantId> owner, int onHand, String action) {}
 }

@@ -1,5 +1,6 @@
 package dev.mercato.accounting.journal;
 
+import dev.mercato.accounting.Books;
 import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.consume.ViewRuntime;
@@ -9,6 +10,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Currency;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +20,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /** Reads of the books: a merchant's journal in booking order, and its trial balance. */
-public final class Journal {
+public final class Journal implements Books {
 
     private final ViewRuntime runtime;
     private final String view;
@@ -130,6 +132,26 @@ public final class Journal {
                             lines.getOrDefault(e.id(), List.of())))
                     .toList();
         });
+    }
+
+    @Override
+    public Map<String, List<String>> kindsByOrder(Collection<String> orderIds) {
+        if (orderIds.isEmpty()) {
+            return Map.of();
+        }
+        return runtime.read(
+                view,
+                (jdbc, g) -> jdbc
+                        .sql("SELECT order_id, kind FROM " + g.table("entries")
+                                + " WHERE order_id = ANY(?) ORDER BY order_id, at, entry_id")
+                        .param(orderIds.stream().distinct().toArray(String[]::new))
+                        .query((rs, i) -> Map.entry(rs.getString(1), rs.getString(2)))
+                        .list()
+                        .stream()
+                        .collect(Collectors.groupingBy(
+                                Map.Entry::getKey,
+                                LinkedHashMap::new,
+                                Collectors.mapping(Map.Entry::getValue, Collectors.toList()))));
     }
 
     /** Every account the merchant's entries touched, per currency, with per-currency totals. */

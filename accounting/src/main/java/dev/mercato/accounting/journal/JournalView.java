@@ -1,5 +1,6 @@
 package dev.mercato.accounting.journal;
 
+import dev.mercato.accounting.Books;
 import dev.mercato.orders.events.OrderPlaced;
 import dev.mercato.orders.events.OrderStatusChanged;
 import dev.mercato.payments.events.PaymentCaptured;
@@ -30,7 +31,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public final class JournalView implements View {
 
-    public static final String NAME = "accounting";
+    public static final String NAME = Books.VIEW;
 
     private final String name;
     private final List<String> topics;

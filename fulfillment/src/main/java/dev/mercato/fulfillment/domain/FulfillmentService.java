@@ -17,6 +17,8 @@ import dev.mercato.plane.NotFound;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -51,6 +53,15 @@ public final class FulfillmentService implements Fulfillment {
     @Override
     public Optional<PickList> pickList(OrderId order) {
         return pickLists.find(order.value());
+    }
+
+    @Override
+    public Map<OrderId, PickListStatus> pickListStatuses(Collection<OrderId> orders) {
+        Map<OrderId, PickListStatus> statuses = new HashMap<>();
+        pickLists
+                .statuses(orders.stream().map(OrderId::value).toList())
+                .forEach((id, status) -> statuses.put(OrderId.of(id), status));
+        return statuses;
     }
 
     @Override

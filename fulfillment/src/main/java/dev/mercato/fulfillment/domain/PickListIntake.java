@@ -1,5 +1,6 @@
 package dev.mercato.fulfillment.domain;
 
+import dev.mercato.fulfillment.Fulfillment;
 import dev.mercato.fulfillment.PickListStatus;
 import dev.mercato.fulfillment.events.PickLine;
 import dev.mercato.fulfillment.store.JdbcPickLists;
@@ -23,7 +24,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public final class PickListIntake implements View {
 
-    public static final String NAME = "fulfillment";
+    public static final String NAME = Fulfillment.INTAKE_VIEW;
 
     private final JdbcPickLists pickLists;
     private final List<String> topics;

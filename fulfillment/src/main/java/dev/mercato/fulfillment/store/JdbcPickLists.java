@@ -13,11 +13,14 @@ import dev.mercato.orders.FulfillmentStep;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.postgres.CapabilityStore;
+import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -116,6 +119,21 @@ public final class JdbcPickLists {
                         Optional.ofNullable(rs.getString("closed_reason"))))
                 .optional()
                 .map(p -> p.withLines(lines(orderId)));
+    }
+
+    /** The status of each of these orders' pick lists; orders without one are missing. */
+    public Map<String, PickListStatus> statuses(List<String> orderIds) {
+        Map<String, PickListStatus> statuses = new HashMap<>();
+        if (orderIds.isEmpty()) {
+            return statuses;
+        }
+        store.jdbc()
+                .sql("SELECT order_id, status FROM pick_list WHERE order_id = ANY(?)")
+                .param(orderIds.toArray(String[]::new))
+                .query((ResultSet rs) -> {
+                    statuses.put(rs.getString(1), PickListStatus.parse(rs.getString(2)));
+                });
+        return statuses;
     }
 
     private List<PickLine> lines(String orderId) {

@@ -1,5 +1,6 @@
 package dev.mercato.inventory.config;
 
+import dev.mercato.catalog.Catalog;
 import dev.mercato.inventory.Inventory;
 import dev.mercato.inventory.domain.InventoryService;
 import dev.mercato.inventory.reorder.ReorderSuggestions;
@@ -35,10 +36,24 @@ class InventoryConfiguration {
     record InventorySettings(@DefaultValue("5s") Duration sweepInterval) {}
 
     @Bean
-    Inventory inventory(PostgresStores stores, Outboxes outboxes, Clock clock) {
+    Inventory inventory(PostgresStores stores, Outboxes outboxes, Catalog catalog, Clock clock) {
         CapabilityStore store = stores.open("inventory");
         Outbox outbox = outboxes.register(store);
-        return new InventoryService(new JdbcStock(store, outbox), new JdbcReservations(store, outbox, clock));
+        return new InventoryService(new JdbcStock(store, outbox), new JdbcReservations(store, outbox, clock), catalog);
+    }
+
+    /**
+     * Gives stock rows held by a merchant that does not own the SKU back to its owner (rows left from before
+     * stock followed the catalog's ownership): at start-up, then daily as a safety net (a full scan).
+     */
+    @Bean(destroyMethod = "close")
+    Periodic stockOwnershipRepair(Inventory inventory) {
+        return Periodic.start(
+                "stock-ownership-repair",
+                Duration.ZERO,
+                Duration.ofDays(1),
+                "stock rows given back to their product's merchant",
+                () -> inventory.repairOwnership().size());
     }
 
     /** Reorder suggestions from stock-low events; the composition root starts every view. */

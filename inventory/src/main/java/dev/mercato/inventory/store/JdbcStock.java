@@ -73,6 +73,78 @@ public final class JdbcStock {
                 .list();
     }
 
+    /** Every stock row, in SKU order, starting after {@code after}. */
+    public List<StockLevel> pageAll(Optional<Sku> after, int limit) {
+        return store.jdbc()
+                .sql(LEVELS + " WHERE sku > ? ORDER BY sku LIMIT ?")
+                .param(after.map(Sku::value).orElse(""))
+                .param(limit)
+                .query(JdbcStock::level)
+                .list();
+    }
+
+    /**
+     * Gives a stock row held by a merchant that does not own the SKU to the SKU's owner, with nothing more to
+     * sell than what live reservations hold (on-hand set to reserved): the count the wrong merchant set is
+     * not the owner's, so the owner counts again. One transaction with its {@link StockAdjusted} event;
+     * empty when the row is not held by {@code holder} any more.
+     */
+    public Optional<StockLevel> giveToOwner(Sku sku, MerchantId holder, MerchantId owner) {
+        return store.transactions().execute(status -> {
+            List<StockLevel> locked = lockLevels(store.jdbc(), new String[] {sku.value()});
+            if (locked.isEmpty() || !locked.getFirst().merchant().equals(holder)) {
+                return Optional.<StockLevel>empty();
+            }
+            store.jdbc()
+                    .sql(
+                            "UPDATE stock SET merchant_id = ?, on_hand = reserved, version = version + 1, updated_at = now()"
+                                    + " WHERE sku = ?")
+                    .params(owner.value(), sku.value())
+                    .update();
+            StockLevel now = find(sku).orElseThrow();
+            outbox.append(StockAdjusted.TYPE, owner, sku.value(), adjusted(now));
+            return Optional.of(now);
+        });
+    }
+
+    /**
+     * Deletes the stock row of a SKU no catalog has, when no reservation ever held it (a reservation's lines
+     * keep their stock row, as the record reserved is reconciled against). Its last event says nothing is on
+     * hand, so views drop it. False when reservations hold it or it is gone or held by another merchant now.
+     */
+    public boolean removeOrphan(Sku sku, MerchantId holder) {
+        return Boolean.TRUE.equals(store.transactions().execute(status -> {
+            List<StockLevel> locked = lockLevels(store.jdbc(), new String[] {sku.value()});
+            if (locked.isEmpty() || !locked.getFirst().merchant().equals(holder)) {
+                return false;
+            }
+            boolean reserved = store.jdbc()
+                    .sql("SELECT EXISTS (SELECT 1 FROM reservation_lines WHERE sku = ?)")
+                    .param(sku.value())
+                    .query(Boolean.class)
+                    .single();
+            if (reserved) {
+                return false;
+            }
+            StockLevel was = locked.getFirst();
+            store.jdbc()
+                    .sql("DELETE FROM stock WHERE sku = ?")
+                    .param(sku.value())
+                    .update();
+            outbox.append(
+                    StockAdjusted.TYPE,
+                    holder,
+                    sku.value(),
+                    new StockAdjusted(sku.value(), holder.value(), 0, 0, 0, was.version() + 1, "set"));
+            return true;
+        }));
+    }
+
+    private static StockAdjusted adjusted(StockLevel l) {
+        return new StockAdjusted(
+                l.sku().value(), l.merchant().value(), l.onHand(), l.reserved(), l.available(), l.version(), "set");
+    }
+
     /**
      * Sets on-hand (and, where given, the low threshold) for one merchant's SKUs in one transaction, with
      * a {@link StockAdjusted} event per changed SKU; refused whole if any SKU belongs to another merchant
@@ -142,18 +214,8 @@ public final class JdbcStock {
                 .list();
         List<Outbox.Draft> drafts = new ArrayList<>();
         for (StockLevel l : levels) {
-            drafts.add(new Outbox.Draft(
-                    StockAdjusted.TYPE,
-                    l.merchant(),
-                    l.sku().value(),
-                    new StockAdjusted(
-                            l.sku().value(),
-                            l.merchant().value(),
-                            l.onHand(),
-                            l.reserved(),
-                            l.available(),
-                            l.version(),
-                            "set")));
+            drafts.add(
+                    new Outbox.Draft(StockAdjusted.TYPE, l.merchant(), l.sku().value(), adjusted(l)));
             StockLevel was = before.get(l.sku().value());
             // A new SKU counts as coming from "enough": it fires stock-low when it starts below its threshold.
             StockEvents.lowIfCrossed(was == null ? Integer.MAX_VALUE : was.available(), l, drafts);

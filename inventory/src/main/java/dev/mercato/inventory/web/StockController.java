@@ -53,7 +53,9 @@ class StockController {
 
     record DriftJson(String sku, int onHand, int reserved, int liveReservations) {}
 
-    record ReconciliationJson(boolean consistent, List<DriftJson> drift) {}
+    record MisownedJson(String sku, String holder, String owner, int onHand) {}
+
+    record ReconciliationJson(boolean consistent, List<DriftJson> drift, List<MisownedJson> misowned) {}
 
     /** The caller's merchant's stock (an admin names the merchant), in SKU order. */
     @GetMapping
@@ -70,14 +72,24 @@ class StockController {
         return new StockPage(page.stream().map(StockJson::of).toList(), next);
     }
 
-    /** Proof that reserved equals the sum of live reservations and available is never negative. */
+    /**
+     * Proof that reserved equals the sum of live reservations and available is never negative, and that
+     * every stock row is held by its product's merchant (rows that are not are repaired at start-up).
+     */
     @GetMapping("/reconciliation")
     ReconciliationJson reconciliation(Caller caller) {
         caller.requireRole(Role.ADMIN);
         List<DriftJson> drift = inventory.reconcile().stream()
                 .map(d -> new DriftJson(d.sku().value(), d.onHand(), d.reserved(), d.liveReservations()))
                 .toList();
-        return new ReconciliationJson(drift.isEmpty(), drift);
+        List<MisownedJson> misowned = inventory.misowned().stream()
+                .map(m -> new MisownedJson(
+                        m.sku().value(),
+                        m.holder().value(),
+                        m.owner().map(MerchantId::value).orElse(null),
+                        m.onHand()))
+                .toList();
+        return new ReconciliationJson(drift.isEmpty() && misowned.isEmpty(), drift, misowned);
     }
 
     @GetMapping("/{sku}")
@@ -99,12 +111,18 @@ class StockController {
             throw new InvalidInput("onHand", "is required");
         }
         Sku id = Sku.of(sku);
-        var existing = inventory.level(id);
-        var merchant = existing.isPresent() && caller.isAdmin()
-                ? existing.get().merchant()
-                : caller.merchantFor(input.merchant());
-        if (existing.isPresent() && !existing.get().merchant().equals(merchant)) {
-            throw new NotFound("stock for sku", sku);
+        // Stock is the product's merchant's: a merchant sets only its own products' (another's is answered
+        // like a missing one); an admin sets it for whoever owns the product.
+        MerchantId merchant;
+        if (caller.isAdmin()) {
+            merchant = inventory.owner(id).orElseThrow(() -> new NotFound("product", sku));
+            if (input.merchant() != null && !input.merchant().equals(merchant.value())) {
+                throw new InvalidInput(
+                        "merchant",
+                        "SKU " + sku + " is a product of merchant " + merchant + ", not " + input.merchant());
+            }
+        } else {
+            merchant = caller.merchantFor(input.merchant());
         }
         Inventory.Adjusted adjusted =
                 inventory.setOnHand(merchant, id, input.onHand(), Optional.ofNullable(input.lowThreshold()));

@@ -3,7 +3,12 @@ package dev.mercato.inventory.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mercato.catalog.ProductDraft;
 import dev.mercato.catalog.Sku;
+import dev.mercato.catalog.cache.ProductCache;
+import dev.mercato.catalog.domain.CatalogService;
+import dev.mercato.catalog.store.JdbcProducts;
+import dev.mercato.inventory.Inventory;
 import dev.mercato.inventory.Reservation;
 import dev.mercato.inventory.Reservation.Line;
 import dev.mercato.inventory.Reservation.Status;
@@ -18,6 +23,8 @@ import dev.mercato.inventory.store.JdbcReservations;
 import dev.mercato.inventory.store.JdbcStock;
 import dev.mercato.plane.Conflict;
 import dev.mercato.plane.MerchantId;
+import dev.mercato.plane.Money;
+import dev.mercato.plane.NotFound;
 import dev.mercato.plane.events.EventJson;
 import dev.mercato.plane.events.EventType;
 import dev.mercato.plane.events.schema.EventSchemas;
@@ -51,6 +58,7 @@ class ReservingStockIntegrationTest {
     PostgresStores stores;
     CapabilityStore store;
     MutableClock clock;
+    CatalogService catalog;
     InventoryService inventory;
 
     @BeforeEach
@@ -58,10 +66,23 @@ class ReservingStockIntegrationTest {
         stores = SharedPostgres.freshStores();
         store = stores.open("inventory");
         stores.migrate(store, "classpath:db/plane/outbox", "plane_outbox_history");
+        CapabilityStore catalogStore = stores.open("catalog");
+        stores.migrate(catalogStore, "classpath:db/plane/outbox", "plane_outbox_history");
         clock = MutableClock.startingNow();
+        JdbcProducts products = new JdbcProducts(catalogStore, new Outbox(catalogStore, clock));
+        catalog = new CatalogService(products, new ProductCache(products::find, Duration.ofSeconds(60), 100));
+        product(ACME, MUG, CUP);
         Outbox outbox = new Outbox(store, clock);
-        inventory = new InventoryService(new JdbcStock(store, outbox), new JdbcReservations(store, outbox, clock));
+        inventory =
+                new InventoryService(new JdbcStock(store, outbox), new JdbcReservations(store, outbox, clock), catalog);
         inventory.setOnHand(ACME, Map.of(MUG, 10, CUP, 3));
+    }
+
+    void product(MerchantId merchant, Sku... skus) {
+        for (Sku sku : skus) {
+            catalog.upsert(List.of(new ProductDraft(
+                    sku, merchant, "Product " + sku, "", "home/kitchen", Money.of("1.00", "EUR"), Map.of())));
+        }
     }
 
     @AfterEach
@@ -304,5 +325,50 @@ class ReservingStockIntegrationTest {
                 .stream()
                 .map(json -> EventJson.read(json, as))
                 .toList();
+    }
+
+    @Test
+    void a_merchant_cannot_set_stock_for_another_merchants_product_or_a_sku_no_catalog_has() {
+        MerchantId globex = MerchantId.of("globex");
+        Sku theirs = Sku.of("GLOBEX-1");
+        product(globex, theirs);
+
+        assertThatThrownBy(() -> inventory.setOnHand(ACME, theirs, 5)).isInstanceOf(NotFound.class);
+        assertThatThrownBy(() -> inventory.setOnHand(ACME, Map.of(MUG, 5, theirs, 5)))
+                .isInstanceOf(NotFound.class);
+        assertThatThrownBy(() -> inventory.setOnHand(ACME, Sku.of("NO-SUCH-1"), 5))
+                .isInstanceOf(NotFound.class);
+
+        assertThat(inventory.level(theirs)).isEmpty();
+        assertThat(level(MUG).onHand()).isEqualTo(10);
+        assertThat(inventory.setOnHand(globex, theirs, 4).level().merchant()).isEqualTo(globex);
+        assertThat(inventory.owner(theirs)).contains(globex);
+    }
+
+    @Test
+    void rows_taken_before_the_rule_go_back_to_the_products_merchant_and_rows_of_no_product_go() {
+        MerchantId globex = MerchantId.of("globex");
+        Sku squatted = Sku.of("GLOBEX-2");
+        Sku orphan = Sku.of("NOBODY-1");
+        product(globex, squatted);
+        // As the route allowed before: ACME took GLOBEX-2's row, and one for a SKU nobody sells.
+        JdbcStock raw = new JdbcStock(store, new Outbox(store, clock));
+        raw.setOnHand(ACME, Map.of(squatted, 40, orphan, 9), Map.of());
+        assertThat(inventory.misowned()).extracting(Inventory.Misowned::sku).containsExactly(squatted, orphan);
+
+        List<Inventory.Misowned> repaired = inventory.repairOwnership();
+
+        assertThat(repaired)
+                .extracting(Inventory.Misowned::sku, Inventory.Misowned::action)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(squatted, "given-to-owner"),
+                        org.assertj.core.groups.Tuple.tuple(orphan, "removed"));
+        assertThat(level(squatted).merchant()).isEqualTo(globex);
+        assertThat(level(squatted).onHand()).isZero();
+        assertThat(inventory.level(orphan)).isEmpty();
+        assertThat(inventory.misowned()).isEmpty();
+        assertThat(inventory.setOnHand(globex, squatted, 12).level().available())
+                .isEqualTo(12);
+        assertThat(inventory.repairOwnership()).isEmpty();
     }
 }

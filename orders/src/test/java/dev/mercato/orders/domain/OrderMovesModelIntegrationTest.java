@@ -199,9 +199,7 @@ class OrderMovesModelIntegrationTest {
                 OrderStatus now = shop.orders.order(order).orElseThrow().status();
                 for (int c = 0; c < clientsNow; c++) {
                     // Mostly what a real client would ask next, so orders travel the whole way; the rest anything.
-                    Op op = random.nextInt(10) < 6
-                            ? next(now)
-                            : Op.values()[random.nextInt(Op.values().length)];
+                    Op op = random.nextInt(10) < 6 ? next(now) : Op.values()[random.nextInt(Op.values().length)];
                     OrderService instance = instances.get(random.nextInt(instances.size()));
                     running.add(clients.submit(() -> {
                         together.await(10, TimeUnit.SECONDS);

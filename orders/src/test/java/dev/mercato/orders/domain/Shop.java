@@ -80,7 +80,8 @@ final class Shop implements AutoCloseable {
         Outbox inventoryOutbox = new Outbox(inventoryStore, clock);
         inventory = new InventoryService(
                 new JdbcStock(inventoryStore, inventoryOutbox),
-                new JdbcReservations(inventoryStore, inventoryOutbox, clock));
+                new JdbcReservations(inventoryStore, inventoryOutbox, clock),
+                catalog);
         customers = new JdbcCustomers(customersStore, new Outbox(customersStore, clock), clock);
         rocks = RocksStore.open(folder.resolve("carts"));
         carts = new CartService(new RocksCartStore(rocks), catalog, clock, Duration.ofHours(24));

@@ -1,0 +1,187 @@
+package dev.mercato.app.consistency;
+
+import dev.mercato.accounting.Books;
+import dev.mercato.fulfillment.Fulfillment;
+import dev.mercato.fulfillment.PickListStatus;
+import dev.mercato.inventory.Inventory;
+import dev.mercato.inventory.ReservationId;
+import dev.mercato.orders.Order;
+import dev.mercato.orders.OrderAudit;
+import dev.mercato.orders.OrderAudit.Witness;
+import dev.mercato.orders.OrderId;
+import dev.mercato.orders.OrderMove;
+import dev.mercato.orders.Orders;
+import dev.mercato.payments.PaymentId;
+import dev.mercato.payments.Payments;
+import dev.mercato.payments.ProviderLedger;
+import dev.mercato.plane.InvalidInput;
+import dev.mercato.plane.consume.ViewFreshness;
+import dev.mercato.plane.consume.ViewRuntime;
+import dev.mercato.plane.consume.ViewState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Reads what every capability holds for the newest orders, through their published APIs only, and judges
+ * it with {@link OrderAudit}. Payments, the provider's ledger and stock change with the order's moves, so
+ * they are judged for every order; the pick list and the books are derived from the log, so they are judged
+ * only for orders that have not changed for {@code settle} and only while their view is caught up (a view
+ * that is behind is named in the report instead of blamed for every order it has not reached yet).
+ */
+public final class OrderReconciliation {
+
+    static final int MAX_ORDERS = 100_000;
+    static final int PAGE = 100;
+
+    private final Orders orders;
+    private final Payments payments;
+    private final Optional<ProviderLedger> ledger;
+    private final Inventory inventory;
+    private final Fulfillment fulfillment;
+    private final Books journal;
+    private final ViewRuntime views;
+    private final Clock clock;
+
+    public OrderReconciliation(
+            Orders orders,
+            Payments payments,
+            Optional<ProviderLedger> ledger,
+            Inventory inventory,
+            Fulfillment fulfillment,
+            Books journal,
+            ViewRuntime views,
+            Clock clock) {
+        this.orders = orders;
+        this.payments = payments;
+        this.ledger = ledger;
+        this.inventory = inventory;
+        this.fulfillment = fulfillment;
+        this.journal = journal;
+        this.views = views;
+        this.clock = clock;
+    }
+
+    /**
+     * @param checked how many orders were read, newest first
+     * @param skipped witnesses not judged, and why (a view behind its log, no readable provider ledger)
+     * @param moving moves decided and not finished, oldest first (normal for a moment; a finding once past
+     *     their lease)
+     * @param misowned stock rows not held by their product's merchant
+     * @param stockDrift SKUs whose reserved differs from their live reservations
+     */
+    public record Report(
+            Instant checkedAt,
+            int checked,
+            boolean consistent,
+            List<OrderAudit.Finding> findings,
+            Map<String, String> skipped,
+            List<OrderMove> moving,
+            List<Inventory.Misowned> misowned,
+            List<Inventory.Drift> stockDrift) {}
+
+    public Report check(int limit, Duration settle) {
+        if (limit < 1 || limit > MAX_ORDERS) {
+            throw new InvalidInput("limit", "must be 1-" + MAX_ORDERS + ", got " + limit);
+        }
+        if (settle.isNegative() || settle.compareTo(Duration.ofHours(1)) > 0) {
+            throw new InvalidInput("settle", "must be 0-3600 seconds, got " + settle.toSeconds());
+        }
+        Instant now = clock.instant();
+        Map<String, String> skipped = new LinkedHashMap<>();
+        Set<Witness> always = EnumSet.of(Witness.PAYMENT, Witness.STOCK);
+        if (ledger.isPresent()) {
+            always.add(Witness.LEDGER);
+        } else {
+            skipped.put(Witness.LEDGER.wire(), "the payment provider's ledger is not readable from here");
+        }
+        Set<Witness> settled = EnumSet.copyOf(always);
+        behind(Fulfillment.INTAKE_VIEW)
+                .ifPresentOrElse(
+                        why -> skipped.put(Witness.PICK_LIST.wire(), why), () -> settled.add(Witness.PICK_LIST));
+        behind(Books.VIEW)
+                .ifPresentOrElse(why -> skipped.put(Witness.JOURNAL.wire(), why), () -> settled.add(Witness.JOURNAL));
+        Map<OrderId, OrderMove> moving =
+                orders.movesInFlight(100).stream().collect(Collectors.toMap(OrderMove::order, Function.identity()));
+        List<OrderAudit.Finding> findings = new ArrayList<>();
+        int checked = 0;
+        Optional<OrderId> after = Optional.empty();
+        while (checked < limit) {
+            List<Order> page = orders.orders(after, Math.min(PAGE, limit - checked));
+            if (page.isEmpty()) {
+                break;
+            }
+            findings.addAll(judge(page, moving, always, settled, settle, now));
+            checked += page.size();
+            after = Optional.of(page.getLast().id());
+        }
+        List<Inventory.Misowned> misowned = inventory.misowned();
+        List<Inventory.Drift> drift = inventory.reconcile();
+        return new Report(
+                now,
+                checked,
+                findings.isEmpty() && misowned.isEmpty() && drift.isEmpty(),
+                findings,
+                skipped,
+                List.copyOf(moving.values()).stream()
+                        .sorted((a, b) -> a.startedAt().compareTo(b.startedAt()))
+                        .toList(),
+                misowned,
+                drift);
+    }
+
+    private List<OrderAudit.Finding> judge(
+            List<Order> page,
+            Map<OrderId, OrderMove> moving,
+            Set<Witness> always,
+            Set<Witness> settled,
+            Duration settle,
+            Instant now) {
+        List<OrderId> ids = page.stream().map(Order::id).toList();
+        Map<OrderId, PickListStatus> pickLists = fulfillment.pickListStatuses(ids);
+        Map<String, List<String>> books =
+                journal.kindsByOrder(ids.stream().map(OrderId::value).toList());
+        List<OrderAudit.Finding> findings = new ArrayList<>();
+        for (Order order : page) {
+            PaymentId payment = PaymentId.of(order.id().value());
+            Optional<OrderMove> move =
+                    Optional.ofNullable(moving.get(order.id())).or(() -> orders.moveInFlight(order.id()));
+            boolean quiet = move.isEmpty() && order.updatedAt().isBefore(now.minus(settle));
+            findings.addAll(OrderAudit.check(
+                    new OrderAudit.Facts(
+                            order,
+                            move,
+                            payments.find(payment),
+                            ledger.map(l -> l.entries(payment)).orElse(List.of()),
+                            inventory.reservation(ReservationId.of(order.id().value())),
+                            Optional.ofNullable(pickLists.get(order.id())).map(PickListStatus::wire),
+                            books.getOrDefault(order.id().value(), List.of()),
+                            quiet ? settled : always),
+                    now));
+        }
+        return findings;
+    }
+
+    /** Why a view's copy cannot be judged now, or empty when it is caught up with its log. */
+    private Optional<String> behind(String view) {
+        Optional<ViewFreshness> active =
+                views.freshness(view).stream().filter(ViewFreshness::active).findFirst();
+        if (active.isEmpty()) {
+            return Optional.of("view " + view + " is not running here");
+        }
+        ViewFreshness f = active.get();
+        return f.state() == ViewState.RUNNING
+                ? Optional.empty()
+                : Optional.of("view " + view + " is " + f.state().name().toLowerCase(java.util.Locale.ROOT) + ", "
+                        + f.lagEvents() + " events behind its log");
+    }
+}
