@@ -160,8 +160,11 @@ public final class CheckoutSaga {
     /**
      * Marks the cart checked out. The order does not depend on it: stock is held and payment authorized by
      * now, and the plan recorded what was bought. So a cart that is gone (expired, or kept in another
-     * instance's local cart store when that instance's checkout is recovered here) does not stop the order;
-     * the checkout record's one-live-checkout-per-cart index still keeps the cart from being ordered twice.
+     * instance's local cart store when that instance's checkout is recovered here) or that changed state
+     * meanwhile (an anonymous cart merged into the customer's when they logged in during checkout) does not
+     * stop the order: refusing here would leave the checkout retried forever with its stock held and its
+     * payment authorized. The checkout record's one-live-checkout-per-cart index still keeps the cart from
+     * being ordered twice.
      */
     private void convertCart(Plan plan, OrderId id) {
         try {
@@ -171,6 +174,12 @@ public final class CheckoutSaga {
                     "Checkout {}: cart {} is not in this instance's cart store; placing the order anyway",
                     id,
                     plan.cartId());
+        } catch (Conflict changed) {
+            log.info(
+                    "Checkout {}: cart {} cannot be converted ({}); placing the order from its plan anyway",
+                    id,
+                    plan.cartId(),
+                    changed.type());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.mercato.orders.domain;
 
+import static dev.mercato.orders.domain.Shop.CUP;
 import static dev.mercato.orders.domain.Shop.MUG;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -106,6 +107,33 @@ class CheckoutCrashRecoveryIntegrationTest {
                     .isEqualTo(Reservation.Status.CONFIRMED);
             assertNoOrphans();
         }
+    }
+
+    @Test
+    void an_anonymous_cart_merged_while_its_checkout_runs_does_not_leave_the_checkout_stuck() {
+        var anonymous = shop.carts.create(java.util.Optional.empty());
+        shop.carts.setQuantity(anonymous.id(), MUG, 2, java.util.OptionalLong.empty());
+        CheckoutRequest request = Shop.request(ADA, anonymous.id(), "tok_visa");
+        OrderService dying = shop.restart((point, id) -> {
+            if (point == Point.CONFIRMED) {
+                throw new CheckoutFaults.Crash(point);
+            }
+        });
+        assertThatThrownBy(() -> dying.checkout(request)).isInstanceOf(CheckoutFaults.Crash.class);
+        // Ada logs in meanwhile: her storefront merges the anonymous cart into the cart she already has.
+        shop.product(CUP, "4.50", 5);
+        CartId hers = shop.cart(ADA, CUP, 1);
+        assertThat(shop.carts.merge(anonymous.id(), ADA).id()).isEqualTo(hers);
+        assertThat(shop.carts.find(anonymous.id()).orElseThrow().status()).isEqualTo(Cart.Status.MERGED);
+
+        OrderService restarted = shop.restart(CheckoutFaults.NONE);
+        shop.clock.advance(shop.settings.lease().plusSeconds(1));
+        restarted.recover();
+
+        CheckoutResponse answer = restarted.checkout(request);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+        assertThat(shop.outboxRows(OrderPlaced.TYPE.wire())).isEqualTo(1);
+        assertNoOrphans();
     }
 
     @ParameterizedTest
