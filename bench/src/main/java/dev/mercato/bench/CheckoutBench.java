@@ -203,11 +203,20 @@ public final class CheckoutBench {
 
         /** Starts the jar with {@code settings} added to the command line (after the bench's own). */
         static Platform start(Path jar, List<String> settings) throws Exception {
-            int port;
+            return start(jar, settings, Files.createTempDirectory("mercato-checkout-bench"), freePort());
+        }
+
+        static int freePort() throws IOException {
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = socket.getLocalPort();
+                return socket.getLocalPort();
             }
-            Path data = Files.createTempDirectory("mercato-checkout-bench");
+        }
+
+        /**
+         * Starts the jar on the data folder {@code data} (kept: a later start on it is a restart) and {@code
+         * port}; its output goes to {@code platform.log} there, appended.
+         */
+        static Platform start(Path jar, List<String> settings, Path data, int port) throws Exception {
             String java = ProcessHandle.current().info().command().orElse("java");
             List<String> command = new ArrayList<>(List.of(java, "-Xms512m", "-Xmx1g"));
             // e.g. MERCATO_BENCH_JVM_OPTS=-XX:StartFlightRecording=filename=/tmp/checkout.jfr to profile the server
@@ -230,7 +239,8 @@ public final class CheckoutBench {
             }
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(data.resolve("platform.log").toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            data.resolve("platform.log").toFile()))
                     .start();
             Platform platform = new Platform(process, "http://127.0.0.1:" + port, data);
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
