@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class DatabaseBoundariesIntegrationTest {
 
     static final List<String> SCHEMAS =
-            List.of("catalog", "inventory", "orders", "payments", "customers", "fulfillment", "accounting");
+            List.of("catalog", "inventory", "orders", "payments", "provider", "customers", "fulfillment", "accounting");
 
     static PostgresStores stores;
 
@@ -37,7 +37,7 @@ class DatabaseBoundariesIntegrationTest {
 
     @Test
     void every_capability_owns_tables_in_its_own_schema_only() throws SQLException {
-        for (String schema : List.of("catalog", "inventory", "customers", "fulfillment")) {
+        for (String schema : List.of("catalog", "inventory", "customers", "fulfillment", "provider")) {
             assertThat(tablesOf(schema)).as("tables of " + schema).isNotEmpty();
         }
         try (Connection admin = stores.adminConnection();

@@ -21,6 +21,7 @@ import dev.mercato.orders.store.JdbcOrders;
 import dev.mercato.payments.PaymentMethod;
 import dev.mercato.payments.domain.PaymentsService;
 import dev.mercato.payments.domain.RetryPolicy;
+import dev.mercato.payments.provider.ProviderStore;
 import dev.mercato.payments.provider.SimulatedProvider;
 import dev.mercato.payments.provider.SimulatedProviderSettings;
 import dev.mercato.payments.provider.Sleeper;
@@ -85,7 +86,8 @@ final class Shop implements AutoCloseable {
         customers = new JdbcCustomers(customersStore, new Outbox(customersStore, clock), clock);
         rocks = RocksStore.open(folder.resolve("carts"));
         carts = new CartService(new RocksCartStore(rocks), catalog, clock, Duration.ofHours(24));
-        provider = new SimulatedProvider(providerSettings, clock, Sleeper.REAL);
+        // The provider's state in its own schema, so a restart finds what it did, as the platform's would.
+        provider = new SimulatedProvider(ProviderStore.onPostgres(stores), providerSettings, clock, Sleeper.REAL);
         payments = new PaymentsService(
                 new JdbcPaymentIntents(paymentsStore, new Outbox(paymentsStore, clock)),
                 provider,

@@ -1,29 +1,38 @@
 package dev.mercato.payments.provider;
 
+import dev.mercato.payments.PaymentId;
 import dev.mercato.payments.PaymentMethod;
 import dev.mercato.payments.ProviderLedger;
 import dev.mercato.payments.provider.Faults.Fault;
+import dev.mercato.payments.provider.ProviderStore.Answered;
+import dev.mercato.payments.provider.ProviderStore.Request;
+import dev.mercato.payments.provider.ProviderStore.Transaction;
 import dev.mercato.plane.Money;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
+import java.util.function.Function;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
  * An in-process payment provider that behaves like an outside one: it takes time to act, declines by rule,
  * fails transiently (before acting, or after acting with the answer lost), keeps its own idempotency keys
  * and books every money movement in a {@link ProviderLedger}, the evidence that nothing was charged twice.
+ * What it remembers lives in a {@link ProviderStore}: in PostgreSQL for the platform, so that, like a real
+ * provider, it remembers across crashes of the platform's process and across instances sharing the store.
  *
  * <p>Test tokens: {@code tok_declined} is declined {@code card-declined}, {@code tok_insufficient_funds}
  * {@code insufficient-funds}; an amount above the limit is declined {@code amount-too-large}; any other
@@ -32,65 +41,45 @@ import java.util.function.Supplier;
  * <p>Idempotency: requests are serialised per key. A key that acted answers every repeat of the same
  * request with its first answer, without acting again, and refuses another request ({@link
  * IdempotencyKeyReused}). A request the provider refused or found nothing for acted on nothing, so its key
- * is not spent: asking again once the state allows it acts. Keys are kept for the life of the process.
+ * is not spent: asking again once the state allows it acts. Each call that acts commits its change, its
+ * ledger entry and its answer together. Answers are kept until {@link #forgetAnswersOlderThan} deletes
+ * them; the holds and the ledger are kept for good.
  */
 public final class SimulatedProvider implements PaymentProvider, ProviderLedger {
 
     public static final String TOKEN_DECLINED = "tok_declined";
     public static final String TOKEN_INSUFFICIENT_FUNDS = "tok_insufficient_funds";
 
-    private enum State {
-        AUTHORIZED,
-        DECLINED,
-        CAPTURED,
-        VOIDED
-    }
-
-    /** What the provider holds for one authorization attempt; its state changes under its own monitor. */
-    private static final class Hold {
-        final String reference;
-        final Money amount;
-        final Map<String, String> metadata;
-        final Instant at;
-        State state;
-        Money captured;
-        BigDecimal refunded = BigDecimal.ZERO;
-
-        Hold(String reference, Money amount, Map<String, String> metadata, Instant at, State state) {
-            this.reference = reference;
-            this.amount = amount;
-            this.metadata = metadata;
-            this.at = at;
-            this.state = state;
+    /** A page of the ledger, oldest first; {@code next} is the position to read on from, empty at the end. */
+    public record LedgerPage(List<Entry> entries, OptionalLong next) {
+        public LedgerPage {
+            entries = List.copyOf(entries);
         }
     }
 
-    /** What a key was used for: a repeat must be equal to it. */
-    private record Request(String operation, List<Object> parameters) {}
+    /** The movements of one kind in one currency over the whole ledger: how many, and their sum. */
+    public record LedgerTotal(Kind kind, String currency, long count, BigDecimal amount) {
+        static final Comparator<LedgerTotal> ORDER =
+                Comparator.comparing(LedgerTotal::kind).thenComparing(LedgerTotal::currency);
+    }
 
-    private record Answered(Request request, Object answer) {}
-
+    private final ProviderStore store;
     private final SimulatedProviderSettings settings;
     private final Clock clock;
     private final Sleeper sleeper;
     private final Faults faults;
     private final Random latencies;
-
-    private final Map<String, ReentrantLock> keyLocks = new ConcurrentHashMap<>();
-    private final Map<String, Answered> answers = new ConcurrentHashMap<>();
-    private final Map<String, Hold> byReference = new ConcurrentHashMap<>();
-    private final Map<String, Hold> byAuthorizationKey = new ConcurrentHashMap<>();
-    private final List<Entry> ledger = new ArrayList<>();
-    private final AtomicLong ids = new AtomicLong();
     private final Map<Fault, AtomicLong> injected = new EnumMap<>(Fault.class);
 
     /** Fails at the settings' rate, seeded by their seed. */
-    public SimulatedProvider(SimulatedProviderSettings settings, Clock clock, Sleeper sleeper) {
-        this(settings, clock, sleeper, Faults.atRate(settings.failureRate(), new Random(settings.seed())));
+    public SimulatedProvider(ProviderStore store, SimulatedProviderSettings settings, Clock clock, Sleeper sleeper) {
+        this(store, settings, clock, sleeper, Faults.atRate(settings.failureRate(), new Random(settings.seed())));
     }
 
     /** Fails as {@code faults} decides (the settings' failure rate is not used). */
-    public SimulatedProvider(SimulatedProviderSettings settings, Clock clock, Sleeper sleeper, Faults faults) {
+    public SimulatedProvider(
+            ProviderStore store, SimulatedProviderSettings settings, Clock clock, Sleeper sleeper, Faults faults) {
+        this.store = Objects.requireNonNull(store, "store");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
@@ -108,108 +97,108 @@ public final class SimulatedProvider implements PaymentProvider, ProviderLedger 
         Objects.requireNonNull(amount, "amount");
         Objects.requireNonNull(method, "method");
         Map<String, String> kept = Map.copyOf(metadata);
-        Request request = new Request("authorize", List.of(amount, method.token(), kept));
-        return call("authorize", idempotencyKey, () -> request, AuthorizationResult.class, () -> {
-            Instant now = clock.instant();
-            String reference = nextId("au");
+        Request request = new Request("authorize", null, amount, method.token(), kept);
+        return call("authorize", idempotencyKey, tx -> request, AuthorizationResult.class, tx -> {
+            Instant now = now();
+            Hold hold = Hold.of(tx.nextId("au"), idempotencyKey, amount, kept, now);
             Optional<String> decline = declineReason(amount, method);
-            Hold hold = new Hold(reference, amount, kept, now, decline.isPresent() ? State.DECLINED : State.AUTHORIZED);
-            byReference.put(reference, hold);
-            byAuthorizationKey.put(idempotencyKey, hold);
             if (decline.isPresent()) {
-                return new AuthorizationResult.Declined(reference, decline.get(), amount, now);
+                tx.insert(hold.declined());
+                return new AuthorizationResult.Declined(hold.reference(), decline.get(), amount, now);
             }
-            book(idempotencyKey, Kind.AUTHORIZATION, hold, amount, now);
-            return new AuthorizationResult.Approved(reference, amount, kept, now);
+            tx.insert(hold);
+            book(tx, idempotencyKey, Kind.AUTHORIZATION, hold, amount, now);
+            return new AuthorizationResult.Approved(hold.reference(), amount, kept, now);
         });
     }
 
     @Override
     public ProviderCapture capture(String idempotencyKey, String authorization, Money amount) {
         Objects.requireNonNull(amount, "amount");
-        Request request = new Request("capture", List.of(authorization, amount));
-        return call("capture", idempotencyKey, () -> request, ProviderCapture.class, () -> {
-            Hold hold = hold(authorization);
-            Instant now = clock.instant();
-            synchronized (hold) {
-                switch (hold.state) {
-                    case DECLINED -> throw refused("authorization-declined", "capture", hold);
-                    case VOIDED -> throw refused("authorization-voided", "capture", hold);
-                    case CAPTURED -> throw refused("already-captured", "capture", hold);
-                    case AUTHORIZED -> {}
-                }
-                requireCurrency(hold, amount);
-                if (amount.amount().compareTo(hold.amount.amount()) > 0) {
-                    throw new ProviderRefused(
-                            "amount-exceeds-authorized",
-                            "Cannot capture " + amount + " of " + hold.reference + ": only " + hold.amount
-                                    + " is authorized");
-                }
-                hold.state = State.CAPTURED;
-                hold.captured = amount;
-            }
-            book(idempotencyKey, Kind.CAPTURE, hold, amount, now);
-            return new ProviderCapture(nextId("ca"), hold.reference, amount, now);
+        Request request = new Request("capture", authorization, amount, null, null);
+        return call("capture", idempotencyKey, tx -> request, ProviderCapture.class, tx -> {
+            Hold captured = hold(tx, authorization).capture(amount);
+            Instant at = change(tx, idempotencyKey, Kind.CAPTURE, captured, amount);
+            return new ProviderCapture(tx.nextId("ca"), captured.reference(), amount, at);
         });
     }
 
     @Override
     public ProviderVoid voidAuthorization(String idempotencyKey, String authorization) {
-        Request request = new Request("void", List.of(authorization));
+        Request request = new Request("void", authorization, null, null, null);
         return call(
                 "void",
                 idempotencyKey,
-                () -> request,
+                tx -> request,
                 ProviderVoid.class,
-                () -> release(idempotencyKey, hold(authorization)));
+                tx -> release(tx, idempotencyKey, hold(tx, authorization)));
     }
 
     @Override
     public Optional<ProviderVoid> voidByAuthorizationKey(String idempotencyKey, String authorizationKey) {
         // The request is the authorization found under the key, so a repeat that names it by reference is
         // the same request; with nothing held there is no request, and nothing is spent.
-        Supplier<Request> request = () -> heldUnder(authorizationKey)
-                .map(h -> new Request("void", List.of(h.reference)))
+        Function<Transaction, Request> request = tx -> heldUnder(tx, authorizationKey)
+                .map(h -> new Request("void", h.reference(), null, null, null))
                 .orElse(null);
         return Optional.ofNullable(call(
                 "void",
                 idempotencyKey,
                 request,
                 ProviderVoid.class,
-                () -> release(idempotencyKey, heldUnder(authorizationKey).orElseThrow())));
+                tx -> release(
+                        tx, idempotencyKey, heldUnder(tx, authorizationKey).orElseThrow())));
     }
 
     @Override
     public ProviderRefund refund(String idempotencyKey, String authorization, Money amount) {
         Objects.requireNonNull(amount, "amount");
-        Request request = new Request("refund", List.of(authorization, amount));
-        return call("refund", idempotencyKey, () -> request, ProviderRefund.class, () -> {
-            Hold hold = hold(authorization);
-            Instant now = clock.instant();
-            synchronized (hold) {
-                if (hold.state != State.CAPTURED) {
-                    throw refused("not-captured", "refund", hold);
-                }
-                requireCurrency(hold, amount);
-                BigDecimal after = hold.refunded.add(amount.amount());
-                if (after.compareTo(hold.captured.amount()) > 0) {
-                    throw new ProviderRefused(
-                            "refund-exceeds-captured",
-                            "Cannot refund " + amount + " of " + hold.reference + ": " + hold.captured
-                                    + " was captured and " + hold.refunded.toPlainString() + " already refunded");
-                }
-                hold.refunded = after;
-            }
-            book(idempotencyKey, Kind.REFUND, hold, amount, now);
-            return new ProviderRefund(nextId("re"), hold.reference, amount, now);
+        Request request = new Request("refund", authorization, amount, null, null);
+        return call("refund", idempotencyKey, tx -> request, ProviderRefund.class, tx -> {
+            Hold refunded = hold(tx, authorization).refund(amount);
+            Instant at = change(tx, idempotencyKey, Kind.REFUND, refunded, amount);
+            return new ProviderRefund(tx.nextId("re"), refunded.reference(), amount, at);
         });
     }
 
     @Override
     public List<Entry> entries() {
-        synchronized (ledger) {
-            return List.copyOf(ledger);
+        return store.entries();
+    }
+
+    @Override
+    public List<Entry> entries(PaymentId payment) {
+        return store.entries(payment.value());
+    }
+
+    /**
+     * Up to {@code limit} ledger entries after {@code position}: 0 for the first page, then the page's
+     * {@code next}; for reading a ledger too long to hold at once.
+     */
+    public LedgerPage entries(long position, int limit) {
+        if (position < 0 || limit < 1) {
+            throw new IllegalArgumentException("A ledger page needs position >= 0 and limit >= 1");
         }
+        return store.entriesAfter(position, limit);
+    }
+
+    /** Per kind and currency, over the whole ledger, by kind then currency. */
+    public List<LedgerTotal> totals() {
+        return store.totals();
+    }
+
+    /**
+     * Deletes the answers to keys given longer than {@code age} ago: a repeat of such a key acts as a new
+     * request, so {@code age} must be far longer than any caller retries a key. Holds and the ledger stay:
+     * a capture, void or refund repeated later is still refused by the authorization's state.
+     *
+     * @return how many answers were deleted
+     */
+    public int forgetAnswersOlderThan(Duration age) {
+        if (age.isNegative() || age.isZero()) {
+            throw new IllegalArgumentException("Answers are kept for a positive time, got " + age);
+        }
+        return store.forgetAnswersBefore(clock.instant().minus(age));
     }
 
     /** How many calls the simulated network failed, by kind: lets a test show its failures really happened. */
@@ -224,13 +213,20 @@ public final class SimulatedProvider implements PaymentProvider, ProviderLedger 
     }
 
     /**
-     * One call over the simulated network: maybe fail before acting; serialise on the key; answer a repeat
-     * from the key, act on a new request (taking the provider's latency); maybe lose the answer.
+     * One call over the simulated network: maybe fail before acting; answer a repeat from the key at once;
+     * otherwise take the provider's latency (holding no connection), then, serialised on the key in one
+     * transaction, answer from the key if another call answered it meanwhile or act and keep the answer;
+     * maybe lose the answer.
      *
-     * @param request what the key is used for, read under the key's lock; null when there is nothing to act
-     *     on, which answers null and spends no key
+     * @param request what the key is used for, read in the key's transaction; null when there is nothing to
+     *     act on, which answers null and spends no key
      */
-    private <T> T call(String operation, String key, Supplier<Request> request, Class<T> type, Supplier<T> act) {
+    private <T> T call(
+            String operation,
+            String key,
+            Function<Transaction, Request> request,
+            Class<T> type,
+            Function<Transaction, T> act) {
         if (key == null || key.isBlank()) {
             throw new IllegalArgumentException("Every provider call needs an idempotency key");
         }
@@ -241,29 +237,38 @@ public final class SimulatedProvider implements PaymentProvider, ProviderLedger 
                     TransientProviderFailure.Kind.REQUEST_FAILED,
                     "The provider failed " + operation + " (" + key + ") before acting");
         }
-        ReentrantLock lock = keyLocks.computeIfAbsent(key, k -> new ReentrantLock());
         T answer;
-        lock.lock();
         try {
-            Request asked = request.get();
-            Answered first = answers.get(key);
-            if (first != null) {
-                if (!first.request().equals(asked)) {
-                    throw new IdempotencyKeyReused(key);
-                }
-                answer = type.cast(first.answer());
-            } else if (asked == null) {
-                answer = null;
-            } else {
+            if (!store.answered(key)) {
                 Duration latency = latency();
                 if (!latency.isZero()) {
                     sleeper.sleep(latency);
                 }
-                answer = act.get();
-                answers.put(key, new Answered(asked, answer));
             }
-        } finally {
-            lock.unlock();
+            answer = store.underKey(key, tx -> {
+                Request asked = request.apply(tx);
+                Optional<Answered> first = tx.answer(key);
+                if (first.isPresent()) {
+                    if (!first.get().request().equals(asked)) {
+                        throw new IdempotencyKeyReused(key);
+                    }
+                    return type.cast(first.get().answer());
+                }
+                if (asked == null) {
+                    return null;
+                }
+                T acted = act.apply(tx);
+                tx.remember(key, new Answered(asked, acted, now()));
+                return acted;
+            });
+        } catch (TransientDataAccessException
+                | DataAccessResourceFailureException
+                | CannotCreateTransactionException e) {
+            // The provider's own database failed: its transaction rolled back, so it did not act (or, if the
+            // commit's answer was what got lost, the retry with the same key gets the first answer).
+            throw new TransientProviderFailure(
+                    TransientProviderFailure.Kind.REQUEST_FAILED,
+                    "The provider failed " + operation + " (" + key + "): " + e.getMessage());
         }
         if (fault == Fault.ANSWER_LOST) {
             throw new TransientProviderFailure(
@@ -273,38 +278,29 @@ public final class SimulatedProvider implements PaymentProvider, ProviderLedger 
         return answer;
     }
 
-    private ProviderVoid release(String key, Hold hold) {
-        Instant now = clock.instant();
-        synchronized (hold) {
-            switch (hold.state) {
-                case DECLINED -> throw refused("authorization-declined", "void", hold);
-                case CAPTURED -> throw refused("already-captured", "void", hold);
-                case VOIDED -> throw refused("already-voided", "void", hold);
-                case AUTHORIZED -> {}
-            }
-            hold.state = State.VOIDED;
-        }
-        book(key, Kind.VOID, hold, hold.amount, now);
-        return new ProviderVoid(nextId("vo"), hold.reference, hold.amount, hold.metadata, hold.at, now);
+    private ProviderVoid release(Transaction tx, String key, Hold hold) {
+        Hold released = hold.release();
+        Instant at = change(tx, key, Kind.VOID, released, released.amount());
+        return new ProviderVoid(
+                tx.nextId("vo"), released.reference(), released.amount(), released.metadata(), released.at(), at);
     }
 
-    /** The authorization held under an authorization key; read under that key's lock, so not mid-authorization. */
-    private Optional<Hold> heldUnder(String authorizationKey) {
-        ReentrantLock lock = keyLocks.computeIfAbsent(authorizationKey, k -> new ReentrantLock());
-        lock.lock();
-        try {
-            return Optional.ofNullable(byAuthorizationKey.get(authorizationKey)).filter(h -> h.state != State.DECLINED);
-        } finally {
-            lock.unlock();
-        }
+    /** Keeps a hold's new state and books the money it moved, in the call's transaction; returns when. */
+    private Instant change(Transaction tx, String key, Kind kind, Hold changed, Money amount) {
+        Instant now = now();
+        tx.update(changed);
+        book(tx, key, kind, changed, amount, now);
+        return now;
     }
 
-    private Hold hold(String authorization) {
-        Hold hold = authorization == null ? null : byReference.get(authorization);
-        if (hold == null) {
-            throw new UnknownAuthorization(authorization);
-        }
-        return hold;
+    /** The authorization held under an authorization key, not a declined attempt. */
+    private static Optional<Hold> heldUnder(Transaction tx, String authorizationKey) {
+        return tx.heldUnder(authorizationKey).filter(h -> h.state() != Hold.State.DECLINED);
+    }
+
+    private static Hold hold(Transaction tx, String authorization) {
+        return (authorization == null ? Optional.<Hold>empty() : tx.hold(authorization))
+                .orElseThrow(() -> new UnknownAuthorization(authorization));
     }
 
     private Optional<String> declineReason(Money amount, PaymentMethod method) {
@@ -318,23 +314,13 @@ public final class SimulatedProvider implements PaymentProvider, ProviderLedger 
         };
     }
 
-    private static void requireCurrency(Hold hold, Money amount) {
-        if (!hold.amount.currency().equals(amount.currency())) {
-            throw new ProviderRefused(
-                    "currency-mismatch",
-                    hold.reference + " is in " + hold.amount.currency() + ", not " + amount.currency());
-        }
+    private static void book(Transaction tx, String key, Kind kind, Hold hold, Money amount, Instant at) {
+        tx.book(new Entry(key, kind, hold.payment(), hold.reference(), amount, at));
     }
 
-    private static ProviderRefused refused(String code, String operation, Hold hold) {
-        return new ProviderRefused(code, "Cannot " + operation + " " + hold.reference + ": " + code.replace('-', ' '));
-    }
-
-    private void book(String key, Kind kind, Hold hold, Money amount, Instant at) {
-        synchronized (ledger) {
-            ledger.add(
-                    new Entry(key, kind, hold.metadata.getOrDefault(PAYMENT_METADATA, ""), hold.reference, amount, at));
-        }
+    /** To the microsecond, as PostgreSQL keeps time: an answer read back equals the one first given. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     private Duration latency() {
@@ -343,7 +329,7 @@ public final class SimulatedProvider implements PaymentProvider, ProviderLedger 
         return Duration.ofNanos(min == max ? min : min + latencies.nextLong(max - min + 1));
     }
 
-    private String nextId(String prefix) {
-        return prefix + "_" + String.format("%08d", ids.incrementAndGet());
+    static String id(String prefix, long number) {
+        return prefix + "_" + String.format("%08d", number);
     }
 }

@@ -4,6 +4,7 @@ import dev.mercato.payments.PaymentId;
 import dev.mercato.payments.PaymentIntent;
 import dev.mercato.payments.Payments;
 import dev.mercato.payments.ProviderLedger;
+import dev.mercato.payments.provider.SimulatedProvider;
 import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.Money;
 import dev.mercato.plane.NotFound;
@@ -11,20 +12,18 @@ import dev.mercato.plane.security.Caller;
 import dev.mercato.plane.security.Role;
 import dev.mercato.plane.web.Cursor;
 import dev.mercato.plane.web.MoneyJson;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Payment intents for their merchant and admins, and the provider's ledger for admins. */
+/** Payment intents for their merchant and admins, and the simulated provider's ledger for admins. */
 @RestController
 @RequestMapping("/api/v1/payments")
 class PaymentsController {
@@ -32,9 +31,9 @@ class PaymentsController {
     static final int MAX_LIMIT = 1000;
 
     private final Payments payments;
-    private final ProviderLedger ledger;
+    private final SimulatedProvider ledger;
 
-    PaymentsController(Payments payments, ProviderLedger ledger) {
+    PaymentsController(Payments payments, SimulatedProvider ledger) {
         this.payments = payments;
         this.ledger = ledger;
     }
@@ -92,7 +91,10 @@ class PaymentsController {
                 .orElseThrow(() -> new NotFound("payment", paymentId.value()));
     }
 
-    /** Every money movement the provider made, oldest first: the evidence that nothing was charged twice. */
+    /**
+     * Every money movement the provider made, oldest first, a page at a time from its durable ledger: the
+     * evidence that nothing was charged twice. The cursor is the position of the page's last entry.
+     */
     @GetMapping("/ledger")
     LedgerJson ledger(
             @RequestParam(defaultValue = "100") int limit,
@@ -102,41 +104,36 @@ class PaymentsController {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new InvalidInput("limit", "must be 1-" + MAX_LIMIT + ", got " + limit);
         }
-        int from = cursor == null ? 0 : position(cursor);
-        List<ProviderLedger.Entry> all = ledger.entries();
-        int to = Math.min(all.size(), from + limit);
-        List<EntryJson> page = from >= all.size()
-                ? List.of()
-                : all.subList(from, to).stream().map(EntryJson::of).toList();
-        String next = to < all.size() ? Cursor.encode(Integer.toString(to)) : null;
-        return new LedgerJson(page, totals(all), next);
+        long from = cursor == null ? 0 : position(cursor);
+        SimulatedProvider.LedgerPage page = ledger.entries(from, limit);
+        String next = page.next().isPresent()
+                ? Cursor.encode(Long.toString(page.next().getAsLong()))
+                : null;
+        return new LedgerJson(page.entries().stream().map(EntryJson::of).toList(), totals(ledger.totals()), next);
     }
 
-    static Map<String, TotalJson> totals(List<ProviderLedger.Entry> entries) {
-        Map<String, TotalJson> totals = new LinkedHashMap<>();
+    /** Every kind, those with no movement too, each with its sums in currency order (as the ledger gives them). */
+    static Map<String, TotalJson> totals(List<SimulatedProvider.LedgerTotal> totals) {
+        Map<String, TotalJson> byKind = new LinkedHashMap<>();
         for (ProviderLedger.Kind kind : ProviderLedger.Kind.values()) {
-            long count = 0;
-            Map<String, BigDecimal> sums = new TreeMap<>();
-            for (ProviderLedger.Entry e : entries) {
-                if (e.kind() == kind) {
-                    count++;
-                    sums.merge(e.amount().currency(), e.amount().amount(), BigDecimal::add);
-                }
-            }
-            totals.put(
+            List<SimulatedProvider.LedgerTotal> ofKind =
+                    totals.stream().filter(t -> t.kind() == kind).toList();
+            byKind.put(
                     wire(kind),
                     new TotalJson(
-                            count,
-                            sums.entrySet().stream()
-                                    .map(s -> MoneyJson.of(new Money(s.getValue(), s.getKey())))
+                            ofKind.stream()
+                                    .mapToLong(SimulatedProvider.LedgerTotal::count)
+                                    .sum(),
+                            ofKind.stream()
+                                    .map(t -> MoneyJson.of(new Money(t.amount(), t.currency())))
                                     .toList()));
         }
-        return totals;
+        return byKind;
     }
 
-    private static int position(String cursor) {
+    private static long position(String cursor) {
         try {
-            int position = Integer.parseInt(Cursor.decode(cursor));
+            long position = Long.parseLong(Cursor.decode(cursor));
             if (position < 0) {
                 throw new NumberFormatException();
             }

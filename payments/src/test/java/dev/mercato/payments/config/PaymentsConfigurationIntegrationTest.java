@@ -7,6 +7,7 @@ import dev.mercato.payments.PaymentId;
 import dev.mercato.payments.PaymentIntent;
 import dev.mercato.payments.Payments;
 import dev.mercato.payments.ProviderLedger;
+import dev.mercato.payments.provider.ProviderStore;
 import dev.mercato.payments.provider.SimulatedProvider;
 import dev.mercato.plane.outbox.Outboxes;
 import dev.mercato.plane.outbox.RelaySettings;
@@ -56,6 +57,11 @@ class PaymentsConfigurationIntegrationTest {
                             .status())
                     .isEqualTo(PaymentIntent.Status.AUTHORIZED);
             assertThat(provider.entries(PaymentId.of("pay-2"))).hasSize(1);
+            SimulatedProvider afterRestart = new SimulatedProvider(
+                    ProviderStore.onPostgres(stores), provider.settings(), Clock.systemUTC(), d -> {});
+            assertThat(afterRestart.entries(PaymentId.of("pay-2")))
+                    .as("by default the provider keeps its ledger in schema provider")
+                    .isEqualTo(provider.entries(PaymentId.of("pay-2")));
         }
     }
 }

@@ -21,6 +21,7 @@ import dev.mercato.payments.events.PaymentVoided;
 import dev.mercato.payments.provider.Faults;
 import dev.mercato.payments.provider.Faults.Fault;
 import dev.mercato.payments.provider.PaymentProvider;
+import dev.mercato.payments.provider.ProviderStore;
 import dev.mercato.payments.provider.SimulatedProvider;
 import dev.mercato.payments.provider.SimulatedProviderSettings;
 import dev.mercato.payments.provider.Sleeper;
@@ -86,6 +87,7 @@ class PaymentsIntegrationTest {
         stores.migrate(store, "classpath:db/plane/outbox", "plane_outbox_history");
         intents = new JdbcPaymentIntents(store, new Outbox(store, Clock.systemUTC()));
         provider = new SimulatedProvider(
+                ProviderStore.onPostgres(stores),
                 SimulatedProviderSettings.DETERMINISTIC,
                 Clock.systemUTC(),
                 NO_SLEEP,
@@ -279,8 +281,11 @@ class PaymentsIntegrationTest {
     @Test
     void two_processes_authorizing_and_capturing_one_payment_at_once_move_its_money_once() throws Exception {
         // Each instance serialises only its own requests: across them, the provider's keys and the
-        // conditional writes are what keep one authorization, one capture, one event each.
-        List<PaymentsService> instances = List.of(paymentsOver(provider), paymentsOver(provider));
+        // conditional writes are what keep one authorization, one capture, one event each. Each instance has
+        // its own provider client over the provider's one store, as two processes would.
+        SimulatedProvider otherProvider = new SimulatedProvider(
+                ProviderStore.onPostgres(stores), SimulatedProviderSettings.DETERMINISTIC, Clock.systemUTC(), NO_SLEEP);
+        List<PaymentsService> instances = List.of(paymentsOver(provider), paymentsOver(otherProvider));
         Authorization request = anAuthorization().id("pay-1").build();
 
         List<PaymentIntent> authorized =

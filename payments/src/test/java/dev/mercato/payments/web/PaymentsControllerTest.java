@@ -9,6 +9,7 @@ import dev.mercato.payments.CapturedTotal;
 import dev.mercato.payments.PaymentId;
 import dev.mercato.payments.PaymentIntent;
 import dev.mercato.payments.Payments;
+import dev.mercato.payments.provider.ProviderStore;
 import dev.mercato.payments.provider.SimulatedProvider;
 import dev.mercato.payments.provider.SimulatedProviderSettings;
 import dev.mercato.plane.Forbidden;
@@ -92,8 +93,8 @@ class PaymentsControllerTest {
     }
 
     final RecordedPayments payments = new RecordedPayments();
-    final SimulatedProvider provider =
-            new SimulatedProvider(SimulatedProviderSettings.DETERMINISTIC, Clock.systemUTC(), d -> {});
+    final SimulatedProvider provider = new SimulatedProvider(
+            ProviderStore.inMemory(), SimulatedProviderSettings.DETERMINISTIC, Clock.systemUTC(), d -> {});
     final PaymentsController controller = new PaymentsController(payments, provider);
 
     @Test
