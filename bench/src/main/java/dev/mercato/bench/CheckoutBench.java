@@ -217,6 +217,7 @@ public final class CheckoutBench {
          * port}; its output goes to {@code platform.log} there, appended.
          */
         static Platform start(Path jar, List<String> settings, Path data, int port) throws Exception {
+            Files.createDirectories(data);
             String java = ProcessHandle.current().info().command().orElse("java");
             List<String> command = new ArrayList<>(List.of(java, "-Xms512m", "-Xmx1g"));
             // e.g. MERCATO_BENCH_JVM_OPTS=-XX:StartFlightRecording=filename=/tmp/checkout.jfr to profile the server

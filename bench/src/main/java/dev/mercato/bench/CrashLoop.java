@@ -201,7 +201,9 @@ public final class CrashLoop {
         platform = CheckoutBench.Platform.start(jar, settings, data.resolve("platform"), port);
         setUp();
         for (int round = 1; round <= rounds; round++) {
-            String kill = variant.equals("mixed") ? List.of("jvm", "power", "postgres").get((round - 1) % 3) : variant;
+            String kill = variant.equals("mixed")
+                    ? List.of("jvm", "power", "postgres").get((round - 1) % 3)
+                    : variant;
             System.out.printf(Locale.ROOT, "round %d (%s) at %s%n", round, kill, Instant.now());
             load(Duration.ofSeconds(seconds), kill);
             long recovered = System.nanoTime();
@@ -235,14 +237,19 @@ public final class CrashLoop {
                             "/api/v1/products",
                             merchant,
                             "{\"sku\":\"" + e.getKey() + "\",\"title\":\"Crash test " + e.getKey()
-                                    + "\",\"category\":\"home/crash\",\"price\":{\"amount\":\"" + (5 + e.getKey().length())
+                                    + "\",\"category\":\"home/crash\",\"price\":{\"amount\":\""
+                                    + (5 + e.getKey().length())
                                     + ".00\",\"currency\":\"EUR\"}}",
                             Map.of()),
                     200,
                     201);
             expect(
                     platform.send(
-                            "PUT", "/api/v1/inventory/" + e.getKey(), merchant, "{\"onHand\":" + e.getValue() + "}", Map.of()),
+                            "PUT",
+                            "/api/v1/inventory/" + e.getKey(),
+                            merchant,
+                            "{\"onHand\":" + e.getValue() + "}",
+                            Map.of()),
                     200);
         }
     }
@@ -318,7 +325,8 @@ public final class CrashLoop {
         if (!Files.exists(pid)) {
             return Optional.empty();
         }
-        return ProcessHandle.of(Long.parseLong(Files.readAllLines(pid).getFirst().strip()));
+        return ProcessHandle.of(
+                Long.parseLong(Files.readAllLines(pid).getFirst().strip()));
     }
 
     void killTree(ProcessHandle handle) {
@@ -380,12 +388,16 @@ public final class CrashLoop {
             String sku = r.nextInt(4) == 0 ? skus.getFirst() : skus.get(1 + r.nextInt(skus.size() - 1));
             lines.merge(sku, 1 + r.nextInt(2), Integer::sum);
         }
-        String cart = EventJson.tree(platform.send("POST", "/api/v1/carts", customer, "{}", Map.of()).body())
+        String cart = EventJson.tree(platform.send("POST", "/api/v1/carts", customer, "{}", Map.of())
+                        .body())
                 .get("id")
                 .asString();
         for (var l : lines.entrySet()) {
             var set = platform.send(
-                    "PUT", "/api/v1/carts/" + cart + "/items/" + l.getKey(), customer, "{\"quantity\":" + l.getValue() + "}",
+                    "PUT",
+                    "/api/v1/carts/" + cart + "/items/" + l.getKey(),
+                    customer,
+                    "{\"quantity\":" + l.getValue() + "}",
                     Map.of());
             if (set.statusCode() != 200) {
                 count(set);
@@ -403,7 +415,11 @@ public final class CrashLoop {
 
     HttpResponse<String> submit(Checkout c) throws Exception {
         return platform.send(
-                "POST", "/api/v1/orders", c.customer(), "{\"cartId\":\"" + c.cart() + "\"}", Map.of("Idempotency-Key", c.key()));
+                "POST",
+                "/api/v1/orders",
+                c.customer(),
+                "{\"cartId\":\"" + c.cart() + "\"}",
+                Map.of("Idempotency-Key", c.key()));
     }
 
     /** Records a checkout's answer; answers whether it is final (not a 503 to retry). */
@@ -432,7 +448,8 @@ public final class CrashLoop {
 
     void move(Placed order, String op) throws Exception {
         HttpResponse<String> response = switch (op) {
-            case "cancel" -> platform.send("POST", "/api/v1/orders/" + order.id() + "/cancel", order.customer(), null, Map.of());
+            case "cancel" ->
+                platform.send("POST", "/api/v1/orders/" + order.id() + "/cancel", order.customer(), null, Map.of());
             case "refund" -> platform.send("POST", "/api/v1/orders/" + order.id() + "/cancel", admin, null, Map.of());
             default ->
                 platform.send(
@@ -446,7 +463,9 @@ public final class CrashLoop {
         if (response.statusCode() == 200) {
             report.movesAnswered.incrementAndGet();
             String status = EventJson.tree(response.body()).get("status").asString();
-            acknowledged.computeIfAbsent(order.id(), k -> ConcurrentHashMap.newKeySet()).add(status);
+            acknowledged
+                    .computeIfAbsent(order.id(), k -> ConcurrentHashMap.newKeySet())
+                    .add(status);
         }
     }
 
@@ -455,8 +474,10 @@ public final class CrashLoop {
             report.shed503.incrementAndGet();
         } else if (response.statusCode() >= 500) {
             report.fiveHundreds.incrementAndGet();
-            report.problem("5xx", response.request().method() + " " + response.request().uri() + " answered "
-                    + response.statusCode() + ": " + response.body());
+            report.problem(
+                    "5xx",
+                    response.request().method() + " " + response.request().uri() + " answered " + response.statusCode()
+                            + ": " + response.body());
         }
     }
 
@@ -473,7 +494,8 @@ public final class CrashLoop {
                 }
                 // 503 (the checkout is being recovered) and 409 checkout-in-progress mean: not decided yet.
                 HttpResponse<String> response = submit(c);
-                boolean inProgress = response.statusCode() == 409 && response.body().contains("checkout-in-progress");
+                boolean inProgress =
+                        response.statusCode() == 409 && response.body().contains("checkout-in-progress");
                 if (!inProgress && answer(c, response)) {
                     break;
                 }
@@ -486,8 +508,10 @@ public final class CrashLoop {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                report.problem("recovery", "not settled within " + RECOVERY_DEADLINE + ": " + r.get("notJudged")
-                        + " moves " + r.get("movesInFlight"));
+                report.problem(
+                        "recovery",
+                        "not settled within " + RECOVERY_DEADLINE + ": " + r.get("notJudged") + " moves "
+                                + r.get("movesInFlight"));
                 return;
             }
             LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
@@ -495,7 +519,8 @@ public final class CrashLoop {
     }
 
     JsonNode reconciliation() throws Exception {
-        var response = platform.send("GET", "/api/v1/orders/reconciliation?settle=0&limit=100000", admin, null, Map.of());
+        var response =
+                platform.send("GET", "/api/v1/orders/reconciliation?settle=0&limit=100000", admin, null, Map.of());
         expect(response, 200);
         return EventJson.tree(response.body());
     }
@@ -546,7 +571,8 @@ public final class CrashLoop {
         Map<String, Integer> held = new HashMap<>();
         for (JsonNode o : orders.values()) {
             String status = o.get("status").asString();
-            boolean picked = Set.of("picking", "packed", "shipped", "delivered", "refunded").contains(status);
+            boolean picked = Set.of("picking", "packed", "shipped", "delivered", "refunded")
+                    .contains(status);
             for (JsonNode line : o.get("lines")) {
                 String sku = line.get("sku").asString();
                 int q = line.get("quantity").asInt();
@@ -558,8 +584,9 @@ public final class CrashLoop {
             }
         }
         for (var e : stocked.entrySet()) {
-            JsonNode level = EventJson.tree(platform.send("GET", "/api/v1/inventory/" + e.getKey(), merchant, null, Map.of())
-                    .body());
+            JsonNode level =
+                    EventJson.tree(platform.send("GET", "/api/v1/inventory/" + e.getKey(), merchant, null, Map.of())
+                            .body());
             int onHand = level.get("onHand").asInt();
             int reserved = level.get("reserved").asInt();
             int gone = left.getOrDefault(e.getKey(), 0);
@@ -581,7 +608,8 @@ public final class CrashLoop {
         do {
             var page = EventJson.tree(platform.send(
                             "GET",
-                            "/api/v1/orders?limit=100&merchant=crash-shop" + (cursor == null ? "" : "&cursor=" + cursor),
+                            "/api/v1/orders?limit=100&merchant=crash-shop"
+                                    + (cursor == null ? "" : "&cursor=" + cursor),
                             admin,
                             null,
                             Map.of())
@@ -649,7 +677,8 @@ public final class CrashLoop {
                             folder.toString(),
                             Integer.toString(port))
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(folder.resolve("broker.log").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            folder.resolve("broker.log").toFile()))
                     .start();
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (!Files.readString(folder.resolve("broker.log")).contains("broker ready on")) {
