@@ -48,7 +48,7 @@ public final class AnalyticsService implements Analytics {
     public QueryResult sql(String statement) {
         Freshness freshness = freshness();
         long start = System.nanoTime();
-        Table result = sql.run(statement);
+        SqlResult result = sql.run(statement);
         return new QueryResult(result, (System.nanoTime() - start) / 1_000_000, freshness);
     }
 

@@ -1,4 +1,4 @@
 package dev.mercato.analytics;
 
 /** The answer to an admin's read-only SQL statement. */
-public record QueryResult(Table result, long elapsedMs, Freshness freshness) {}
+public record QueryResult(SqlResult result, long elapsedMs, Freshness freshness) {}

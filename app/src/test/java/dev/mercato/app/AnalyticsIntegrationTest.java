@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.mercato.analytics.warehouse.Warehouse;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -212,21 +214,60 @@ class AnalyticsIntegrationTest extends PlatformIntegrationTest {
         assertThat(badDate.statusCode()).isEqualTo(400);
         assertThat(badDate.body()).contains("from");
 
-        // Read-only SQL: reads answer, anything else is refused with the reason.
+        // Read-only SQL: reads answer with every column in order (names may repeat) and each row as an
+        // array; anything else is refused with the reason.
         var read = sql("SELECT count(*) AS n FROM dim_order WHERE merchant = '" + MERCHANT + "'");
         assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
-        assertThat(json(read).get("result").get("rows").get(0).get("n").asInt()).isEqualTo(6);
+        JsonNode answer = json(read).get("result");
+        assertThat(answer.get("columns").get(0).get("name").asString()).isEqualTo("n");
+        assertThat(answer.get("columns").get(0).get("type").asString()).isEqualTo("BIGINT");
+        assertThat(answer.get("rows").get(0).get(0).asInt()).isEqualTo(6);
+        assertThat(answer.get("truncated").asBoolean()).isFalse();
+        var typed = sql("SELECT 1 AS a, 2 AS a, '\\xDE\\xAD'::BLOB AS b, 'NaN'::DOUBLE AS d,"
+                + " 170141183460469231731687303715884105727::HUGEINT AS h, [{'k': 1.50}] AS l");
+        assertThat(typed.statusCode()).as(typed.body()).isEqualTo(200);
+        JsonNode typedRow = json(typed).get("result").get("rows").get(0);
+        assertThat(typedRow.toString())
+                .isEqualTo("[1,2,\"3q0=\",\"NaN\",\"170141183460469231731687303715884105727\",[{\"k\":\"1.5\"}]]");
+        assertThat(json(typed).get("result").get("columns").get(2).get("type").asString())
+                .isEqualTo("BLOB");
+        String lakeFile = warehouse.lake().resolve("leak.csv").toString();
         for (var refused : Map.of(
-                        "DELETE FROM dim_order", "writes",
-                        "SELECT * FROM read_csv('/etc/passwd')", "outside the lake",
-                        "SELECT 1; SELECT 2", "several statements",
-                        "ATTACH 'x.duckdb' AS x", "databases",
-                        "INSTALL httpfs", "extensions")
+                        "DELETE FROM dim_order",
+                        "writes",
+                        "SELECT * FROM read_csv('/etc/passwd')",
+                        "outside the lake",
+                        "SELECT 1; SELECT 2",
+                        "several statements",
+                        "ATTACH 'x.duckdb' AS x",
+                        "databases",
+                        "INSTALL httpfs",
+                        "extensions",
+                        "EXPLAIN SELECT $$'$$; ROLLBACK; CREATE TABLE pwned AS SELECT 1; --'",
+                        "not a read-only query",
+                        "EXPLAIN SELECT $$--$$; COPY (SELECT 1) TO '" + lakeFile + "'",
+                        "not a read-only query",
+                        "SELECT * FROM checkpoint()",
+                        "checkpoint()",
+                        "SET memory_limit = '100GB'",
+                        "settings",
+                        "SELECT repeat('x', 100000)",
+                        "bytes")
                 .entrySet()) {
             var r = sql(refused.getKey());
             assertThat(r.statusCode()).as(refused.getKey()).isEqualTo(400);
+            assertThat(r.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
             assertThat(r.body()).as(refused.getKey()).contains(refused.getValue());
         }
+        assertThat(json(sql("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'pwned'"))
+                        .get("result")
+                        .get("rows")
+                        .get(0)
+                        .get(0)
+                        .asInt())
+                .isZero();
+        assertThat(Files.exists(Path.of(lakeFile))).isFalse();
         assertThat(send("POST", "/api/v1/analytics/sql", admin, "{}").statusCode())
                 .isEqualTo(400);
 

@@ -40,9 +40,16 @@ class AnalyticsConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    Warehouse warehouse(DataFolder folder, Clock clock) {
+    Warehouse warehouse(DataFolder folder, AnalyticsSettings settings, Clock clock) {
         var dir = folder.resolve("analytics");
-        return Warehouse.open(dir.resolve("warehouse.duckdb"), dir.resolve("lake"), clock);
+        return Warehouse.open(
+                dir.resolve("warehouse.duckdb"),
+                dir.resolve("lake"),
+                clock,
+                new Warehouse.Limits(
+                        settings.warehouseMemory().toBytes(),
+                        settings.warehouseThreads(),
+                        settings.warehouseSpill().toBytes()));
     }
 
     @Bean(destroyMethod = "shutdownNow")

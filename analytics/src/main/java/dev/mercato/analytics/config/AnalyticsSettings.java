@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * How analytics runs.
@@ -17,6 +18,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param reconcileDays how many days back (today included) reconciliation compares
  * @param sqlTimeout how long an admin's statement may run before it is cancelled
  * @param sqlRowLimit rows an admin's statement returns at most (the answer says it was truncated)
+ * @param warehouseMemory DuckDB's memory limit for the whole warehouse (refresh and readers together)
+ * @param warehouseThreads DuckDB's worker threads
+ * @param warehouseSpill how much the warehouse may spill to its temporary folder
  */
 @ConfigurationProperties("mercato.analytics")
 public record AnalyticsSettings(
@@ -36,7 +40,10 @@ public record AnalyticsSettings(
         @DefaultValue("1h") Duration reconcileInterval,
         @DefaultValue("31") int reconcileDays,
         @DefaultValue("10s") Duration sqlTimeout,
-        @DefaultValue("1000") int sqlRowLimit) {
+        @DefaultValue("1000") int sqlRowLimit,
+        @DefaultValue("2GB") DataSize warehouseMemory,
+        @DefaultValue("2") int warehouseThreads,
+        @DefaultValue("4GB") DataSize warehouseSpill) {
 
     public AnalyticsSettings {
         topics = List.copyOf(Objects.requireNonNull(topics, "topics"));

@@ -30,7 +30,8 @@ import org.duckdb.DuckDBConnection;
  *
  * <p>The database can read no file outside the lake and its own spill folder ({@code
  * enable_external_access=false} with the lake as the one allowed directory): what a reader's SQL can
- * reach is the warehouse and the lake, never the machine.
+ * reach is the warehouse and the lake, never the machine. Its memory, threads and spill space are
+ * bounded, and once it is open its configuration is locked, so no statement can lift any of this.
  */
 public final class Warehouse implements AutoCloseable {
 
@@ -48,8 +49,33 @@ public final class Warehouse implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Opens (or creates) the warehouse file beside nothing else but its spill folder. */
+    /**
+     * What the whole DuckDB instance may use, the refresh and every reader together: DuckDB has no limit
+     * per connection, so these bound an admin's heaviest statement as much as they bound the load.
+     *
+     * @param memoryBytes DuckDB's {@code memory_limit}; past it, operators spill or the statement fails
+     * @param threads DuckDB's worker threads
+     * @param spillBytes DuckDB's {@code max_temp_directory_size}: the spill folder cannot fill the disk
+     */
+    public record Limits(long memoryBytes, int threads, long spillBytes) {
+
+        public static final Limits DEFAULT = new Limits(2L << 30, 2, 4L << 30);
+
+        public Limits {
+            if (memoryBytes < (64L << 20) || threads < 1 || spillBytes < 0) {
+                throw new IllegalArgumentException("the warehouse needs at least 64 MiB of memory and one thread, got "
+                        + memoryBytes + " bytes, " + threads + " threads");
+            }
+        }
+    }
+
+    /** Opens (or creates) the warehouse file beside nothing else but its spill folder, with the default limits. */
     public static Warehouse open(Path file, Path lake, Clock clock) {
+        return open(file, lake, clock, Limits.DEFAULT);
+    }
+
+    /** Opens (or creates) the warehouse file beside nothing else but its spill folder. */
+    public static Warehouse open(Path file, Path lake, Clock clock, Limits limits) {
         try {
             Path root = lake.toAbsolutePath().normalize();
             Files.createDirectories(root);
@@ -64,7 +90,14 @@ public final class Warehouse implements AutoCloseable {
                 s.execute("SET enable_external_access = false");
                 s.execute("SET autoinstall_known_extensions = false");
                 s.execute("SET autoload_known_extensions = false");
+                s.execute("SET memory_limit = '" + limits.memoryBytes() + "B'");
+                s.execute("SET threads = " + limits.threads());
+                s.execute("SET max_temp_directory_size = '" + limits.spillBytes() + "B'");
+                // Times with a zone print in UTC, as every time in the warehouse is.
+                s.execute("SET TimeZone = 'UTC'");
                 StarSchema.create(s);
+                // Last: from here no SET, RESET or PRAGMA of any connection can change a setting above.
+                s.execute("SET lock_configuration = true");
             }
             Warehouse w = new Warehouse(root, c.unwrap(DuckDBConnection.class), clock);
             w.lastRefresh = w.readLastRefresh();
