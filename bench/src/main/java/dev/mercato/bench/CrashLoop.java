@@ -254,11 +254,14 @@ public final class CrashLoop {
         }
     }
 
-    /** Load for {@code length}, with the kill at a random moment in its middle. */
+    /**
+     * Load until a random moment between half of {@code length} and all of it, then the kill; requests in
+     * flight at the kill are cut (their outcome is judged after the restart), and no more are sent until
+     * the platform is back.
+     */
     void load(Duration length, String kill) throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
-        long start = System.nanoTime();
-        long killAt = start + (long) (length.toNanos() * (0.3 + 0.6 * random.nextDouble()));
+        long killAt = System.nanoTime() + (long) (length.toNanos() * (0.5 + 0.5 * random.nextDouble()));
         List<Long> seeds = new ArrayList<>();
         for (int c = 0; c < 24; c++) {
             seeds.add(random.nextLong());
@@ -268,25 +271,24 @@ public final class CrashLoop {
             clients.submit(() -> {
                 Random r = new Random(seed);
                 while (running.get()) {
-                    step(r);
+                    step(r, running);
                 }
                 return null;
             });
         }
         LockSupport.parkNanos(Math.max(0, killAt - System.nanoTime()));
-        kill(kill);
-        LockSupport.parkNanos(Math.max(0, start + length.toNanos() - System.nanoTime()));
+        kill(kill, running);
         running.set(false);
         clients.shutdown();
         if (!clients.awaitTermination(2, TimeUnit.MINUTES)) {
             throw new IllegalStateException("clients did not stop");
         }
-        if (platform == null || !platform.process.isAlive()) {
+        if (!platform.process.isAlive()) {
             platform = CheckoutBench.Platform.start(jar, settings, data.resolve("platform"), port);
         }
     }
 
-    void kill(String how) throws Exception {
+    void kill(String how, AtomicBoolean running) throws Exception {
         switch (how) {
             case "jvm" -> {
                 platform.process.destroyForcibly();
@@ -304,8 +306,9 @@ public final class CrashLoop {
                     throw new IllegalStateException("no embedded PostgreSQL to kill under " + data);
                 }
                 killTree(postmaster.get());
-                // The platform serves on without its store (503s) for a few seconds; then it is restarted.
+                // The platform serves on without its store (503s, never 500s) for a few seconds; then it goes.
                 LockSupport.parkNanos(Duration.ofSeconds(3).toNanos());
+                running.set(false);
                 platform.process.destroyForcibly();
                 platform.process.waitFor();
             }
@@ -339,7 +342,7 @@ public final class CrashLoop {
     }
 
     /** One client action: mostly checkouts, then moves of orders already placed. */
-    void step(Random r) {
+    void step(Random r, AtomicBoolean running) {
         try {
             int dice = r.nextInt(100);
             List<String> ids = List.copyOf(placed.keySet());
@@ -361,6 +364,9 @@ public final class CrashLoop {
             report.unanswered.incrementAndGet();
             LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
         } catch (Exception e) {
+            if (!running.get()) {
+                return;
+            }
             report.problem("harness", e.toString());
         }
     }
