@@ -26,6 +26,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
 import tools.jackson.core.TokenStreamLocation;
 
 /**
@@ -160,6 +161,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     private static String field(JacksonException e) {
+        if (e.getPath().isEmpty() && e.processor() instanceof JsonParser parser) {
+            // A parse error (a key given twice) has no databind path; the parser knows where it was.
+            String pointer = parser.streamReadContext().pathAsPointer().toString();
+            return pointer.isEmpty() ? "" : pointer.substring(1).replace('/', '.');
+        }
         StringBuilder path = new StringBuilder();
         for (JacksonException.Reference step : e.getPath()) {
             if (step.getPropertyName() != null) {
