@@ -16,10 +16,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -175,7 +174,7 @@ class HostileInputIntegrationTest extends PlatformIntegrationTest {
                 SEED,
                 new TreeSet<>(document.unresolved()));
         // The whole list, for a reader of a failing build: the assertion message shows it too, but cut.
-        java.nio.file.Files.write(java.nio.file.Path.of("target", "hostile-input-failures.txt"), failures.examples());
+        Files.write(Path.of("target", "hostile-input-failures.txt"), failures.examples());
         assertThat(failures.examples())
                 .as("seed " + SEED + ": " + failures.count() + " of " + requests.size()
                         + " requests failed; one example of each operation, input and outcome")
@@ -619,37 +618,6 @@ class HostileInputIntegrationTest extends PlatformIntegrationTest {
             }
             Thread.onSpinWait();
         }
-    }
-
-    List<String> outboxes;
-
-    /** The newest event position in every capability's outbox (positions only grow; purges drop old rows). */
-    Map<String, Long> outboxPositions(Connection c) throws SQLException {
-        if (outboxes == null) {
-            List<String> schemas = new ArrayList<>();
-            try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT table_schema FROM information_schema.tables"
-                            + " WHERE table_name = 'outbox' ORDER BY table_schema")) {
-                while (rs.next()) {
-                    schemas.add(rs.getString(1));
-                }
-            }
-            outboxes = schemas;
-        }
-        List<String> schemas = outboxes;
-        Map<String, Long> positions = new LinkedHashMap<>();
-        String union = String.join(
-                " UNION ALL ",
-                schemas.stream()
-                        .map(schema -> "SELECT '" + schema + "', coalesce(max(position), 0) FROM " + schema + ".outbox")
-                        .toList());
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(union)) {
-            while (rs.next()) {
-                positions.put(rs.getString(1), rs.getLong(2));
-            }
-        }
-        return positions;
     }
 
     static String encode(String s) {

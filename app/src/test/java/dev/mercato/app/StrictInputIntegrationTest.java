@@ -28,6 +28,10 @@ class StrictInputIntegrationTest extends PlatformIntegrationTest {
         return token;
     }
 
+    JsonNode stock(String token) throws Exception {
+        return json(send("GET", "/api/v1/inventory/" + SKU, token, null));
+    }
+
     static String product(String title, String attributes) {
         return "{\"sku\":\"" + SKU + "\",\"title\":\"" + title + "\",\"category\":\"home/strict\","
                 + "\"price\":{\"amount\":\"9.50\",\"currency\":\"EUR\"},\"attributes\":{" + attributes + "}}";
@@ -52,20 +56,14 @@ class StrictInputIntegrationTest extends PlatformIntegrationTest {
         refused(send("PUT", "/api/v1/inventory/" + SKU, token, "{\"onHand\":7.9}"), 400, "onHand");
         refused(send("PUT", "/api/v1/inventory/" + SKU, token, "{\"onHand\":\"7\"}"), 400, "onHand");
         refused(send("PUT", "/api/v1/inventory/" + SKU, token, "{\"onHand\":9223372036854775808}"), 400, "onHand");
-        assertThat(json(send("GET", "/api/v1/inventory/" + SKU, token, null))
-                        .get("onHand")
-                        .asInt())
-                .isEqualTo(30);
+        assertThat(stock(token).get("onHand").asInt()).isEqualTo(30);
     }
 
     @Test
     void a_key_given_twice_is_refused() throws Exception {
         String token = merchant();
         refused(send("PUT", "/api/v1/inventory/" + SKU, token, "{\"onHand\":31,\"onHand\":32}"), 400, "onHand");
-        assertThat(json(send("GET", "/api/v1/inventory/" + SKU, token, null))
-                        .get("onHand")
-                        .asInt())
-                .isEqualTo(30);
+        assertThat(stock(token).get("onHand").asInt()).isEqualTo(30);
     }
 
     @Test
@@ -125,9 +123,7 @@ class StrictInputIntegrationTest extends PlatformIntegrationTest {
     @Test
     void a_body_over_the_limit_is_refused_413_whether_its_length_is_declared_or_it_is_chunked() throws Exception {
         String token = merchant();
-        long version = json(send("GET", "/api/v1/inventory/" + SKU, token, null))
-                .get("version")
-                .asLong();
+        long version = stock(token).get("version").asLong();
         byte[] big = ("{\"onHand\":1,\"pad\":\"" + "x".repeat(1_100_000) + "\"}").getBytes(StandardCharsets.UTF_8);
         HttpClient client =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -144,10 +140,7 @@ class StrictInputIntegrationTest extends PlatformIntegrationTest {
             refused(response, 413, null);
             assertThat(json(response).path("type").asString()).endsWith("/payload-too-large");
         }
-        assertThat(json(send("GET", "/api/v1/inventory/" + SKU, token, null))
-                        .get("version")
-                        .asLong())
-                .isEqualTo(version);
+        assertThat(stock(token).get("version").asLong()).isEqualTo(version);
     }
 
     @Test
