@@ -49,14 +49,14 @@ final class RequestLimits extends OncePerRequestFilter {
             write(response, 413, "payload-too-large", tooLarge(), Map.of());
             return;
         }
-        String[] fault = fault(request);
+        Fault fault = fault(request);
         if (fault != null) {
             write(
                     response,
                     400,
                     "invalid-input",
-                    fault[0] + " " + fault[1],
-                    Map.of("errors", List.of(Map.of("field", fault[0], "message", fault[1]))));
+                    fault.field() + " " + fault.message(),
+                    Map.of("errors", List.of(Map.of("field", fault.field(), "message", fault.message()))));
             return;
         }
         chain.doFilter(new Limited(request, maxBody), response);
@@ -66,13 +66,16 @@ final class RequestLimits extends OncePerRequestFilter {
         return "The request body is larger than the " + maxBody + " bytes this API accepts";
     }
 
-    /** The parameter at fault and why, or null. */
-    private static String[] fault(HttpServletRequest request) {
+    /** The part of the URL at fault (the path, or a query parameter's name) and why. */
+    private record Fault(String field, String message) {}
+
+    /** What is wrong with the URL, or null. */
+    private static Fault fault(HttpServletRequest request) {
         String path = request.getRequestURI();
         for (String segment : path.split("/")) {
             String why = why(segment, false);
             if (why != null) {
-                return new String[] {"path", why};
+                return new Fault("path", why);
             }
         }
         String query = request.getQueryString();
@@ -84,11 +87,11 @@ final class RequestLimits extends OncePerRequestFilter {
             String rawName = eq < 0 ? pair : pair.substring(0, eq);
             String name = decode(rawName, true);
             if (name == null || Text.refusal(name, false) != null) {
-                return new String[] {"query", "has a parameter name that is not UTF-8 text without control characters"};
+                return new Fault("query", "has a parameter name that is not UTF-8 text without control characters");
             }
             String why = eq < 0 ? null : why(pair.substring(eq + 1), true);
             if (why != null) {
-                return new String[] {name, why};
+                return new Fault(name, why);
             }
         }
         return null;

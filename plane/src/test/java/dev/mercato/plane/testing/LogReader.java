@@ -44,4 +44,32 @@ public final class LogReader {
             return events;
         }
     }
+
+    /**
+     * Every event the topic holds now, up to the end offsets taken when it starts: for a topic other tests
+     * also write to, where a count of events says nothing about which ones were read.
+     */
+    public static List<Event> readToEnd(String bootstrap, String topic, Duration deadline) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (var consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var ends = consumer.endOffsets(partitions);
+            List<Event> events = new ArrayList<>();
+            long end = System.nanoTime() + deadline.toNanos();
+            while (System.nanoTime() < end
+                    && partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    events.add(EventCodec.fromRecord(r));
+                }
+            }
+            return events;
+        }
+    }
 }
