@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
@@ -121,15 +122,17 @@ class CheckoutOverHttpIntegrationTest extends PlatformIntegrationTest {
         } while (cursor != null);
         assertThat(authorized.stream().filter(orders::contains)).hasSize(50).doesNotHaveDuplicates();
 
-        // Every order placed has its event in the log.
-        List<Event> events =
-                LogReader.readAll(kafka.bootstrapServers(), Topics.of("orders"), 50, Duration.ofSeconds(30));
-        Set<String> placedInLog = events.stream()
-                .filter(e -> e.type().name().equals("order-placed"))
-                .map(e -> EventJson.tree(e.data()).get("orderId").asString())
-                .filter(orders::contains)
-                .collect(Collectors.toSet());
-        assertThat(placedInLog).isEqualTo(orders);
+        // Every order placed has its event in the log (which other tests write to as well: read all of it).
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<Event> events =
+                    LogReader.readToEnd(kafka.bootstrapServers(), Topics.of("orders"), Duration.ofSeconds(30));
+            Set<String> placedInLog = events.stream()
+                    .filter(e -> e.type().name().equals("order-placed"))
+                    .map(e -> EventJson.tree(e.data()).get("orderId").asString())
+                    .filter(orders::contains)
+                    .collect(Collectors.toSet());
+            assertThat(placedInLog).isEqualTo(orders);
+        });
     }
 
     @Test

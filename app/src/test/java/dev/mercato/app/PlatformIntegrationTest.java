@@ -61,29 +61,37 @@ abstract class PlatformIntegrationTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Rows in every capability's outbox, counted in one statement: a refused request must not add any. */
-    static Map<String, Long> outboxRows(Connection c) throws SQLException {
-        List<String> schemas = new ArrayList<>();
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT table_schema FROM information_schema.tables"
-                        + " WHERE table_name = 'outbox' ORDER BY table_schema")) {
-            while (rs.next()) {
-                schemas.add(rs.getString(1));
+    private List<String> outboxes;
+
+    /**
+     * The newest event position in every capability's outbox, read in one statement: a refused request
+     * must not move any. Positions only grow, so a purge of published rows does not read as a change.
+     */
+    Map<String, Long> outboxPositions(Connection c) throws SQLException {
+        if (outboxes == null) {
+            List<String> schemas = new ArrayList<>();
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT table_schema FROM information_schema.tables"
+                            + " WHERE table_name = 'outbox' ORDER BY table_schema")) {
+                while (rs.next()) {
+                    schemas.add(rs.getString(1));
+                }
             }
+            outboxes = List.copyOf(schemas);
         }
-        Map<String, Long> rows = new LinkedHashMap<>();
+        Map<String, Long> positions = new LinkedHashMap<>();
         String union = String.join(
                 " UNION ALL ",
-                schemas.stream()
-                        .map(schema -> "SELECT '" + schema + "', count(*) FROM " + schema + ".outbox")
+                outboxes.stream()
+                        .map(schema -> "SELECT '" + schema + "', coalesce(max(position), 0) FROM " + schema + ".outbox")
                         .toList());
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(union)) {
             while (rs.next()) {
-                rows.put(rs.getString(1), rs.getLong(2));
+                positions.put(rs.getString(1), rs.getLong(2));
             }
         }
-        return rows;
+        return positions;
     }
 
     static JsonNode json(HttpResponse<String> response) {

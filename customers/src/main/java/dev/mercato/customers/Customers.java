@@ -18,8 +18,9 @@ public interface Customers {
 
     /**
      * Creates or replaces a customer's profile (addresses included), publishing {@code customer-registered}
-     * or {@code customer-updated}; an unchanged profile keeps its version. An email another customer uses
-     * is a {@link dev.mercato.plane.Conflict} of type {@code email-taken}.
+     * or {@code customer-updated}; an unchanged profile keeps its version. An email another customer uses,
+     * in any case, is a {@link dev.mercato.plane.Conflict} of type {@code email-unavailable} that names
+     * neither the address nor its holder.
      */
     CustomerProfile save(CustomerProfile.Draft draft);
 }

@@ -1,6 +1,7 @@
 package dev.mercato.plane;
 
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -24,8 +25,30 @@ public record MerchantId(String value) {
         }
     }
 
+    /**
+     * Names no merchant may have: {@code platform} is the tenant of platform-wide facts (above), and
+     * {@code me} is the word the API's own routes use for "the calling merchant" ({@code /merchants/me/...}).
+     */
+    private static final Set<String> RESERVED = Set.of(PLATFORM.value, "me");
+
     public static MerchantId of(String value) {
         return new MerchantId(value);
+    }
+
+    /**
+     * A merchant as a caller or a request names one (a token's claim, an admin acting for a merchant): a
+     * reserved name is refused, so nobody can act as the platform's own tenant.
+     */
+    public static MerchantId ofMerchant(String value) {
+        MerchantId id = of(value);
+        if (id.isReserved()) {
+            throw new InvalidInput("merchant", "'" + value + "' is reserved and is no merchant");
+        }
+        return id;
+    }
+
+    public boolean isReserved() {
+        return RESERVED.contains(value);
     }
 
     @Override

@@ -41,6 +41,6 @@ class CallerArguments implements WebMvcConfigurer, HandlerMethodArgumentResolver
         }
         Role role = Role.parse(jwt.getClaimAsString("role"));
         String merchant = jwt.getClaimAsString("merchant");
-        return Caller.of(jwt.getSubject(), role, merchant == null ? null : MerchantId.of(merchant));
+        return Caller.of(jwt.getSubject(), role, merchant == null ? null : MerchantId.ofMerchant(merchant));
     }
 }

@@ -48,6 +48,7 @@ class DevTokenController {
                 && (request.merchant() == null || request.merchant().isBlank())) {
             throw new InvalidInput("merchant", "is required for role merchant");
         }
+        MerchantId merchant = role == Role.MERCHANT ? MerchantId.ofMerchant(request.merchant()) : null;
         if (role != Role.MERCHANT
                 && request.merchant() != null
                 && !request.merchant().isBlank()) {
@@ -62,7 +63,7 @@ class DevTokenController {
                 .expiresAt(expires)
                 .claim("role", role.wire());
         if (role == Role.MERCHANT) {
-            claims.claim("merchant", MerchantId.of(request.merchant()).value());
+            claims.claim("merchant", merchant.value());
         }
         String token = encoder.encode(JwtEncoderParameters.from(
                         JwsHeader.with(MacAlgorithm.HS256).build(), claims.build()))

@@ -22,7 +22,9 @@ class ProblemErrorController implements ErrorController {
     @RequestMapping("${server.error.path:/error}")
     ResponseEntity<Map<String, Object>> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        int status = code instanceof Integer i && i >= 400 ? i : 500;
+        // Asked for directly rather than dispatched to by the container: there is no error to report, and
+        // no resource at this path.
+        int status = code == null ? 404 : code instanceof Integer i && i >= 400 ? i : 500;
         Object failure = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
         String detail;
         if (failure instanceof RequestRejectedException) {

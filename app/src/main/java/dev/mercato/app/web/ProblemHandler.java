@@ -25,6 +25,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.TokenStreamLocation;
 
 /**
  * Turns typed failures into RFC 9457 problem+json with a stable {@code type}. Framework errors (bad
@@ -117,15 +120,79 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         if (body == null && ex instanceof ErrorResponse response) {
             body = response.getBody();
         }
+        if (ex instanceof HttpMessageNotReadableException && cause(ex, RequestLimits.BodyTooLarge.class) != null) {
+            // A chunked body that grew past the limit while it was read: the same answer as a Content-Length over it.
+            ProblemDetail problem = problem(
+                    HttpStatus.CONTENT_TOO_LARGE,
+                    typeFor(413),
+                    Problems.title(typeFor(413)),
+                    cause(ex, RequestLimits.BodyTooLarge.class).getMessage());
+            return super.handleExceptionInternal(ex, problem, headers, HttpStatus.CONTENT_TOO_LARGE, request);
+        }
         if (body instanceof ProblemDetail problem
                 && (problem.getType() == null
                         || "about:blank".equals(problem.getType().toString()))) {
             problem.setType(URI.create(TYPES + typeFor(status.value())));
             if (ex instanceof HttpMessageNotReadableException) {
-                problem.setDetail("The request body is not valid JSON of the expected shape");
+                unreadable(problem, cause(ex, JacksonException.class));
             }
         }
         return super.handleExceptionInternal(ex, body, headers, status, request);
+    }
+
+    /**
+     * Where a body stopped being acceptable: the field (as a path, {@code addresses[0].city}) when the JSON
+     * was well-formed but of the wrong shape, and the line and column either way.
+     */
+    private static void unreadable(ProblemDetail problem, JacksonException cause) {
+        String detail = "The request body is not valid JSON of the expected shape";
+        if (cause == null) {
+            problem.setDetail(detail);
+            return;
+        }
+        String field = field(cause);
+        String reason = firstLine(cause.getOriginalMessage());
+        TokenStreamLocation at = cause.getLocation();
+        String where =
+                at == null || at.getLineNr() < 0 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        problem.setDetail(detail + (field.isEmpty() ? "" : " (field " + field + ")") + where + ": " + reason);
+        problem.setProperty(
+                "errors", List.of(Map.of("field", field.isEmpty() ? "body" : field, "message", reason + where)));
+    }
+
+    private static String field(JacksonException e) {
+        if (e.getPath().isEmpty() && e.processor() instanceof JsonParser parser) {
+            // A parse error (a key given twice) has no databind path; the parser knows where it was.
+            String pointer = parser.streamReadContext().pathAsPointer().toString();
+            return pointer.isEmpty() ? "" : pointer.substring(1).replace('/', '.');
+        }
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference step : e.getPath()) {
+            if (step.getPropertyName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(step.getPropertyName());
+            } else if (step.getIndex() >= 0) {
+                path.append('[').append(step.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    /** Jackson's own words, cut to their first line and to a length that does not echo a large input back. */
+    private static String firstLine(String message) {
+        if (message == null || message.isBlank()) {
+            return "malformed";
+        }
+        String line = message.lines().findFirst().orElse(message).strip();
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    }
+
+    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 
     /** A sentence for an error status the framework or the container answered without one. */

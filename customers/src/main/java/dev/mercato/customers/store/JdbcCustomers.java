@@ -25,6 +25,9 @@ import org.springframework.dao.DuplicateKeyException;
 /** Customers and merchants, reached only through the customers role. */
 public final class JdbcCustomers implements Customers {
 
+    /** The refusal of an address another profile holds (in any case). */
+    public static final String EMAIL_UNAVAILABLE = "email-unavailable";
+
     private final CapabilityStore store;
     private final Outbox outbox;
     private final Clock clock;
@@ -40,8 +43,8 @@ public final class JdbcCustomers implements Customers {
         if (merchant.country() == null || !merchant.country().matches("[A-Z]{2}")) {
             throw new InvalidInput("country", "must be an ISO 3166 alpha-2 code like DE");
         }
-        if (merchant.id().equals(MerchantId.PLATFORM)) {
-            throw new InvalidInput("merchant", "'platform' is reserved");
+        if (merchant.id().isReserved()) {
+            throw new InvalidInput("merchant", "'" + merchant.id() + "' is reserved");
         }
         store.jdbc()
                 .sql("INSERT INTO merchants (id, name, country) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING")
@@ -118,6 +121,7 @@ public final class JdbcCustomers implements Customers {
                         .sql("INSERT INTO customers (id, email, name, country, updated_at) VALUES (?, ?, ?, ?, ?)"
                                 + " ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name,"
                                 + " country = EXCLUDED.country, version = customers.version + 1,"
+                                + " email_shared_with = NULL,"
                                 + " updated_at = EXCLUDED.updated_at RETURNING version")
                         .params(draft.id().value(), draft.email(), draft.name(), draft.country(), Timestamp.from(now))
                         .query(Long.class)
@@ -154,7 +158,12 @@ public final class JdbcCustomers implements Customers {
                 return profile(draft.id()).orElseThrow();
             });
         } catch (DuplicateKeyException e) {
-            throw new Conflict("email-taken", "Another customer uses " + draft.email(), Map.of("field", "email"));
+            // Neither the address nor that someone else has it is said back: a refusal that confirmed it
+            // would let anyone holding a token test which addresses have accounts here.
+            throw new Conflict(
+                    EMAIL_UNAVAILABLE,
+                    "This e-mail address cannot be used for this profile; choose another one",
+                    Map.of("field", "email"));
         }
     }
 

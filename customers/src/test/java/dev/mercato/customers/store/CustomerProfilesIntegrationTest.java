@@ -87,14 +87,64 @@ class CustomerProfilesIntegrationTest {
     }
 
     @Test
-    void an_email_another_customer_uses_is_a_conflict_and_nothing_changes() {
-        customers.save(ada("ada@example.com", "DE", List.of()));
-        assertThatThrownBy(() -> customers.save(
-                        new CustomerProfile.Draft(CustomerId.of("bob"), "ada@example.com", "Bob", "DE", List.of())))
-                .isInstanceOfSatisfying(
-                        Conflict.class, e -> assertThat(e.type()).isEqualTo("email-taken"));
+    void an_email_another_customer_uses_in_any_case_is_a_conflict_that_names_neither_and_nothing_changes() {
+        customers.save(ada("Ada@Example.com", "DE", List.of()));
+        for (String email : List.of("Ada@Example.com", "ada@example.com", "ADA@EXAMPLE.COM")) {
+            assertThatThrownBy(() -> customers.save(
+                            new CustomerProfile.Draft(CustomerId.of("bob"), email, "Bob", "DE", List.of())))
+                    .isInstanceOfSatisfying(Conflict.class, e -> {
+                        assertThat(e.type()).isEqualTo(JdbcCustomers.EMAIL_UNAVAILABLE);
+                        assertThat(e.getMessage())
+                                .doesNotContainIgnoringCase("ada@example.com")
+                                .doesNotContainIgnoringCase("another customer");
+                    });
+        }
         assertThat(customers.profile(CustomerId.of("bob"))).isEmpty();
         assertThat(events()).hasSize(1);
+    }
+
+    @Test
+    void addresses_that_already_differ_only_by_case_survive_the_migration_and_the_later_one_must_choose_another()
+            throws Exception {
+        // A schema at version 2, as a platform running before case-insensitive uniqueness has it.
+        String schema = "customers_v2";
+        String role =
+                store.jdbc().sql("SELECT current_user").query(String.class).single();
+        try (var admin = stores.adminConnection();
+                var s = admin.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema + " AUTHORIZATION \"" + role + "\"");
+        }
+        var flyway = org.flywaydb.core.Flyway.configure()
+                .dataSource(store.dataSource())
+                .schemas(schema)
+                .defaultSchema(schema)
+                .createSchemas(false)
+                .locations("classpath:db/migration/customers");
+        flyway.target("2").load().migrate();
+        var jdbc = store.jdbc();
+        jdbc.sql("INSERT INTO " + schema + ".customers (id, email, name, country, created_at) VALUES"
+                        + " ('ada', 'ada@x.io', 'Ada', 'DE', now() - interval '2 days'),"
+                        + " ('ada2', 'Ada@x.io', 'Ada', 'DE', now() - interval '1 day'),"
+                        + " ('ada3', 'ADA@X.IO', 'Ada', 'DE', now()),"
+                        + " ('bob', 'bob@x.io', 'Bob', 'DE', now())")
+                .update();
+
+        flyway.target("latest").load().migrate();
+
+        var marks = jdbc.sql("SELECT id, email, email_shared_with FROM " + schema + ".customers ORDER BY id")
+                .query((rs, i) -> rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3))
+                .list();
+        assertThat(marks)
+                .containsExactly("ada ada@x.io null", "ada2 Ada@x.io ada", "ada3 ADA@X.IO ada", "bob bob@x.io null");
+        // The rule holds from now on for everyone else; a marked profile saved again is held to it too.
+        assertThatThrownBy(() -> jdbc.sql("INSERT INTO " + schema + ".customers (id, email, name, country)"
+                                + " VALUES ('eve', 'BOB@x.io', 'Eve', 'DE')")
+                        .update())
+                .isInstanceOf(org.springframework.dao.DuplicateKeyException.class);
+        assertThatThrownBy(
+                        () -> jdbc.sql("UPDATE " + schema + ".customers SET email_shared_with = NULL WHERE id = 'ada2'")
+                                .update())
+                .isInstanceOf(org.springframework.dao.DuplicateKeyException.class);
     }
 
     @Test

@@ -55,7 +55,7 @@ public record Caller(String subject, Optional<Role> role, Optional<MerchantId> m
             if (requested == null || requested.isBlank()) {
                 throw new dev.mercato.plane.InvalidInput("merchant", "is required when an admin acts for a merchant");
             }
-            return MerchantId.of(requested);
+            return MerchantId.ofMerchant(requested);
         }
         MerchantId own = merchant.filter(m -> is(Role.MERCHANT))
                 .orElseThrow(() -> new Forbidden("only merchants and admins may do this"));

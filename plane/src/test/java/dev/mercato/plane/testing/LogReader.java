@@ -5,6 +5,7 @@ import dev.mercato.plane.kafka.EventCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -20,16 +21,7 @@ public final class LogReader {
 
     /** Every event in the topic, in offset order per partition, polling until {@code atLeast} or the deadline. */
     public static List<Event> readAll(String bootstrap, String topic, int atLeast, Duration deadline) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (var consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (var consumer = fromStart(bootstrap, topic)) {
             List<Event> events = new ArrayList<>();
             long end = System.nanoTime() + deadline.toNanos();
             while (events.size() < atLeast && System.nanoTime() < end) {
@@ -43,5 +35,39 @@ public final class LogReader {
             }
             return events;
         }
+    }
+
+    /**
+     * Every event the topic holds now, up to the end offsets taken when it starts: for a topic other tests
+     * also write to, where a count of events says nothing about which ones were read.
+     */
+    public static List<Event> readToEnd(String bootstrap, String topic, Duration deadline) {
+        try (var consumer = fromStart(bootstrap, topic)) {
+            Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
+            List<Event> events = new ArrayList<>();
+            long end = System.nanoTime() + deadline.toNanos();
+            while (System.nanoTime() < end
+                    && ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    events.add(EventCodec.fromRecord(r));
+                }
+            }
+            return events;
+        }
+    }
+
+    /** A consumer of no group, assigned every partition of the topic, at the beginning of each. */
+    private static KafkaConsumer<String, byte[]> fromStart(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        var consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(i -> new TopicPartition(topic, i.partition()))
+                .toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
     }
 }
