@@ -508,17 +508,26 @@ public final class CrashLoop {
                 LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
             }
         }
+        settled(deadline);
+    }
+
+    /**
+     * The reconciliation once nothing is in flight and every view it judges by is caught up (a view may
+     * fall behind again for a moment while its consumer group settles after a restart, so this asks until
+     * one answer has both).
+     */
+    JsonNode settled(long deadline) throws Exception {
         while (true) {
             JsonNode r = reconciliation();
             if (r.get("movesInFlight").isEmpty() && r.get("notJudged").isEmpty()) {
-                return;
+                return r;
             }
             if (System.nanoTime() > deadline) {
                 report.problem(
                         "recovery",
                         "not settled within " + RECOVERY_DEADLINE + ": " + r.get("notJudged") + " moves "
                                 + r.get("movesInFlight"));
-                return;
+                return r;
             }
             LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
         }
@@ -549,7 +558,7 @@ public final class CrashLoop {
                 }
             }
         }
-        JsonNode r = reconciliation();
+        JsonNode r = settled(System.nanoTime() + RECOVERY_DEADLINE.toNanos());
         for (JsonNode f : r.get("findings")) {
             boolean money = f.get("witness").asString().equals("ledger")
                     && f.get("whatToDo").asString().contains("more than once");

@@ -8,8 +8,11 @@ import dev.mercato.plane.PreconditionFailed;
 import dev.mercato.plane.Unavailable;
 import dev.mercato.plane.web.Problems;
 import java.net.URI;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -19,6 +22,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -37,6 +41,7 @@ import tools.jackson.core.TokenStreamLocation;
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
     static final String TYPES = Problems.TYPES;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProblemHandler.class);
 
     @ExceptionHandler(InvalidInput.class)
     ProblemDetail invalid(InvalidInput e) {
@@ -69,9 +74,36 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler({
         CannotGetJdbcConnectionException.class,
         TransientDataAccessException.class,
-        CannotCreateTransactionException.class
+        CannotCreateTransactionException.class,
+        DataAccessResourceFailureException.class,
+        TransactionSystemException.class
     })
     ResponseEntity<ProblemDetail> storeBusy(RuntimeException e) {
+        return storeUnavailable();
+    }
+
+    /**
+     * Any other data-access failure whose cause is the connection itself (SQLSTATE class 08, or the server
+     * shutting down, 57P*): the store went away mid-request, which is a 503 like the ones above. Anything
+     * else is a bug and stays a 500.
+     */
+    @ExceptionHandler(DataAccessException.class)
+    ResponseEntity<ProblemDetail> dataAccess(DataAccessException e) {
+        SQLException sql = cause(e, SQLException.class);
+        String state = sql == null || sql.getSQLState() == null ? "" : sql.getSQLState();
+        if (state.startsWith("08") || state.startsWith("57P") || cause(e, java.io.IOException.class) != null) {
+            return storeUnavailable();
+        }
+        log.error("Data access failed", e);
+        return ResponseEntity.internalServerError()
+                .body(problem(
+                        HttpStatus.INTERNAL_SERVER_ERROR,
+                        "internal-error",
+                        "Internal error",
+                        "Something failed on our side; nothing you sent was at fault. Retry later."));
+    }
+
+    private static ResponseEntity<ProblemDetail> storeUnavailable() {
         ProblemDetail problem = problem(
                 HttpStatus.SERVICE_UNAVAILABLE,
                 "store-unavailable",

@@ -80,6 +80,8 @@ public final class CheckoutSaga {
 
     private static final Logger log = LoggerFactory.getLogger(CheckoutSaga.class);
     private static final String ACTOR = "checkout";
+    /** The largest total the orders table holds (numeric(14, 4)). */
+    static final BigDecimal MAX_TOTAL = new BigDecimal("9999999999.9999");
 
     private final JdbcOrders orders;
     private final Carts carts;
@@ -282,6 +284,14 @@ public final class CheckoutSaga {
         BigDecimal subtotal = cart.lines().stream()
                 .map(l -> products.get(l.sku()).price().amount().multiply(BigDecimal.valueOf(l.quantity())))
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
+        if (subtotal.compareTo(MAX_TOTAL) > 0) {
+            // Refused before anything is held: an order its store cannot hold would be retried forever.
+            throw new Conflict(
+                    "order-too-large",
+                    "The cart comes to " + subtotal.toPlainString() + " " + currency + "; an order can be at most "
+                            + MAX_TOTAL.toPlainString() + ". Split it into several orders",
+                    Map.of("total", subtotal.toPlainString(), "max", MAX_TOTAL.toPlainString()));
+        }
         Optional<Plan.ShipTo> shipTo = request.shipTo()
                 .or(() -> customers.profile(request.customer()).flatMap(CustomerProfile::defaultAddress))
                 .map(Plan.ShipTo::of);

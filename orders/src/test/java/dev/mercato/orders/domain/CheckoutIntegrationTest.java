@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mercato.cart.Cart;
 import dev.mercato.cart.CartId;
 import dev.mercato.catalog.ProductDraft;
+import dev.mercato.catalog.Sku;
 import dev.mercato.customers.CustomerId;
 import dev.mercato.inventory.Reservation;
 import dev.mercato.inventory.ReservationId;
@@ -114,6 +115,20 @@ class CheckoutIntegrationTest {
         }
         // Read back, the order has the shape of the answer checkout gave.
         assertThat(EventJson.write(OrderDocument.of(order))).isEqualTo(response.body());
+    }
+
+    @Test
+    void a_cart_worth_more_than_an_order_can_hold_is_refused_before_anything_is_held() {
+        Sku dear = Sku.of("DEAR-1");
+        shop.product(dear, "9999999999.99", 5);
+        CartId cart = shop.cart(ADA, dear, 2);
+
+        assertThatThrownBy(() -> shop.checkout(ADA, cart))
+                .isInstanceOfSatisfying(
+                        dev.mercato.plane.Conflict.class,
+                        c -> assertThat(c.type()).isEqualTo("order-too-large"));
+        assertThat(shop.inventory.level(dear).orElseThrow().reserved()).isZero();
+        assertThat(shop.provider.entries()).isEmpty();
     }
 
     @Test
