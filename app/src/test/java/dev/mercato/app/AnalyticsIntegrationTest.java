@@ -216,6 +216,23 @@ class AnalyticsIntegrationTest extends PlatformIntegrationTest {
 
         // Read-only SQL: reads answer with every column in order (names may repeat) and each row as an
         // array; anything else is refused with the reason.
+        // The revenue above counts only the four orders still sold; the cancelled and refunded ones may
+        // reach the warehouse a refresh later.
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    assertThat(send("POST", "/api/v1/analytics/refresh", admin, null)
+                                    .statusCode())
+                            .isEqualTo(200);
+                    var counted = sql("SELECT count(*) AS n FROM dim_order WHERE merchant = '" + MERCHANT + "'");
+                    assertThat(json(counted)
+                                    .get("result")
+                                    .get("rows")
+                                    .get(0)
+                                    .get(0)
+                                    .asInt())
+                            .isEqualTo(6);
+                });
         var read = sql("SELECT count(*) AS n FROM dim_order WHERE merchant = '" + MERCHANT + "'");
         assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
         JsonNode answer = json(read).get("result");
