@@ -109,7 +109,7 @@ class OrderMovesOverHttpIntegrationTest extends PlatformIntegrationTest {
     }
 
     JsonNode reconciliation() throws Exception {
-        var answer = send("GET", "/api/v1/orders/reconciliation?settle=0&limit=100000", admin, null);
+        var answer = send("GET", "/api/v1/orders/reconciliation?limit=100000", admin, null);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         return json(answer);
     }

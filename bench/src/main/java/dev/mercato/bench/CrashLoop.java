@@ -534,8 +534,7 @@ public final class CrashLoop {
     }
 
     JsonNode reconciliation() throws Exception {
-        var response =
-                platform.send("GET", "/api/v1/orders/reconciliation?settle=0&limit=100000", admin, null, Map.of());
+        var response = platform.send("GET", "/api/v1/orders/reconciliation?limit=100000", admin, null, Map.of());
         expect(response, 200);
         return EventJson.tree(response.body());
     }

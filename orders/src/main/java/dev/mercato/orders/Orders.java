@@ -2,6 +2,7 @@ package dev.mercato.orders;
 
 import dev.mercato.customers.CustomerId;
 import dev.mercato.plane.MerchantId;
+import dev.mercato.plane.events.ConsistencyToken;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
@@ -54,6 +55,12 @@ public interface Orders {
      * with every other move of the order, like {@link #advance}.
      */
     OrderUpdate cancel(OrderId id, String actor, boolean refundAfterShipment);
+
+    /**
+     * The consistency token of the order's newest event (placed, or its latest move): a derived view that
+     * has applied it has seen everything orders says of the order.
+     */
+    Optional<ConsistencyToken> latestEvent(Order order);
 
     /** The move of this order that is decided and not finished, if any. */
     Optional<OrderMove> moveInFlight(OrderId id);

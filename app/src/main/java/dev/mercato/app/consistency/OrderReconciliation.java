@@ -17,9 +17,8 @@ import dev.mercato.payments.ProviderLedger;
 import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.consume.ViewFreshness;
 import dev.mercato.plane.consume.ViewRuntime;
-import dev.mercato.plane.consume.ViewState;
+import dev.mercato.plane.events.ConsistencyToken;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -34,9 +33,10 @@ import java.util.stream.Collectors;
 /**
  * Reads what every capability holds for the newest orders, through their published APIs only, and judges
  * it with {@link OrderAudit}. Payments, the provider's ledger and stock change with the order's moves, so
- * they are judged for every order; the pick list and the books are derived from the log, so they are judged
- * only for orders that have not changed for {@code settle} and only while their view is caught up (a view
- * that is behind is named in the report instead of blamed for every order it has not reached yet).
+ * they are judged for every order. The pick list and the books are derived from the log, so they are
+ * judged for an order only once their view has applied the order's newest event (and, for the books, its
+ * payment's): a view's own lag can claim more than it knows right after a restart, the per-order check
+ * cannot. Orders a view has not reached yet are counted in the report instead of blamed.
  */
 public final class OrderReconciliation {
 
@@ -89,12 +89,9 @@ public final class OrderReconciliation {
             List<Inventory.Misowned> misowned,
             List<Inventory.Drift> stockDrift) {}
 
-    public Report check(int limit, Duration settle) {
+    public Report check(int limit) {
         if (limit < 1 || limit > MAX_ORDERS) {
             throw new InvalidInput("limit", "must be 1-" + MAX_ORDERS + ", got " + limit);
-        }
-        if (settle.isNegative() || settle.compareTo(Duration.ofHours(1)) > 0) {
-            throw new InvalidInput("settle", "must be 0-3600 seconds, got " + settle.toSeconds());
         }
         Instant now = clock.instant();
         Map<String, String> skipped = new LinkedHashMap<>();
@@ -104,12 +101,11 @@ public final class OrderReconciliation {
         } else {
             skipped.put(Witness.LEDGER.wire(), "the payment provider's ledger is not readable from here");
         }
-        Set<Witness> settled = EnumSet.copyOf(always);
-        behind(Fulfillment.INTAKE_VIEW)
-                .ifPresentOrElse(
-                        why -> skipped.put(Witness.PICK_LIST.wire(), why), () -> settled.add(Witness.PICK_LIST));
-        behind(Books.VIEW)
-                .ifPresentOrElse(why -> skipped.put(Witness.JOURNAL.wire(), why), () -> settled.add(Witness.JOURNAL));
+        Optional<String> pickListsMissing = notRunning(Fulfillment.INTAKE_VIEW);
+        Optional<String> booksMissing = notRunning(Books.VIEW);
+        pickListsMissing.ifPresent(why -> skipped.put(Witness.PICK_LIST.wire(), why));
+        booksMissing.ifPresent(why -> skipped.put(Witness.JOURNAL.wire(), why));
+        Map<Witness, Integer> behind = new java.util.EnumMap<>(Witness.class);
         Map<OrderId, OrderMove> moving =
                 orders.movesInFlight(100).stream().collect(Collectors.toMap(OrderMove::order, Function.identity()));
         List<OrderAudit.Finding> findings = new ArrayList<>();
@@ -120,10 +116,16 @@ public final class OrderReconciliation {
             if (page.isEmpty()) {
                 break;
             }
-            findings.addAll(judge(page, moving, always, settled, settle, now));
+            findings.addAll(
+                    judge(page, moving, always, pickListsMissing.isEmpty(), booksMissing.isEmpty(), behind, now));
             checked += page.size();
             after = Optional.of(page.getLast().id());
         }
+        behind.forEach((witness, orders) -> skipped.put(
+                witness.wire(),
+                orders + " orders whose newest events its view ("
+                        + (witness == Witness.PICK_LIST ? Fulfillment.INTAKE_VIEW : Books.VIEW)
+                        + ") has not applied yet"));
         List<Inventory.Misowned> misowned = inventory.misowned();
         List<Inventory.Drift> drift = inventory.reconcile();
         return new Report(
@@ -143,19 +145,28 @@ public final class OrderReconciliation {
             List<Order> page,
             Map<OrderId, OrderMove> moving,
             Set<Witness> always,
-            Set<Witness> settled,
-            Duration settle,
+            boolean pickLists,
+            boolean books,
+            Map<Witness, Integer> behind,
             Instant now) {
         List<OrderId> ids = page.stream().map(Order::id).toList();
-        Map<OrderId, PickListStatus> pickLists = fulfillment.pickListStatuses(ids);
-        Map<String, List<String>> books =
-                journal.kindsByOrder(ids.stream().map(OrderId::value).toList());
+        Map<OrderId, PickListStatus> statuses = pickLists ? fulfillment.pickListStatuses(ids) : Map.of();
+        Map<String, List<String>> booked =
+                books ? journal.kindsByOrder(ids.stream().map(OrderId::value).toList()) : Map.of();
         List<OrderAudit.Finding> findings = new ArrayList<>();
         for (Order order : page) {
             PaymentId payment = PaymentId.of(order.id().value());
             Optional<OrderMove> move =
                     Optional.ofNullable(moving.get(order.id())).or(() -> orders.moveInFlight(order.id()));
-            boolean quiet = move.isEmpty() && order.updatedAt().isBefore(now.minus(settle));
+            Set<Witness> witnesses = EnumSet.copyOf(always);
+            Optional<ConsistencyToken> orderEvent = orders.latestEvent(order);
+            if (pickLists) {
+                judgeIf(applied(Fulfillment.INTAKE_VIEW, orderEvent), Witness.PICK_LIST, witnesses, behind);
+            }
+            if (books) {
+                boolean applied = applied(Books.VIEW, orderEvent) && applied(Books.VIEW, payments.latestEvent(payment));
+                judgeIf(applied, Witness.JOURNAL, witnesses, behind);
+            }
             findings.addAll(OrderAudit.check(
                     new OrderAudit.Facts(
                             order,
@@ -163,25 +174,33 @@ public final class OrderReconciliation {
                             payments.find(payment),
                             ledger.map(l -> l.entries(payment)).orElse(List.of()),
                             inventory.reservation(ReservationId.of(order.id().value())),
-                            Optional.ofNullable(pickLists.get(order.id())).map(PickListStatus::wire),
-                            books.getOrDefault(order.id().value(), List.of()),
-                            quiet ? settled : always),
+                            Optional.ofNullable(statuses.get(order.id())).map(PickListStatus::wire),
+                            booked.getOrDefault(order.id().value(), List.of()),
+                            witnesses),
                     now));
         }
         return findings;
     }
 
-    /** Why a view's copy cannot be judged now, or empty when it is caught up with its log. */
-    private Optional<String> behind(String view) {
-        Optional<ViewFreshness> active =
-                views.freshness(view).stream().filter(ViewFreshness::active).findFirst();
-        if (active.isEmpty()) {
-            return Optional.of("view " + view + " is not running here");
+    private static void judgeIf(
+            boolean applied, Witness witness, Set<Witness> witnesses, Map<Witness, Integer> behind) {
+        if (applied) {
+            witnesses.add(witness);
+        } else {
+            behind.merge(witness, 1, Integer::sum);
         }
-        ViewFreshness f = active.get();
-        return f.state() == ViewState.RUNNING
+    }
+
+    /** Whether {@code view} has applied the event {@code token} names (trivially, when there is none). */
+    private boolean applied(String view, Optional<ConsistencyToken> token) {
+        return token.map(t -> views.hasApplied(view, t.streamKey(), t.sequence()))
+                .orElse(true);
+    }
+
+    /** Why a view's copy cannot be judged at all here, or empty when it runs in this process. */
+    private Optional<String> notRunning(String view) {
+        return views.freshness(view).stream().anyMatch(ViewFreshness::active)
                 ? Optional.empty()
-                : Optional.of("view " + view + " is " + f.state().name().toLowerCase(java.util.Locale.ROOT) + ", "
-                        + f.lagEvents() + " events behind its log");
+                : Optional.of("view " + view + " is not running here");
     }
 }

@@ -5,7 +5,6 @@ import dev.mercato.orders.OrderMove;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.security.Caller;
 import dev.mercato.plane.security.Role;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -71,19 +70,11 @@ class ReconciliationController {
             List<MisownedJson> misownedStock,
             List<StockDriftJson> stockDrift) {}
 
-    /**
-     * @param limit how many of the newest orders to check (1-100000)
-     * @param settle seconds an order must have been still before its derived copies (pick list, books) are
-     *     judged: they follow the order through the log, a moment later
-     */
+    /** @param limit how many of the newest orders to check (1-100000) */
     @GetMapping("/api/v1/orders/reconciliation")
-    ReportJson reconciliation(
-            @RequestParam(defaultValue = "1000") int limit,
-            @RequestParam(defaultValue = "10") long settle,
-            Caller caller) {
+    ReportJson reconciliation(@RequestParam(defaultValue = "1000") int limit, Caller caller) {
         caller.requireRole(Role.ADMIN);
-        OrderReconciliation.Report r =
-                reconciliation.check(limit, Duration.ofSeconds(Math.max(-1, Math.min(settle, 3601))));
+        OrderReconciliation.Report r = reconciliation.check(limit);
         return new ReportJson(
                 r.checkedAt(),
                 r.checked(),

@@ -135,6 +135,11 @@ public final class OrderService implements Orders {
     }
 
     @Override
+    public Optional<ConsistencyToken> latestEvent(Order order) {
+        return orders.latestEvent(order);
+    }
+
+    @Override
     public Optional<OrderMove> moveInFlight(OrderId id) {
         return orders.moveOf(id);
     }

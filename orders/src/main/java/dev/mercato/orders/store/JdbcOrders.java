@@ -414,6 +414,10 @@ public final class JdbcOrders {
                 .update();
     }
 
+    public Optional<ConsistencyToken> latestEvent(Order order) {
+        return outbox.latest(order.merchant(), order.id().value());
+    }
+
     public Optional<OrderMove> moveOf(OrderId id) {
         return store.jdbc()
                 .sql("SELECT " + MOVE_COLUMNS + " FROM order_moves WHERE order_id = ?")
