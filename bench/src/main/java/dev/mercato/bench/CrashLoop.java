@@ -191,6 +191,7 @@ public final class CrashLoop {
             String database = "mercato_crash_" + Long.toString(System.currentTimeMillis(), 36);
             settings.addAll(List.of(
                     "--mercato.mode=external",
+                    "--mercato.sample-data=false",
                     "--mercato.postgres.host=127.0.0.1",
                     "--mercato.postgres.port=5432",
                     "--mercato.postgres.database=" + database,
@@ -222,10 +223,12 @@ public final class CrashLoop {
     }
 
     void setUp() throws Exception {
-        admin = platform.token("admin", "crash-ops", null);
-        merchant = platform.token("merchant", "crash-mo", "crash-shop");
+        // Signed here with the secret the platform is given, as an identity provider would (external mode
+        // has no development issuer).
+        admin = ScaleOutCheck.token(JWT_SECRET, "admin", "crash-ops", null);
+        merchant = ScaleOutCheck.token(JWT_SECRET, "merchant", "crash-mo", "crash-shop");
         for (int i = 0; i < 64; i++) {
-            customers.add(platform.token("customer", "crash-" + i, null));
+            customers.add(ScaleOutCheck.token(JWT_SECRET, "customer", "crash-" + i, null));
         }
         for (int i = 0; i < 12; i++) {
             stocked.put("CRASH-" + i, i == 0 ? SCARCE : PLENTY);

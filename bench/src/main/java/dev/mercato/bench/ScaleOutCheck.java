@@ -274,16 +274,20 @@ public final class ScaleOutCheck {
         System.out.println("ok: " + what);
     }
 
-    /** A bearer token as an identity provider would issue it: HS256 over the shared secret. */
     static String token(String role, String subject, String merchant) {
+        return token(JWT_SECRET, role, subject, merchant);
+    }
+
+    /** A bearer token as an identity provider would issue it: HS256 over the shared secret, valid for 12 h. */
+    static String token(String secret, String role, String subject, String merchant) {
         long now = Instant.now().getEpochSecond();
         String header = base64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}");
         String claims = base64("{\"sub\":\"" + subject + "\",\"role\":\"" + role + "\""
                 + (merchant == null ? "" : ",\"merchant\":\"" + merchant + "\"")
-                + ",\"iat\":" + now + ",\"exp\":" + (now + 3600) + "}");
+                + ",\"iat\":" + now + ",\"exp\":" + (now + 12 * 3600) + "}");
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(JWT_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             byte[] signature = mac.doFinal((header + "." + claims).getBytes(StandardCharsets.UTF_8));
             return header + "." + claims + "."
                     + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
