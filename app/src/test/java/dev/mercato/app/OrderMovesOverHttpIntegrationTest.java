@@ -62,29 +62,12 @@ class OrderMovesOverHttpIntegrationTest extends PlatformIntegrationTest {
         merchant = token("merchant", "mo", "model-shop");
         admin = token("admin", "ops", null);
         sku = "MODEL-" + run.toUpperCase();
-        var created = send(
-                "POST",
-                "/api/v1/products",
-                merchant,
-                "{\"sku\":\"" + sku + "\",\"title\":\"Model lamp\",\"category\":\"home/model\","
-                        + "\"price\":{\"amount\":\"15.00\",\"currency\":\"EUR\"}}");
-        assertThat(created.statusCode()).as(created.body()).isIn(200, 201);
-        var stocked = send("PUT", "/api/v1/inventory/" + sku, merchant, "{\"onHand\":500}");
-        assertThat(stocked.statusCode()).as(stocked.body()).isEqualTo(200);
+        stockedProduct(merchant, sku, "15.00", 500);
     }
 
     Placed order(int quantity) throws Exception {
         String customer = token("customer", "model-" + UUID.randomUUID(), null);
-        String cart =
-                json(send("POST", "/api/v1/carts", customer, "{}")).get("id").asString();
-        var line = send("PUT", "/api/v1/carts/" + cart + "/items/" + sku, customer, "{\"quantity\":" + quantity + "}");
-        assertThat(line.statusCode()).as(line.body()).isEqualTo(200);
-        var placed = send(
-                "POST",
-                "/api/v1/orders",
-                customer,
-                "{\"cartId\":\"" + cart + "\"}",
-                Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+        var placed = checkout(customer, Map.of(sku, quantity));
         assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
         return new Placed(json(placed).get("id").asString(), customer);
     }
@@ -161,7 +144,7 @@ class OrderMovesOverHttpIntegrationTest extends PlatformIntegrationTest {
                     .asString());
             OrderStatus now =
                     orders.order(OrderId.of(a.order().id())).orElseThrow().status();
-            assertThat(reachable(said, now))
+            assertThat(said.canReach(now))
                     .as("%s answered %s but the order ended %s (seed %s)", a.op(), said, now, SEED)
                     .isTrue();
         }
@@ -211,17 +194,5 @@ class OrderMovesOverHttpIntegrationTest extends PlatformIntegrationTest {
             }
         }
         assertThat(witnesses).contains("payment", "ledger", "stock");
-    }
-
-    static boolean reachable(OrderStatus was, OrderStatus now) {
-        if (was == now) {
-            return true;
-        }
-        for (OrderStatus next : OrderStatus.values()) {
-            if (was.canBecome(next) && reachable(next, now)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

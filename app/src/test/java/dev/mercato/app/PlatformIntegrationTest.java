@@ -94,6 +94,39 @@ abstract class PlatformIntegrationTest {
         return positions;
     }
 
+    /** A product of the merchant whose token this is, with {@code onHand} units in stock. */
+    void stockedProduct(String merchant, String sku, String price, int onHand) throws Exception {
+        var created = send(
+                "POST",
+                "/api/v1/products",
+                merchant,
+                "{\"sku\":\"" + sku + "\",\"title\":\"Product " + sku + "\",\"category\":\"home/tests\","
+                        + "\"price\":{\"amount\":\"" + price + "\",\"currency\":\"EUR\"}}");
+        assertThat(created.statusCode()).as(created.body()).isIn(200, 201);
+        var stocked = send("PUT", "/api/v1/inventory/" + sku, merchant, "{\"onHand\":" + onHand + "}");
+        assertThat(stocked.statusCode()).as(stocked.body()).isEqualTo(200);
+    }
+
+    /** A checkout of a new cart of the customer's holding {@code items} (SKU to quantity), with a new key. */
+    HttpResponse<String> checkout(String customer, Map<String, Integer> items) throws Exception {
+        String cart =
+                json(send("POST", "/api/v1/carts", customer, "{}")).get("id").asString();
+        for (var item : items.entrySet()) {
+            var line = send(
+                    "PUT",
+                    "/api/v1/carts/" + cart + "/items/" + item.getKey(),
+                    customer,
+                    "{\"quantity\":" + item.getValue() + "}");
+            assertThat(line.statusCode()).as(line.body()).isEqualTo(200);
+        }
+        return send(
+                "POST",
+                "/api/v1/orders",
+                customer,
+                "{\"cartId\":\"" + cart + "\"}",
+                Map.of("Idempotency-Key", java.util.UUID.randomUUID().toString()));
+    }
+
     static JsonNode json(HttpResponse<String> response) {
         return EventJson.tree(response.body());
     }

@@ -38,6 +38,19 @@ public enum OrderStatus {
         return NEXT.get(this).contains(next);
     }
 
+    /** Whether an order here can be at {@code later} after some moves (or none). */
+    public boolean canReach(OrderStatus later) {
+        if (this == later) {
+            return true;
+        }
+        for (OrderStatus next : NEXT.get(this)) {
+            if (next.canReach(later)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether the goods have left: cancelling now means a refund. */
     public boolean shipped() {
         return this == SHIPPED || this == DELIVERED;

@@ -12,9 +12,7 @@ import dev.mercato.plane.consume.ViewReads;
 import dev.mercato.plane.consume.ViewState;
 import dev.mercato.plane.events.ConsistencyToken;
 import dev.mercato.plane.events.Event;
-import dev.mercato.plane.postgres.PostgresStores;
-import java.sql.Connection;
-import java.sql.Statement;
+import dev.mercato.plane.testing.StoreOutage;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -209,13 +207,10 @@ class FulfillmentQueueViewIntegrationTest extends FulfillmentTestSupport {
 
     /** The queue's store refuses its role, as a PostgreSQL server of its own that went down would. */
     void queueStoreDown(boolean down) throws Exception {
-        String role = PostgresStores.roleOf(FulfillmentQueueView.NAME);
-        try (Connection admin = stores.adminConnection();
-                Statement s = admin.createStatement()) {
-            s.execute("ALTER ROLE " + role + (down ? " NOLOGIN" : " LOGIN"));
-            if (down) {
-                s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'");
-            }
+        if (down) {
+            StoreOutage.down(stores, FulfillmentQueueView.NAME);
+        } else {
+            StoreOutage.up(stores, FulfillmentQueueView.NAME);
         }
     }
 
