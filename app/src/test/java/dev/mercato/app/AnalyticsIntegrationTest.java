@@ -144,6 +144,18 @@ class AnalyticsIntegrationTest extends PlatformIntegrationTest {
         return out;
     }
 
+    /** Refreshes the warehouse until {@code check} holds (the lake and the warehouse follow the log). */
+    void afterRefreshes(org.awaitility.core.ThrowingRunnable check) {
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    assertThat(send("POST", "/api/v1/analytics/refresh", admin, null)
+                                    .statusCode())
+                            .isEqualTo(200);
+                    check.run();
+                });
+    }
+
     HttpResponse<String> sql(String statement) throws Exception {
         return send("POST", "/api/v1/analytics/sql", admin, "{\"sql\":" + json(statement) + "}");
     }
@@ -184,16 +196,11 @@ class AnalyticsIntegrationTest extends PlatformIntegrationTest {
 
         Map<String, BigDecimal> truth = stripped(truth(countryOf, orders));
         assertThat(truth).containsEntry("PT|garden", new BigDecimal("49"));
-        await().atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(500))
-                .untilAsserted(() -> {
-                    assertThat(send("POST", "/api/v1/analytics/refresh", admin, null)
-                                    .statusCode())
-                            .isEqualTo(200);
-                    Map<String, BigDecimal> fromWarehouse = new TreeMap<>(only(report("PT"), "PT"));
-                    fromWarehouse.putAll(only(report("NO"), "NO"));
-                    assertThat(fromWarehouse).isEqualTo(truth);
-                });
+        afterRefreshes(() -> {
+            Map<String, BigDecimal> fromWarehouse = new TreeMap<>(only(report("PT"), "PT"));
+            fromWarehouse.putAll(only(report("NO"), "NO"));
+            assertThat(fromWarehouse).isEqualTo(truth);
+        });
 
         // Every report answers with its freshness; unknown names and bad dates are the caller's fault.
         var funnel = send("GET", "/api/v1/analytics/reports/cart-funnel", admin, null);
@@ -218,21 +225,11 @@ class AnalyticsIntegrationTest extends PlatformIntegrationTest {
         // array; anything else is refused with the reason.
         // The revenue above counts only the four orders still sold; the cancelled and refunded ones may
         // reach the warehouse a refresh later.
-        await().atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(500))
-                .untilAsserted(() -> {
-                    assertThat(send("POST", "/api/v1/analytics/refresh", admin, null)
-                                    .statusCode())
-                            .isEqualTo(200);
-                    var counted = sql("SELECT count(*) AS n FROM dim_order WHERE merchant = '" + MERCHANT + "'");
-                    assertThat(json(counted)
-                                    .get("result")
-                                    .get("rows")
-                                    .get(0)
-                                    .get(0)
-                                    .asInt())
-                            .isEqualTo(6);
-                });
+        afterRefreshes(() -> {
+            var counted = sql("SELECT count(*) AS n FROM dim_order WHERE merchant = '" + MERCHANT + "'");
+            assertThat(json(counted).get("result").get("rows").get(0).get(0).asInt())
+                    .isEqualTo(6);
+        });
         var read = sql("SELECT count(*) AS n FROM dim_order WHERE merchant = '" + MERCHANT + "'");
         assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
         JsonNode answer = json(read).get("result");
