@@ -42,6 +42,8 @@ public final class OrderReconciliation {
 
     static final int MAX_ORDERS = 100_000;
     static final int PAGE = 100;
+    /** Moves in flight read at once: the most {@link Orders#movesInFlight} returns. */
+    static final int MOVES = 100;
 
     private final Orders orders;
     private final Payments payments;
@@ -74,8 +76,8 @@ public final class OrderReconciliation {
     /**
      * @param checked how many orders were read, newest first
      * @param skipped witnesses not judged, and why (a view behind its log, no readable provider ledger)
-     * @param moving moves decided and not finished, oldest first (normal for a moment; a finding once past
-     *     their lease)
+     * @param moving moves decided and not finished, oldest first, at most {@value #MOVES} (normal for a
+     *     moment; a finding once past their lease)
      * @param misowned stock rows not held by their product's merchant
      * @param stockDrift SKUs whose reserved differs from their live reservations
      */
@@ -106,8 +108,11 @@ public final class OrderReconciliation {
         pickListsMissing.ifPresent(why -> skipped.put(Witness.PICK_LIST.wire(), why));
         booksMissing.ifPresent(why -> skipped.put(Witness.JOURNAL.wire(), why));
         Map<Witness, Integer> behind = new java.util.EnumMap<>(Witness.class);
+        List<OrderMove> inFlight = orders.movesInFlight(MOVES);
         Map<OrderId, OrderMove> moving =
-                orders.movesInFlight(100).stream().collect(Collectors.toMap(OrderMove::order, Function.identity()));
+                inFlight.stream().collect(Collectors.toMap(OrderMove::order, Function.identity()));
+        // Only when more moves are in flight than one read returns is an order's own move asked for.
+        boolean allMoves = inFlight.size() < MOVES;
         List<OrderAudit.Finding> findings = new ArrayList<>();
         int checked = 0;
         Optional<OrderId> after = Optional.empty();
@@ -116,8 +121,8 @@ public final class OrderReconciliation {
             if (page.isEmpty()) {
                 break;
             }
-            findings.addAll(
-                    judge(page, moving, always, pickListsMissing.isEmpty(), booksMissing.isEmpty(), behind, now));
+            findings.addAll(judge(
+                    page, moving, allMoves, always, pickListsMissing.isEmpty(), booksMissing.isEmpty(), behind, now));
             checked += page.size();
             after = Optional.of(page.getLast().id());
         }
@@ -134,9 +139,7 @@ public final class OrderReconciliation {
                 findings.isEmpty() && misowned.isEmpty() && drift.isEmpty(),
                 findings,
                 skipped,
-                List.copyOf(moving.values()).stream()
-                        .sorted((a, b) -> a.startedAt().compareTo(b.startedAt()))
-                        .toList(),
+                inFlight,
                 misowned,
                 drift);
     }
@@ -144,6 +147,7 @@ public final class OrderReconciliation {
     private List<OrderAudit.Finding> judge(
             List<Order> page,
             Map<OrderId, OrderMove> moving,
+            boolean allMoves,
             Set<Witness> always,
             boolean pickLists,
             boolean books,
@@ -156,8 +160,8 @@ public final class OrderReconciliation {
         List<OrderAudit.Finding> findings = new ArrayList<>();
         for (Order order : page) {
             PaymentId payment = PaymentId.of(order.id().value());
-            Optional<OrderMove> move =
-                    Optional.ofNullable(moving.get(order.id())).or(() -> orders.moveInFlight(order.id()));
+            Optional<OrderMove> move = Optional.ofNullable(moving.get(order.id()))
+                    .or(() -> allMoves ? Optional.empty() : orders.moveInFlight(order.id()));
             Set<Witness> witnesses = EnumSet.copyOf(always);
             Optional<ConsistencyToken> orderEvent = orders.latestEvent(order);
             if (pickLists) {

@@ -32,7 +32,7 @@ class ProblemErrorController implements ErrorController {
             detail = "The request URL is not acceptable (for example an encoded slash, a double slash or a"
                     + " control character); send a plain, normalised path";
         } else if (status >= 500) {
-            detail = "Something failed on our side; nothing you sent was at fault. Retry later.";
+            detail = ProblemHandler.INTERNAL_ERROR_DETAIL;
         } else {
             detail = ProblemHandler.describe(status);
         }

@@ -41,6 +41,10 @@ import tools.jackson.core.TokenStreamLocation;
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
     static final String TYPES = Problems.TYPES;
+    /** What a 500 says, wherever it is answered: nothing about the failure itself. */
+    static final String INTERNAL_ERROR_DETAIL =
+            "Something failed on our side; nothing you sent was at fault. Retry later.";
+
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProblemHandler.class);
 
     @ExceptionHandler(InvalidInput.class)
@@ -97,10 +101,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         log.error("Data access failed", e);
         return ResponseEntity.internalServerError()
                 .body(problem(
-                        HttpStatus.INTERNAL_SERVER_ERROR,
-                        "internal-error",
-                        "Internal error",
-                        "Something failed on our side; nothing you sent was at fault. Retry later."));
+                        HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error", INTERNAL_ERROR_DETAIL));
     }
 
     private static ResponseEntity<ProblemDetail> storeUnavailable() {

@@ -164,7 +164,7 @@ public final class JdbcOrders {
     public void noteError(OrderId id, String error) {
         store.jdbc()
                 .sql("UPDATE checkouts SET last_error = ?, updated_at = ? WHERE id = ?")
-                .params(error.length() > 2000 ? error.substring(0, 2000) : error, at(clock.instant()), id.value())
+                .params(clip(error), at(clock.instant()), id.value())
                 .update();
     }
 
@@ -407,10 +407,7 @@ public final class JdbcOrders {
     public void noteMoveError(OrderMove move, String error) {
         store.jdbc()
                 .sql("UPDATE order_moves SET last_error = ? WHERE order_id = ? AND move_id = ?")
-                .params(
-                        error.length() > 2000 ? error.substring(0, 2000) : error,
-                        move.order().value(),
-                        move.id())
+                .params(clip(error), move.order().value(), move.id())
                 .update();
     }
 
@@ -648,6 +645,11 @@ public final class JdbcOrders {
                 State.valueOf(rs.getString("state").toUpperCase(Locale.ROOT)),
                 response,
                 rs.getInt("attempts"));
+    }
+
+    /** An error as stored: its first 2,000 characters. */
+    private static String clip(String error) {
+        return error.length() > 2000 ? error.substring(0, 2000) : error;
     }
 
     private static Timestamp at(Instant instant) {
