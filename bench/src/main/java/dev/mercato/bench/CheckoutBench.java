@@ -72,6 +72,25 @@ public final class CheckoutBench {
             shopper.prepare(1_000 + 400 * seconds);
             platform.awaitQuiet();
             checkout = closedLoop("checkout over HTTP", seconds, clients, () -> shopper.checkout());
+            // The same load with every derived view paused: what the views cost the write path. Then how
+            // long the views take to catch up with the peak they missed.
+            shopper.prepare(1_000 + 400 * seconds);
+            platform.awaitQuiet();
+            List<String> views = platform.views(shopper.admin);
+            platform.setViews(shopper.admin, views, "pause");
+            Result paused = closedLoop("checkout over HTTP, views paused", seconds, clients, () -> shopper.checkout());
+            long resumed = System.nanoTime();
+            platform.setViews(shopper.admin, views, "resume");
+            platform.awaitViewsCaughtUp(shopper.admin);
+            System.out.printf(
+                    Locale.ROOT,
+                    "views running vs paused: %.0f%% (%.0f vs %.0f orders/s); %d views caught up %.1f s after"
+                            + " resuming%n",
+                    100 * checkout.perSecond() / paused.perSecond(),
+                    checkout.perSecond(),
+                    paused.perSecond(),
+                    views.size(),
+                    (System.nanoTime() - resumed) / 1e9);
             shopper.prepare(rate * seconds + 3 * rate);
             platform.awaitQuiet();
             checkoutAtRate = openLoop("checkout over HTTP", seconds, rate, () -> shopper.checkout());
@@ -311,6 +330,53 @@ public final class CheckoutBench {
             }
             headers.forEach(request::header);
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        /** The names of the derived views this platform runs. */
+        List<String> views(String admin) throws Exception {
+            List<String> names = new ArrayList<>();
+            EventJson.tree(send("GET", "/api/v1/plane/views", admin, null, Map.of())
+                            .body())
+                    .get("items")
+                    .forEach(v -> {
+                        if (!names.contains(v.get("view").asString())) {
+                            names.add(v.get("view").asString());
+                        }
+                    });
+            return names;
+        }
+
+        /** Pauses or resumes ({@code action}) each of {@code views}. */
+        void setViews(String admin, List<String> views, String action) throws Exception {
+            for (String view : views) {
+                var answer = send("POST", "/api/v1/plane/views/" + view + "/" + action, admin, null, Map.of());
+                if (answer.statusCode() != 200) {
+                    throw new IllegalStateException(action + " " + view + ": " + answer.body());
+                }
+            }
+        }
+
+        /** Waits until every active view is resumed with no events left to apply. */
+        void awaitViewsCaughtUp(String admin) throws Exception {
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (System.nanoTime() < deadline) {
+                boolean caughtUp = true;
+                for (JsonNode v : EventJson.tree(send("GET", "/api/v1/plane/views", admin, null, Map.of())
+                                .body())
+                        .get("items")) {
+                    // A view subscribed to topics nobody has written yet holds no partitions and no lag.
+                    if (v.get("active").asBoolean()
+                            && ("paused".equals(v.get("state").asString())
+                                    || v.get("lagEvents").asLong() > 0)) {
+                        caughtUp = false;
+                    }
+                }
+                if (caughtUp) {
+                    return;
+                }
+                LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+            }
+            throw new IllegalStateException("views did not catch up within 10 minutes");
         }
 
         String token(String role, String subject, String merchant) throws Exception {

@@ -1,6 +1,7 @@
 package dev.mercato.app.plane;
 
 import dev.mercato.app.stores.KafkaAddress;
+import dev.mercato.plane.consume.DerivedWork;
 import dev.mercato.plane.consume.LogSource;
 import dev.mercato.plane.consume.StandaloneView;
 import dev.mercato.plane.consume.View;
@@ -10,6 +11,7 @@ import dev.mercato.plane.consume.ViewRegistry;
 import dev.mercato.plane.consume.ViewRuntime;
 import dev.mercato.plane.consume.ViewSettings;
 import dev.mercato.plane.consume.ViewState;
+import dev.mercato.plane.consume.WritePressure;
 import dev.mercato.plane.kafka.KafkaPublisher;
 import dev.mercato.plane.kafka.ViewConsumerLoop;
 import dev.mercato.plane.outbox.Outboxes;
@@ -40,6 +42,9 @@ class PlaneConfiguration {
      * @param relayPollInterval how long a relay waits for a NOTIFY before looking anyway
      * @param outboxRetention how long published outbox rows are kept
      * @param outboxAlertAfter the age of the oldest unpublished row that raises the backlog alert
+     * @param viewConcurrency rounds of derived work (all views together) run at once; 0 means half the
+     *     machine's cores, at least one
+     * @param viewLinger the longest a view holds records back to batch them while the write path is busy
      */
     @ConfigurationProperties("mercato.plane")
     record PlaneSettings(
@@ -47,7 +52,9 @@ class PlaneConfiguration {
             @DefaultValue("10000") int relayBatchSize,
             @DefaultValue("500ms") Duration relayPollInterval,
             @DefaultValue("24h") Duration outboxRetention,
-            @DefaultValue("30s") Duration outboxAlertAfter) {}
+            @DefaultValue("30s") Duration outboxAlertAfter,
+            @DefaultValue("0") int viewConcurrency,
+            @DefaultValue("200ms") Duration viewLinger) {}
 
     @Bean
     Clock clock() {
@@ -59,10 +66,19 @@ class PlaneConfiguration {
         return new KafkaPublisher(kafka::bootstrapServers, settings.partitions());
     }
 
+    /** The share of the machine derived work may take from the write path (every view's rounds). */
+    @Bean
+    DerivedWork derivedWork(PlaneSettings settings, ObjectProvider<WritePressure> pressure) {
+        int concurrency = settings.viewConcurrency() > 0
+                ? settings.viewConcurrency()
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        return new DerivedWork(concurrency, settings.viewLinger(), pressure.getIfAvailable(() -> WritePressure.NONE));
+    }
+
     /** The log as consumers read it: views, cache invalidation. */
     @Bean
-    LogSource logSource(KafkaAddress kafka) {
-        return ViewConsumerLoop.on(kafka.bootstrapServers());
+    LogSource logSource(KafkaAddress kafka, DerivedWork work) {
+        return ViewConsumerLoop.on(kafka.bootstrapServers(), work);
     }
 
     @Bean(destroyMethod = "close")

@@ -11,6 +11,7 @@ import dev.mercato.plane.consume.View;
 import dev.mercato.plane.events.Event;
 import dev.mercato.plane.events.EventJson;
 import dev.mercato.plane.events.Topics;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -60,19 +61,42 @@ public final class PickListIntake implements View {
     @Override
     public void dropTables(JdbcClient tx, Generation generation) {}
 
+    /**
+     * Placed orders get their pick lists a run at a time ({@link JdbcPickLists#createAll}); any other event
+     * first creates the run before it, so an order placed and cancelled in one round is created, then
+     * closed.
+     */
+    @Override
+    public void applyAll(List<Event> events, JdbcClient tx, Generation generation) {
+        List<JdbcPickLists.Draft> run = new ArrayList<>();
+        for (Event event : events) {
+            if (event.type().equals(OrderPlaced.TYPE)) {
+                run.add(draft(EventJson.read(event.data(), OrderPlaced.class)));
+            } else {
+                pickLists.createAll(run);
+                run.clear();
+                apply(event, tx, generation);
+            }
+        }
+        pickLists.createAll(run);
+    }
+
+    private static JdbcPickLists.Draft draft(OrderPlaced p) {
+        return new JdbcPickLists.Draft(
+                p.orderId(),
+                p.merchant(),
+                p.customer(),
+                p.lines().stream()
+                        .map(l -> new PickLine(l.sku(), l.title(), l.quantity()))
+                        .toList(),
+                p.placedAt(),
+                "order-placed");
+    }
+
     @Override
     public void apply(Event event, JdbcClient tx, Generation generation) {
         if (event.type().equals(OrderPlaced.TYPE)) {
-            OrderPlaced p = EventJson.read(event.data(), OrderPlaced.class);
-            pickLists.create(new JdbcPickLists.Draft(
-                    p.orderId(),
-                    p.merchant(),
-                    p.customer(),
-                    p.lines().stream()
-                            .map(l -> new PickLine(l.sku(), l.title(), l.quantity()))
-                            .toList(),
-                    p.placedAt(),
-                    "order-placed"));
+            pickLists.create(draft(EventJson.read(event.data(), OrderPlaced.class)));
         } else if (event.type().equals(OrderStatusChanged.TYPE)) {
             OrderStatusChanged c = EventJson.read(event.data(), OrderStatusChanged.class);
             switch (c.to()) {

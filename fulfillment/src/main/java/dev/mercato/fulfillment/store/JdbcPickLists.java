@@ -94,6 +94,88 @@ public final class JdbcPickLists {
         return true;
     }
 
+    /**
+     * {@link #create} for many orders in three statements: the pick lists in one insert, the lines of those
+     * that were new in another, their events in one outbox append. Returns the orders that got one now.
+     */
+    public List<String> createAll(List<Draft> drafts) {
+        if (drafts.isEmpty()) {
+            return List.of();
+        }
+        Instant now = clock.instant();
+        List<String> created = store.jdbc()
+                .sql("INSERT INTO pick_list (order_id, merchant_id, customer_id, status, item_count, placed_at,"
+                        + " created_from, created_at, updated_at) SELECT o, m, c, 'open', n, p::timestamptz, f,"
+                        + " ?::timestamptz, ?::timestamptz FROM unnest(?::text[], ?::text[], ?::text[], ?::int[],"
+                        + " ?::text[], ?::text[]) AS d(o, m, c, n, p, f) ON CONFLICT (order_id) DO NOTHING"
+                        + " RETURNING order_id")
+                .params(
+                        now.toString(),
+                        now.toString(),
+                        drafts.stream().map(Draft::orderId).toArray(String[]::new),
+                        drafts.stream().map(Draft::merchant).toArray(String[]::new),
+                        drafts.stream().map(Draft::customer).toArray(String[]::new),
+                        drafts.stream().map(JdbcPickLists::items).toArray(Integer[]::new),
+                        drafts.stream().map(d -> d.placedAt().toString()).toArray(String[]::new),
+                        drafts.stream().map(Draft::createdFrom).toArray(String[]::new))
+                .query(String.class)
+                .list();
+        if (created.isEmpty()) {
+            return created;
+        }
+        java.util.Set<String> isNew = new java.util.HashSet<>(created);
+        List<String> orders = new ArrayList<>();
+        List<Integer> numbers = new ArrayList<>();
+        List<String> skus = new ArrayList<>();
+        List<String> titles = new ArrayList<>();
+        List<Integer> quantities = new ArrayList<>();
+        List<Outbox.Draft> events = new ArrayList<>();
+        for (Draft d : drafts) {
+            if (!isNew.remove(d.orderId())) {
+                continue;
+            }
+            int lineNo = 0;
+            for (PickLine line : d.lines()) {
+                orders.add(d.orderId());
+                numbers.add(++lineNo);
+                skus.add(line.sku());
+                titles.add(line.title() == null ? "" : line.title());
+                quantities.add(line.quantity());
+            }
+            events.add(new Outbox.Draft(
+                    PickListCreated.TYPE,
+                    MerchantId.of(d.merchant()),
+                    d.orderId(),
+                    new PickListCreated(
+                            d.orderId(),
+                            d.merchant(),
+                            d.customer(),
+                            d.lines(),
+                            items(d),
+                            d.placedAt(),
+                            d.createdFrom(),
+                            now)));
+        }
+        if (!orders.isEmpty()) {
+            store.jdbc()
+                    .sql("INSERT INTO pick_list_line (order_id, line_no, sku, title, quantity)"
+                            + " SELECT * FROM unnest(?::text[], ?::int[], ?::text[], ?::text[], ?::int[])")
+                    .params(
+                            orders.toArray(String[]::new),
+                            numbers.toArray(Integer[]::new),
+                            skus.toArray(String[]::new),
+                            titles.toArray(String[]::new),
+                            quantities.toArray(Integer[]::new))
+                    .update();
+        }
+        outbox.appendAll(events);
+        return created;
+    }
+
+    private static int items(Draft d) {
+        return d.lines().stream().mapToInt(PickLine::quantity).sum();
+    }
+
     /** Creates it in a transaction of its own. */
     public boolean createNow(Draft d) {
         return Boolean.TRUE.equals(store.transactions().execute(s -> create(d)));

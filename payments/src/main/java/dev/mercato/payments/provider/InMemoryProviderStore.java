@@ -29,11 +29,6 @@ final class InMemoryProviderStore extends ProviderStore {
     private long ids;
 
     @Override
-    synchronized boolean answered(String key) {
-        return answers.containsKey(key);
-    }
-
-    @Override
     synchronized <T> T underKey(String key, Function<Transaction, T> work) {
         Staged staged = new Staged();
         T result = work.apply(staged);

@@ -45,9 +45,6 @@ public abstract sealed class ProviderStore permits InMemoryProviderStore, Postgr
     /** The first answer to a key, kept to answer every repeat. */
     record Answered(Request request, Object answer, Instant at) {}
 
-    /** Whether the key has an answer: decides, before any transaction, whether a call has to act. */
-    abstract boolean answered(String key);
-
     /**
      * Runs {@code work} in one transaction, serialised with every other transaction on the same key, in this
      * process and in any other process sharing the store. What {@code work} writes is kept all together

@@ -213,10 +213,9 @@ public final class SimulatedProvider implements PaymentProvider, ProviderLedger 
     }
 
     /**
-     * One call over the simulated network: maybe fail before acting; answer a repeat from the key at once;
-     * otherwise take the provider's latency (holding no connection), then, serialised on the key in one
-     * transaction, answer from the key if another call answered it meanwhile or act and keep the answer;
-     * maybe lose the answer.
+     * One call over the simulated network: maybe fail before acting; serialised on the key in one
+     * transaction, answer a repeat from the key or act and keep the answer; a call that acted then takes
+     * the provider's latency (holding no connection or lock); maybe lose the answer.
      *
      * @param request what the key is used for, read in the key's transaction; null when there is nothing to
      *     act on, which answers null and spends no key
@@ -238,13 +237,8 @@ public final class SimulatedProvider implements PaymentProvider, ProviderLedger 
                     "The provider failed " + operation + " (" + key + ") before acting");
         }
         T answer;
+        boolean[] acted = {false};
         try {
-            if (!store.answered(key)) {
-                Duration latency = latency();
-                if (!latency.isZero()) {
-                    sleeper.sleep(latency);
-                }
-            }
             answer = store.underKey(key, tx -> {
                 Request asked = request.apply(tx);
                 Optional<Answered> first = tx.answer(key);
@@ -257,9 +251,10 @@ public final class SimulatedProvider implements PaymentProvider, ProviderLedger 
                 if (asked == null) {
                     return null;
                 }
-                T acted = act.apply(tx);
-                tx.remember(key, new Answered(asked, acted, now()));
-                return acted;
+                T result = act.apply(tx);
+                tx.remember(key, new Answered(asked, result, now()));
+                acted[0] = true;
+                return result;
             });
         } catch (TransientDataAccessException
                 | DataAccessResourceFailureException
@@ -269,6 +264,14 @@ public final class SimulatedProvider implements PaymentProvider, ProviderLedger 
             throw new TransientProviderFailure(
                     TransientProviderFailure.Kind.REQUEST_FAILED,
                     "The provider failed " + operation + " (" + key + "): " + e.getMessage());
+        }
+        if (acted[0]) {
+            // The time a call that acted takes, spent after its transaction so that no connection or
+            // key lock is held while waiting; a repeat answered from the key takes none.
+            Duration latency = latency();
+            if (!latency.isZero()) {
+                sleeper.sleep(latency);
+            }
         }
         if (fault == Fault.ANSWER_LOST) {
             throw new TransientProviderFailure(

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -98,6 +99,38 @@ final class Bookkeeping {
                 .param("k", key)
                 .query((rs, n) -> new KeyState(rs.getLong("last_sequence"), rs.getBoolean("blocked")))
                 .single();
+    }
+
+    /**
+     * {@link #lockKey} for every key of a round in one statement: rows are locked in key order, so a
+     * round and a redrive (one key) never wait on each other in a cycle.
+     */
+    Map<String, KeyState> lockKeys(int generation, Collection<String> keys) {
+        String[] sorted = keys.stream().distinct().sorted().toArray(String[]::new);
+        Map<String, KeyState> states = new HashMap<>();
+        jdbc.sql("INSERT INTO view_key_progress (generation, key, last_sequence)"
+                        + " SELECT ?, k, 0 FROM unnest(?::text[]) AS k ORDER BY k"
+                        + " ON CONFLICT (generation, key) DO UPDATE SET key = EXCLUDED.key"
+                        + " RETURNING key, last_sequence, blocked")
+                .params(generation, sorted)
+                .query((ResultSet rs) -> {
+                    states.put(
+                            rs.getString("key"), new KeyState(rs.getLong("last_sequence"), rs.getBoolean("blocked")));
+                });
+        return states;
+    }
+
+    /** {@link #applied} for every key a round moved forward, in one statement. */
+    void appliedAll(int generation, Map<String, Long> lastSequences) {
+        if (lastSequences.isEmpty()) {
+            return;
+        }
+        String[] keys = lastSequences.keySet().toArray(String[]::new);
+        Long[] sequences = lastSequences.values().toArray(Long[]::new);
+        jdbc.sql("UPDATE view_key_progress p SET last_sequence = d.s FROM unnest(?::text[], ?::bigint[]) AS d(k, s)"
+                        + " WHERE p.generation = ? AND p.key = d.k")
+                .params(keys, sequences, generation)
+                .update();
     }
 
     void applied(int generation, String key, long sequence) {

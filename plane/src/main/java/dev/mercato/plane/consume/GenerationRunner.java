@@ -126,45 +126,84 @@ final class GenerationRunner implements LogSink {
     }
 
     /**
-     * Applies the records in one transaction: one commit (one fsync) per batch instead of per event keeps
-     * a rebuild from the start of the log affordable. When the batch fails, the records before the
-     * failing one are committed without it and the failing one gets its own retries, its batch attempt
-     * counted as the first.
+     * Applies a round of records in one transaction with a few set-based statements: the keys' progress
+     * rows are locked and read in one statement, the view applies the new events in one call, the keys'
+     * progress and the partitions' checkpoints are written in one statement each. One commit (one fsync)
+     * per round keeps a rebuild from the start of the log affordable and the cost per event low. When the
+     * round fails, its records are applied one at a time, each in its own transaction, so the failing one
+     * gets its retries and is parked alone.
      */
     @Override
     public void accept(List<LogRecord> records) {
-        int from = 0;
-        while (from < records.size()) {
+        stopper.check();
+        List<Outcome> outcomes;
+        try {
+            outcomes = handle.transaction(() -> applyRound(records));
+        } catch (RuntimeException e) {
             stopper.check();
-            List<LogRecord> batch = records.subList(from, records.size());
-            int[] reached = {0};
-            try {
-                List<Outcome> outcomes = handle.transaction(() -> {
-                    List<Outcome> out = new ArrayList<>(batch.size());
-                    for (LogRecord r : batch) {
-                        reached[0] = out.size();
-                        out.add(applyWithoutCheckpoint(r));
-                    }
-                    // One checkpoint write per partition for the whole batch, in the same transaction.
-                    Map<LogPartition, Long> next = new java.util.LinkedHashMap<>();
-                    batch.forEach(r -> next.merge(r.partition(), r.offset() + 1, Math::max));
-                    next.forEach(
-                            (partition, offset) -> handle.books().checkpoint(generation.number(), partition, offset));
-                    return out;
-                });
-                handled(batch, outcomes);
-                return;
-            } catch (RuntimeException e) {
+            log.info(
+                    "{} could not apply a round of {} records at once ({}); applying them one at a time",
+                    generation.consumerGroup(),
+                    records.size(),
+                    e.toString());
+            for (LogRecord record : records) {
                 stopper.check();
-                int failing = reached[0];
-                if (failing > 0) {
-                    accept(batch.subList(0, failing));
+                Outcome outcome;
+                try {
+                    outcome = handle.transaction(() -> applyOnce(record));
+                } catch (RuntimeException single) {
+                    stopper.check();
+                    outcome = retry(record, single);
                 }
-                LogRecord record = batch.get(failing);
-                handled(List.of(record), List.of(retry(record, e)));
-                from += failing + 1;
+                handled(List.of(record), List.of(outcome));
+            }
+            return;
+        }
+        handled(records, outcomes);
+    }
+
+    private List<Outcome> applyRound(List<LogRecord> records) {
+        int g = generation.number();
+        List<String> keys = new ArrayList<>(records.size());
+        for (LogRecord r : records) {
+            if (r.event() != null) {
+                keys.add(r.event().streamKey());
             }
         }
+        Map<String, Bookkeeping.KeyState> states =
+                keys.isEmpty() ? Map.of() : handle.books().lockKeys(g, keys);
+        Map<String, Long> last = new java.util.LinkedHashMap<>();
+        List<Event> fresh = new ArrayList<>(records.size());
+        List<Outcome> out = new ArrayList<>(records.size());
+        for (LogRecord r : records) {
+            Event event = r.event();
+            if (event == null) {
+                handle.parking().parkUndecodable(g, r);
+                out.add(Outcome.PARKED);
+                continue;
+            }
+            Bookkeeping.KeyState key = states.get(event.streamKey());
+            long applied = last.getOrDefault(event.streamKey(), key.lastSequence());
+            if (event.sequence() <= applied) {
+                out.add(Outcome.DUPLICATE);
+            } else if (key.blocked()) {
+                handle.parking().parkBehind(g, r);
+                out.add(Outcome.PARKED);
+            } else {
+                fresh.add(current(event));
+                last.put(event.streamKey(), event.sequence());
+                out.add(Outcome.APPLIED);
+            }
+        }
+        if (!fresh.isEmpty()) {
+            handle.view().applyAll(fresh, handle.store().jdbc(), generation);
+        }
+        handle.books().appliedAll(g, last);
+        // One checkpoint write per partition for the whole round, in the same transaction.
+        Map<LogPartition, Long> next = new java.util.LinkedHashMap<>();
+        records.forEach(r -> next.merge(r.partition(), r.offset() + 1, Math::max));
+        next.forEach((partition, offset) -> handle.books().checkpoint(g, partition, offset));
+        return out;
     }
 
     private void handled(List<LogRecord> records, List<Outcome> outcomes) {

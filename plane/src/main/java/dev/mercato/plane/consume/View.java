@@ -38,6 +38,19 @@ public interface View {
     void apply(Event event, JdbcClient tx, Generation generation);
 
     /**
+     * Applies a round of events in one transaction: the runtime has already dropped duplicates and events
+     * of parked keys, and keeps each key's events in sequence order (events of different keys may be
+     * interleaved). A view with many events per round overrides this with a few set-based statements per
+     * table; the default applies them one by one. Throwing rolls the round back; the runtime then applies
+     * its events one at a time with {@link #apply}, so the failing one is retried and parked alone.
+     */
+    default void applyAll(List<Event> events, JdbcClient tx, Generation generation) {
+        for (Event event : events) {
+            apply(event, tx, generation);
+        }
+    }
+
+    /**
      * The upcasters for the event types this view reads. An event older than the newest version they
      * know is upcast before {@link #apply}, so a view is written against current versions only.
      */

@@ -1,5 +1,6 @@
 package dev.mercato.plane.kafka;
 
+import dev.mercato.plane.consume.DerivedWork;
 import dev.mercato.plane.consume.LogPartition;
 import dev.mercato.plane.consume.LogRecord;
 import dev.mercato.plane.consume.LogSink;
@@ -38,9 +39,10 @@ import org.slf4j.LoggerFactory;
  * checkpoints live in PostgreSQL with the view's rows); offsets are committed to Kafka only so that
  * Kafka's own tools show the group's lag.
  *
- * <p>A partition whose fetched records are not handed over yet is paused in the consumer, so a paused or
- * slow view holds at most one poll's records in memory, and the oldest waiting record's timestamp is known
- * for freshness.
+ * <p>A partition holding a round's worth of records not handed over yet is paused in the consumer, so a
+ * paused or slow view holds at most a round and one poll per partition in memory, and the oldest waiting
+ * record's timestamp is known for freshness. Rounds run within the process's {@link DerivedWork}: a bounded
+ * number at once, and batched longer while the write path is under pressure.
  */
 public final class ViewConsumerLoop implements LogSource {
 
@@ -55,15 +57,25 @@ public final class ViewConsumerLoop implements LogSource {
     private static final int MAX_BATCH = 500;
 
     private final Map<String, Object> config;
+    private final DerivedWork work;
 
-    /** @param config consumer properties; at least {@code bootstrap.servers} */
-    public ViewConsumerLoop(Map<String, Object> config) {
+    /**
+     * @param config consumer properties; at least {@code bootstrap.servers}
+     * @param work the share of the machine every subscription's rounds run within
+     */
+    public ViewConsumerLoop(Map<String, Object> config, DerivedWork work) {
         Objects.requireNonNull(config.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG), "bootstrap.servers");
         this.config = Map.copyOf(config);
+        this.work = Objects.requireNonNull(work, "work");
     }
 
+    /** Without limits on derived work: for tests and tools that run one view. */
     public static ViewConsumerLoop on(String bootstrapServers) {
-        return new ViewConsumerLoop(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        return on(bootstrapServers, DerivedWork.unlimited());
+    }
+
+    public static ViewConsumerLoop on(String bootstrapServers, DerivedWork work) {
+        return new ViewConsumerLoop(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), work);
     }
 
     @Override
@@ -167,8 +179,9 @@ public final class ViewConsumerLoop implements LogSource {
                 ends.clear();
                 handled.clear();
                 c.subscribe(topics, this);
+                Duration wait = POLL;
                 while (!closing) {
-                    ConsumerRecords<String, byte[]> polled = c.poll(POLL);
+                    ConsumerRecords<String, byte[]> polled = c.poll(wait);
                     for (TopicPartition tp : polled.partitions()) {
                         buffers.computeIfAbsent(tp, k -> new ArrayDeque<>()).addAll(polled.records(tp));
                     }
@@ -178,6 +191,8 @@ public final class ViewConsumerLoop implements LogSource {
                         drain();
                     }
                     commit();
+                    // Records held back while the write path is busy are looked at again soon.
+                    wait = buffered() > 0 && sink.accepting() ? work.nextCheck(oldestWaiting()) : POLL;
                 }
             } catch (WakeupException e) {
                 if (!closing) {
@@ -192,16 +207,39 @@ public final class ViewConsumerLoop implements LogSource {
             }
         }
 
-        /** Stops fetching for partitions that still hold records, fetches again for the drained ones. */
+        /**
+         * Stops fetching for partitions that hold a round's worth of records, fetches again for the others:
+         * a view holding records back to batch them keeps receiving, and a paused or slow view holds at
+         * most a round and one poll per partition.
+         */
         private void throttle() {
             List<TopicPartition> full = new ArrayList<>();
-            List<TopicPartition> empty = new ArrayList<>();
+            List<TopicPartition> open = new ArrayList<>();
             for (TopicPartition tp : consumer.assignment()) {
                 var buffer = buffers.get(tp);
-                (buffer == null || buffer.isEmpty() ? empty : full).add(tp);
+                (buffer != null && buffer.size() >= MAX_BATCH ? full : open).add(tp);
             }
             consumer.pause(full);
-            consumer.resume(empty);
+            consumer.resume(open);
+        }
+
+        private int buffered() {
+            int n = 0;
+            for (var buffer : buffers.values()) {
+                n += buffer.size();
+            }
+            return n;
+        }
+
+        /** How long the oldest buffered record has been in the log, in nanoseconds; 0 when none. */
+        private long oldestWaiting() {
+            long oldest = Long.MAX_VALUE;
+            for (var buffer : buffers.values()) {
+                if (!buffer.isEmpty()) {
+                    oldest = Math.min(oldest, buffer.peekFirst().timestamp());
+                }
+            }
+            return oldest == Long.MAX_VALUE ? 0 : Math.max(0, System.currentTimeMillis() - oldest) * 1_000_000L;
         }
 
         /**
@@ -211,6 +249,10 @@ public final class ViewConsumerLoop implements LogSource {
          */
         private void drain() {
             while (!closing && sink.accepting()) {
+                int buffered = buffered();
+                if (!work.due(buffered, buffered >= MAX_BATCH, oldestWaiting())) {
+                    return;
+                }
                 List<LogRecord> batch = new ArrayList<>();
                 Map<TopicPartition, Integer> taken = new java.util.LinkedHashMap<>();
                 int share = Math.max(1, MAX_BATCH / Math.max(1, buffers.size()));
@@ -231,7 +273,10 @@ public final class ViewConsumerLoop implements LogSource {
                     return;
                 }
                 try {
-                    sink.accept(batch);
+                    work.round(() -> {
+                        sink.accept(batch);
+                        return null;
+                    });
                 } catch (RuntimeException e) {
                     if (closing || !sink.accepting()) {
                         return;

@@ -35,7 +35,8 @@ class DeadLetterIntegrationTest extends ViewTestSupport {
                 .until(() -> TotalsView.sequences(runtime, viewName, b).size() == 3);
         await().atMost(WAIT).until(() -> deadLetters.list().size() == 4);
         assertThat(TotalsView.sequences(runtime, viewName, a)).containsExactly(1L);
-        assertThat(view.calls(a, 2)).isEqualTo(FAST_RETRIES.maxAttempts());
+        // Once in the round that held it, then its attempts alone.
+        assertThat(view.calls(a, 2)).isEqualTo(FAST_RETRIES.maxAttempts() + 1);
         assertThat(view.calls(a, 3)).isZero();
         List<DeadLetter> parked = deadLetters.list();
         DeadLetter failed = parked.stream()
