@@ -1,6 +1,7 @@
 package dev.mercato.app.plane;
 
 import dev.mercato.app.stores.KafkaAddress;
+import dev.mercato.plane.Periodic;
 import dev.mercato.plane.consume.DerivedWork;
 import dev.mercato.plane.consume.LogSource;
 import dev.mercato.plane.consume.StandaloneView;
@@ -45,6 +46,8 @@ class PlaneConfiguration {
      * @param viewConcurrency rounds of derived work (all views together) run at once; 0 means half the
      *     machine's cores, at least one
      * @param viewLinger the longest a view holds records back to batch them while the write path is busy
+     * @param viewKeyRetention how long a view remembers a key's progress after its last event (to skip
+     *     copies of events published twice); far longer than a relay can be down
      */
     @ConfigurationProperties("mercato.plane")
     record PlaneSettings(
@@ -54,7 +57,8 @@ class PlaneConfiguration {
             @DefaultValue("24h") Duration outboxRetention,
             @DefaultValue("30s") Duration outboxAlertAfter,
             @DefaultValue("0") int viewConcurrency,
-            @DefaultValue("200ms") Duration viewLinger) {}
+            @DefaultValue("200ms") Duration viewLinger,
+            @DefaultValue("7d") Duration viewKeyRetention) {}
 
     @Bean
     Clock clock() {
@@ -73,6 +77,17 @@ class PlaneConfiguration {
                 ? settings.viewConcurrency()
                 : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         return new DerivedWork(concurrency, settings.viewLinger(), pressure.getIfAvailable(() -> WritePressure.NONE));
+    }
+
+    /** Keys idle past the retention are forgotten by every caught-up view, once an hour. */
+    @Bean(destroyMethod = "close")
+    Periodic viewKeyRetention(ViewRuntime runtime, PlaneSettings settings) {
+        return Periodic.start(
+                "view-key-retention",
+                Duration.ofMinutes(5),
+                Duration.ofHours(1),
+                "idle view keys forgotten",
+                () -> runtime.forgetIdleKeys(settings.viewKeyRetention()));
     }
 
     /** The log as consumers read it: views, cache invalidation. */

@@ -127,14 +127,15 @@ final class Bookkeeping {
         }
         String[] keys = lastSequences.keySet().toArray(String[]::new);
         Long[] sequences = lastSequences.values().toArray(Long[]::new);
-        jdbc.sql("UPDATE view_key_progress p SET last_sequence = d.s FROM unnest(?::text[], ?::bigint[]) AS d(k, s)"
-                        + " WHERE p.generation = ? AND p.key = d.k")
+        jdbc.sql("UPDATE view_key_progress p SET last_sequence = d.s, applied_at = now()"
+                        + " FROM unnest(?::text[], ?::bigint[]) AS d(k, s) WHERE p.generation = ? AND p.key = d.k")
                 .params(keys, sequences, generation)
                 .update();
     }
 
     void applied(int generation, String key, long sequence) {
-        jdbc.sql("UPDATE view_key_progress SET last_sequence = :s WHERE generation = :g AND key = :k")
+        jdbc.sql("UPDATE view_key_progress SET last_sequence = :s, applied_at = now()"
+                        + " WHERE generation = :g AND key = :k")
                 .param("s", sequence)
                 .param("g", generation)
                 .param("k", key)
@@ -146,6 +147,17 @@ final class Bookkeeping {
                 .param("b", blocked)
                 .param("g", generation)
                 .param("k", key)
+                .update();
+    }
+
+    /**
+     * Deletes up to {@code limit} progress rows of keys not blocked whose last event was applied before
+     * {@code cutoff}; returns how many.
+     */
+    int forgetIdleKeys(int generation, Instant cutoff, int limit) {
+        return jdbc.sql("DELETE FROM view_key_progress WHERE (generation, key) IN (SELECT generation, key FROM"
+                        + " view_key_progress WHERE generation = ? AND NOT blocked AND applied_at < ? LIMIT ?)")
+                .params(generation, at(cutoff), limit)
                 .update();
     }
 

@@ -26,6 +26,8 @@ public final class ViewRuntime implements AutoCloseable {
     static final String MIGRATIONS = "classpath:db/plane/view";
     static final String HISTORY = "plane_view_history";
 
+    private static final int FORGET_BATCH = 5_000;
+
     private final PostgresStores stores;
     private final LogSource source;
     private final ViewSettings settings;
@@ -94,6 +96,42 @@ public final class ViewRuntime implements AutoCloseable {
         halted.forEach((name, generation) ->
                 result.add(new ViewFreshness(name, generation, true, ViewState.STOPPED, List.of())));
         return result;
+    }
+
+    /**
+     * Forgets the per-key progress of keys whose last event was applied more than {@code idle} ago, in
+     * every view that is caught up and not rebuilding; returns how many keys were forgotten. The rows
+     * exist to skip an event delivered twice (a relay that published, then crashed before marking its
+     * outbox row). A copy of an event can only be published while its outbox row is unmarked, so once a
+     * view has applied everything in the log and a key has been idle for far longer than any relay stays
+     * down, no copy of its events can still arrive; the key's next event, if one ever comes, carries a
+     * higher sequence than any before it (the outbox never hands a key a sequence twice), so it starts a
+     * new row. Blocked keys (with parked events) are kept. Deletes in batches, each its own transaction.
+     */
+    public int forgetIdleKeys(Duration idle) {
+        List<ViewHandle> running;
+        synchronized (this) {
+            running = new ArrayList<>(views.values());
+        }
+        int forgotten = 0;
+        for (ViewHandle h : running) {
+            List<ViewFreshness> generations = h.freshness();
+            boolean caughtUp = generations.size() == 1
+                    && generations.getFirst().state() == ViewState.RUNNING
+                    && !generations.getFirst().partitions().isEmpty()
+                    && generations.getFirst().lagEvents() == 0;
+            if (!caughtUp) {
+                continue;
+            }
+            int generation = generations.getFirst().generation();
+            java.time.Instant cutoff = clock.instant().minus(idle);
+            int deleted;
+            do {
+                deleted = h.transaction(() -> h.books().forgetIdleKeys(generation, cutoff, FORGET_BATCH));
+                forgotten += deleted;
+            } while (deleted == FORGET_BATCH);
+        }
+        return forgotten;
     }
 
     /** Freshness of one view's generations: the active one first, then one being rebuilt. */
