@@ -44,5 +44,8 @@ class OpenApiIntegrationTest extends PlatformIntegrationTest {
         assertThat(doc.at("/paths/~1api~1v1~1orders/post/responses/404/content/application~1problem+json/schema/$ref")
                         .asString())
                 .isEqualTo("#/components/schemas/Problem");
+        JsonNode busy = doc.at("/paths/~1api~1v1~1orders/post/responses/503");
+        assertThat(busy.get("description").asString()).contains("checkout-overloaded");
+        assertThat(busy.at("/headers/Retry-After/schema/type").asString()).isEqualTo("integer");
     }
 }

@@ -520,6 +520,10 @@ public final class CheckoutBench {
                                 ? EventJson.tree(response.body()).path("type").asString()
                                 : "");
                 refusals.computeIfAbsent(type, t -> new AtomicLong()).incrementAndGet();
+                if (type.endsWith("/checkout-overloaded")) {
+                    // Refused at the door, nothing recorded: the cart is still open for another try.
+                    carts.add(cart);
+                }
             }
             return response.statusCode() == 201;
         }

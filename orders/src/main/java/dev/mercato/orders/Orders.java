@@ -22,7 +22,10 @@ public interface Orders {
     /**
      * Checks a cart out. Returns the stored answer for a key already used by this customer (same status and
      * body); concurrent requests with one key produce one order. Refusals before anything was recorded
-     * (unknown cart, empty cart) are thrown, not stored: nothing was executed.
+     * (unknown cart, empty cart) are thrown, not stored: nothing was executed. So is {@code
+     * checkout-overloaded} ({@link dev.mercato.plane.Unavailable}): more checkouts are running than this
+     * instance admits, and the request was turned away before any store was read; a key already decided
+     * still gets its stored answer.
      */
     CheckoutResponse checkout(CheckoutRequest request);
 

@@ -2,6 +2,8 @@ package dev.mercato.app.web;
 
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.Content;
@@ -60,35 +62,55 @@ class OpenApiConfiguration {
                 .addSecurityItem(new SecurityRequirement().addList(BEARER));
     }
 
-    /** Every operation may answer a problem; say so once, for all of them. */
+    /** Checkout's 503s, which a client must tell apart only by retrying them the same way. */
+    static final String CHECKOUT_UNAVAILABLE = "Not now, retry after Retry-After seconds with the same"
+            + " Idempotency-Key: checkout-overloaded (more checkouts running than this instance admits; refused"
+            + " before anything was recorded, so the retry starts afresh), checkout-incomplete (a store failed"
+            + " mid-way; recovery finishes it and the retry gets its outcome), payment-provider-unavailable,"
+            + " store-unavailable";
+
+    /**
+     * Every operation may answer a problem; say so once, for all of them. Checkout also says it may answer
+     * 503 with Retry-After: beyond capacity it refuses at once rather than queue (docs/operations.md).
+     */
     @Bean
     OpenApiCustomizer problemResponses() {
         return api -> api.getPaths()
-                .values()
-                .forEach(path -> path.readOperations().forEach(op -> {
+                .forEach((path, item) -> item.readOperationsMap().forEach((method, op) -> {
+                    if (op.getResponses() == null) {
+                        return;
+                    }
                     for (Map.Entry<String, String> answer : Map.of(
                                     "400", "Invalid input, naming the field at fault",
                                     "401", "No valid bearer token",
                                     "403", "The caller's role may not do this",
                                     "404", "Not found, or not visible to this caller")
                             .entrySet()) {
-                        if (op.getResponses() != null && !op.getResponses().containsKey(answer.getKey())) {
-                            op.getResponses()
-                                    .addApiResponse(
-                                            answer.getKey(),
-                                            new ApiResponse()
-                                                    .description(answer.getValue())
-                                                    .content(
-                                                            new Content()
-                                                                    .addMediaType(
-                                                                            "application/problem+json",
-                                                                            new MediaType()
-                                                                                    .schema(
-                                                                                            new Schema<>()
-                                                                                                    .$ref(
-                                                                                                            "#/components/schemas/Problem")))));
+                        if (!op.getResponses().containsKey(answer.getKey())) {
+                            op.getResponses().addApiResponse(answer.getKey(), problem(answer.getValue()));
                         }
                     }
+                    boolean checkout = path.equals("/api/v1/orders") && method == PathItem.HttpMethod.POST;
+                    if (checkout && !op.getResponses().containsKey("503")) {
+                        op.getResponses()
+                                .addApiResponse(
+                                        "503",
+                                        problem(CHECKOUT_UNAVAILABLE)
+                                                .addHeaderObject(
+                                                        "Retry-After",
+                                                        new Header()
+                                                                .description("Seconds to wait before asking again")
+                                                                .schema(new IntegerSchema())));
+                    }
                 }));
+    }
+
+    private static ApiResponse problem(String description) {
+        return new ApiResponse()
+                .description(description)
+                .content(new Content()
+                        .addMediaType(
+                                "application/problem+json",
+                                new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem"))));
     }
 }

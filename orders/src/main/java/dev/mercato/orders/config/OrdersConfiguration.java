@@ -5,6 +5,7 @@ import dev.mercato.catalog.Catalog;
 import dev.mercato.customers.Customers;
 import dev.mercato.inventory.Inventory;
 import dev.mercato.orders.Orders;
+import dev.mercato.orders.domain.CheckoutAdmission;
 import dev.mercato.orders.domain.CheckoutFaults;
 import dev.mercato.orders.domain.CheckoutSaga;
 import dev.mercato.orders.domain.OrderService;
@@ -14,6 +15,7 @@ import dev.mercato.orders.history.OrderHistoryView;
 import dev.mercato.orders.store.JdbcOrders;
 import dev.mercato.payments.Payments;
 import dev.mercato.plane.Periodic;
+import dev.mercato.plane.admission.AdmissionLimiter;
 import dev.mercato.plane.consume.ViewRuntime;
 import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.outbox.Outboxes;
@@ -22,6 +24,7 @@ import dev.mercato.plane.postgres.PostgresStores;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -30,7 +33,10 @@ import org.springframework.context.annotation.Configuration;
 
 /** Wires orders onto its own schema, with checkout over the other capabilities' published APIs. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(OrdersConfiguration.OrdersProperties.class)
+@EnableConfigurationProperties({
+    OrdersConfiguration.OrdersProperties.class,
+    OrdersConfiguration.CheckoutAdmissionProperties.class
+})
 class OrdersConfiguration {
 
     /** {@code mercato.orders.*}; see {@link OrdersSettings} for what each means. */
@@ -46,6 +52,36 @@ class OrdersConfiguration {
         }
     }
 
+    /**
+     * {@code mercato.checkout.*}: admission control in front of checkout (docs/operations.md, "Overload").
+     *
+     * @param maxInFlight checkouts running at once on this instance; beyond it a request waits {@code
+     *     admissionWait} for a place and is then refused 503 {@code checkout-overloaded}. A checkout holds one
+     *     pooled connection at a time, so as many as a capability's pool has connections can run without
+     *     one waiting for another's connection: application.yaml ties it to {@code mercato.postgres.pool-size}
+     * @param admissionWait how long a request waits for a place: long enough to ride out a burst, short enough
+     *     that a refusal is quick and an admitted checkout's latency barely moves
+     * @param replayLookups reads at once by which a refused request still gets the stored answer of an
+     *     Idempotency-Key already decided (no wait: a request that finds none free is refused)
+     */
+    @ConfigurationProperties("mercato.checkout")
+    record CheckoutAdmissionProperties(
+            @DefaultValue("8") int maxInFlight,
+            @DefaultValue("10ms") Duration admissionWait,
+            @DefaultValue("2") int replayLookups) {}
+
+    /** Checkouts running on this instance: a bean of its own, for the meters and for whoever reads the pressure. */
+    @Bean
+    AdmissionLimiter checkoutAdmission(CheckoutAdmissionProperties properties) {
+        return new AdmissionLimiter("checkout", properties.maxInFlight(), properties.admissionWait());
+    }
+
+    /** Replay lookups of requests refused at the door. */
+    @Bean
+    AdmissionLimiter checkoutReplayAdmission(CheckoutAdmissionProperties properties) {
+        return new AdmissionLimiter("checkout-replay", properties.replayLookups(), Duration.ZERO);
+    }
+
     @Bean
     Orders orders(
             PostgresStores stores,
@@ -57,14 +93,25 @@ class OrdersConfiguration {
             Customers customers,
             OrdersProperties properties,
             Clock clock,
-            ObjectProvider<CheckoutFaults> faults) {
+            ObjectProvider<CheckoutFaults> faults,
+            @Qualifier("checkoutAdmission") AdmissionLimiter checkoutAdmission,
+            @Qualifier("checkoutReplayAdmission") AdmissionLimiter checkoutReplayAdmission) {
         CapabilityStore store = stores.open("orders");
         Outbox outbox = outboxes.register(store);
         JdbcOrders jdbc = new JdbcOrders(store, outbox, clock);
         OrdersSettings settings = properties.settings();
         CheckoutFaults crashes = faults.getIfAvailable(() -> CheckoutFaults.NONE);
-        CheckoutSaga saga =
-                new CheckoutSaga(jdbc, carts, catalog, inventory, payments, customers, settings, clock, crashes);
+        CheckoutSaga saga = new CheckoutSaga(
+                jdbc,
+                carts,
+                catalog,
+                inventory,
+                payments,
+                customers,
+                settings,
+                clock,
+                crashes,
+                new CheckoutAdmission(checkoutAdmission, checkoutReplayAdmission));
         return new OrderService(jdbc, saga, inventory, payments, settings, clock, crashes);
     }
 

@@ -30,6 +30,7 @@ import dev.mercato.payments.Payments;
 import dev.mercato.plane.Conflict;
 import dev.mercato.plane.NotFound;
 import dev.mercato.plane.Unavailable;
+import dev.mercato.plane.admission.AdmissionLimiter;
 import dev.mercato.plane.events.ConsistencyToken;
 import dev.mercato.plane.events.EventJson;
 import dev.mercato.plane.web.Problems;
@@ -56,6 +57,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 
 /**
@@ -75,6 +77,11 @@ import org.springframework.dao.DuplicateKeyException;
  *
  * A refusal is stored as the answer first, then compensated (authorization voided, stock released), so a
  * crash during compensation is finished by recovery and the client's retry already gets the refusal.
+ *
+ * <p>Before step 1 a request must find a place among the checkouts running ({@link CheckoutAdmission}):
+ * beyond capacity it is refused within a few milliseconds, having read no store, instead of queueing for
+ * pooled connections halfway through its steps. Recovery runs outside that limit: it is one thread per
+ * instance, finishing checkouts already started.
  */
 public final class CheckoutSaga {
 
@@ -92,6 +99,7 @@ public final class CheckoutSaga {
     private final OrdersSettings settings;
     private final Clock clock;
     private final CheckoutFaults faults;
+    private final CheckoutAdmission admission;
     private final Map<OrderId, CompletableFuture<CheckoutResponse>> running = new ConcurrentHashMap<>();
 
     public CheckoutSaga(
@@ -103,7 +111,8 @@ public final class CheckoutSaga {
             Customers customers,
             OrdersSettings settings,
             Clock clock,
-            CheckoutFaults faults) {
+            CheckoutFaults faults,
+            CheckoutAdmission admission) {
         this.orders = orders;
         this.carts = carts;
         this.catalog = catalog;
@@ -113,13 +122,32 @@ public final class CheckoutSaga {
         this.settings = settings;
         this.clock = clock;
         this.faults = faults;
+        this.admission = admission;
     }
 
+    /**
+     * Checks a cart out, once admitted: a request that finds no place among the checkouts running
+     * ({@link CheckoutAdmission}) within the admission wait is refused before any store is read, with nothing
+     * recorded, so its key starts afresh when retried. A key already decided still gets its stored answer.
+     */
     public CheckoutResponse checkout(CheckoutRequest request) {
-        String customer = request.customer().value();
         String fingerprint = fingerprint(request);
+        Optional<AdmissionLimiter.Slot> place = admission.checkouts().tryEnter();
+        if (place.isEmpty()) {
+            return decided(request, fingerprint).orElseThrow(this::overloaded);
+        }
+        try (AdmissionLimiter.Slot admitted = place.get()) {
+            return admitted(request, fingerprint, admitted);
+        }
+    }
+
+    private CheckoutResponse admitted(CheckoutRequest request, String fingerprint, AdmissionLimiter.Slot admitted) {
+        String customer = request.customer().value();
         Optional<CheckoutRecord> existing = orders.checkout(customer, request.idempotencyKey());
         if (existing.isPresent()) {
+            // A retry reads, or waits for, the first request's answer: it runs no step, so it gives its place
+            // to a checkout that does.
+            admitted.close();
             return replay(existing.get(), fingerprint);
         }
         Plan plan = plan(request);
@@ -135,6 +163,7 @@ public final class CheckoutSaga {
                     Map.of("cartId", request.cartId().value()));
         }
         if (!started) {
+            admitted.close();
             return replay(orders.checkout(customer, request.idempotencyKey()).orElseThrow(), fingerprint);
         }
         CompletableFuture<CheckoutResponse> done = new CompletableFuture<>();
@@ -185,8 +214,39 @@ public final class CheckoutSaga {
         }
     }
 
-    /** The answer for a key already used: the stored one, once the first request has decided. */
-    private CheckoutResponse replay(CheckoutRecord record, String fingerprint) {
+    /**
+     * For a request refused at the door: the stored answer when its key was decided already (one read, through
+     * the replay lane, which refuses rather than waits), else empty. A key still running, or unknown, or a
+     * read that fails or finds no free lane, is refused like any other request beyond capacity.
+     */
+    private Optional<CheckoutResponse> decided(CheckoutRequest request, String fingerprint) {
+        Optional<AdmissionLimiter.Slot> lane = admission.replays().tryEnter();
+        if (lane.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<CheckoutRecord> record;
+        try (AdmissionLimiter.Slot reading = lane.get()) {
+            record = orders.checkout(request.customer().value(), request.idempotencyKey());
+        } catch (DataAccessException e) {
+            log.debug("Replay lookup for a refused checkout failed: {}", e.toString());
+            return Optional.empty();
+        }
+        if (record.isEmpty() || record.get().response().isEmpty()) {
+            return Optional.empty();
+        }
+        requireSameRequest(record.get(), fingerprint);
+        return Optional.of(record.get().response().get().asReplay());
+    }
+
+    private Unavailable overloaded() {
+        return new Unavailable(
+                "checkout-overloaded",
+                "Too many checkouts are in progress right now; this one was not started and nothing was recorded,"
+                        + " held or charged. Retry after the Retry-After delay with the same Idempotency-Key.",
+                Duration.ofSeconds(1));
+    }
+
+    private static void requireSameRequest(CheckoutRecord record, String fingerprint) {
         if (!record.fingerprint().equals(fingerprint)) {
             throw new Conflict(
                     "idempotency-key-reused",
@@ -194,6 +254,11 @@ public final class CheckoutSaga {
                             + " checkout",
                     Map.of("checkoutId", record.id().value()));
         }
+    }
+
+    /** The answer for a key already used: the stored one, once the first request has decided. */
+    private CheckoutResponse replay(CheckoutRecord record, String fingerprint) {
+        requireSameRequest(record, fingerprint);
         long deadline = System.nanoTime() + settings.duplicateWait().toNanos();
         CheckoutRecord current = record;
         while (current.response().isEmpty()) {

@@ -68,6 +68,9 @@ final class Shop implements AutoCloseable {
             Duration.ofSeconds(10),
             Duration.ofSeconds(5),
             Duration.ofSeconds(5));
+    /** No admission control unless a test sets one before {@link #restart}. */
+    CheckoutAdmission admission = CheckoutAdmission.unlimited();
+
     OrderService orders;
 
     Shop(Path folder, SimulatedProviderSettings providerSettings) {
@@ -114,8 +117,8 @@ final class Shop implements AutoCloseable {
      */
     OrderService restart(CheckoutFaults faults, CartService cartsHere) {
         JdbcOrders jdbc = new JdbcOrders(ordersStore, new Outbox(ordersStore, clock), clock);
-        CheckoutSaga saga =
-                new CheckoutSaga(jdbc, cartsHere, catalog, inventory, payments, customers, settings, clock, faults);
+        CheckoutSaga saga = new CheckoutSaga(
+                jdbc, cartsHere, catalog, inventory, payments, customers, settings, clock, faults, admission);
         orders = new OrderService(jdbc, saga, inventory, payments, settings, clock, faults);
         return orders;
     }
