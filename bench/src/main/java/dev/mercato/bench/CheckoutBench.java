@@ -71,14 +71,14 @@ public final class CheckoutBench {
             shopper.restock();
             shopper.prepare(1_000 + 400 * seconds);
             platform.awaitQuiet();
-            checkout = closedLoop("checkout over HTTP", seconds, clients, () -> shopper.checkout());
+            checkout = closedLoop("checkout over HTTP", seconds, clients, shopper);
             // The same load with every derived view paused: what the views cost the write path. Then how
             // long the views take to catch up with the peak they missed.
             shopper.prepare(1_000 + 400 * seconds);
             platform.awaitQuiet();
             List<String> views = platform.views(shopper.admin);
             platform.setViews(shopper.admin, views, "pause");
-            Result paused = closedLoop("checkout over HTTP, views paused", seconds, clients, () -> shopper.checkout());
+            Result paused = closedLoop("checkout over HTTP, views paused", seconds, clients, shopper);
             long resumed = System.nanoTime();
             platform.setViews(shopper.admin, views, "resume");
             platform.awaitViewsCaughtUp(shopper.admin);
@@ -127,6 +127,9 @@ public final class CheckoutBench {
     /** One operation; answers whether it succeeded (placed an order). */
     interface Operation {
         boolean run() throws Exception;
+
+        /** What a client does after a failed run before its next, untimed: honour a Retry-After. */
+        default void afterFailure() {}
     }
 
     record Result(double perSecond, Histogram latencies, long failed) {}
@@ -147,6 +150,9 @@ public final class CheckoutBench {
                         if (began >= warmupEnd) {
                             latencies.record(System.nanoTime() - began);
                             (ok ? done : failed).incrementAndGet();
+                        }
+                        if (!ok) {
+                            op.afterFailure();
                         }
                     }
                     return null;
@@ -400,7 +406,7 @@ public final class CheckoutBench {
     }
 
     /** Customers with prepared carts of the sample catalog, each checked out once. */
-    static final class Shopper {
+    static final class Shopper implements Operation {
         final Platform platform;
         final String admin;
         final List<String> customers = new ArrayList<>();
@@ -503,6 +509,23 @@ public final class CheckoutBench {
         final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> refusals =
                 new java.util.concurrent.ConcurrentHashMap<>();
 
+        // A client refused at the door waits as long as the answer's Retry-After says before its next try.
+        private final ThreadLocal<Long> retryAfter = ThreadLocal.withInitial(() -> 0L);
+
+        @Override
+        public boolean run() throws Exception {
+            return checkout();
+        }
+
+        @Override
+        public void afterFailure() {
+            long seconds = retryAfter.get();
+            retryAfter.set(0L);
+            if (seconds > 0) {
+                LockSupport.parkNanos(Duration.ofSeconds(seconds).toNanos());
+            }
+        }
+
         boolean checkout() throws Exception {
             String[] cart = carts.poll();
             if (cart == null) {
@@ -523,6 +546,8 @@ public final class CheckoutBench {
                 if (type.endsWith("/checkout-overloaded")) {
                     // Refused at the door, nothing recorded: the cart is still open for another try.
                     carts.add(cart);
+                    retryAfter.set(
+                            response.headers().firstValueAsLong("Retry-After").orElse(1));
                 }
             }
             return response.statusCode() == 201;

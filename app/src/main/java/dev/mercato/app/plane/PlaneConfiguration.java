@@ -2,6 +2,7 @@ package dev.mercato.app.plane;
 
 import dev.mercato.app.stores.KafkaAddress;
 import dev.mercato.plane.Periodic;
+import dev.mercato.plane.admission.AdmissionLimiter;
 import dev.mercato.plane.consume.DerivedWork;
 import dev.mercato.plane.consume.LogSource;
 import dev.mercato.plane.consume.StandaloneView;
@@ -20,6 +21,7 @@ import dev.mercato.plane.outbox.RelaySettings;
 import dev.mercato.plane.postgres.PostgresStores;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -68,6 +70,25 @@ class PlaneConfiguration {
     @Bean(destroyMethod = "close")
     KafkaPublisher kafkaPublisher(KafkaAddress kafka, PlaneSettings settings) {
         return new KafkaPublisher(kafka::bootstrapServers, settings.partitions());
+    }
+
+    /**
+     * The write path is busy while half or more of a write limiter's places are taken (checkout's, by
+     * default 8 places): views then batch longer and fall behind instead of competing with it.
+     */
+    @Bean
+    WritePressure writePressure(ObjectProvider<AdmissionLimiter> limiters) {
+        List<AdmissionLimiter> writes = limiters.orderedStream()
+                .filter(l -> !l.name().endsWith("-replay"))
+                .toList();
+        return () -> {
+            for (AdmissionLimiter l : writes) {
+                if (l.inFlight() * 2 >= Math.max(2, l.limit())) {
+                    return true;
+                }
+            }
+            return false;
+        };
     }
 
     /** The share of the machine derived work may take from the write path (every view's rounds). */
