@@ -48,6 +48,9 @@ import tools.jackson.databind.JsonNode;
  * <p>Run (after {@code ./mercato build}): {@code ./mvnw -q -pl bench exec:java
  * -Dexec.mainClass=dev.mercato.bench.CheckoutBench -Dexec.args="app/target/mercato.jar 20 64 500"}
  * (jar, seconds per phase, closed-loop clients, open-loop orders/s).
+ *
+ * <p>{@code bench/checkout-wrk} asks the same question (closed loop only) with clients the team did not
+ * write, wrk and pgbench, on carts that {@link PreparedCarts} prepares with this class's platform and shopper.
  */
 public final class CheckoutBench {
 
