@@ -48,6 +48,7 @@ class PlaneConfiguration {
      * @param viewConcurrency rounds of derived work (all views together) run at once; 0 means half the
      *     machine's cores, at least one
      * @param viewLinger the longest a view holds records back to batch them while the write path is busy
+     * @param relayLinger the pause between a relay's rounds while the write path is busy, so rows gather
      * @param viewKeyRetention how long a view remembers a key's progress after its last event (to skip
      *     copies of events published twice); far longer than a relay can be down
      */
@@ -60,7 +61,8 @@ class PlaneConfiguration {
             @DefaultValue("30s") Duration outboxAlertAfter,
             @DefaultValue("0") int viewConcurrency,
             @DefaultValue("200ms") Duration viewLinger,
-            @DefaultValue("7d") Duration viewKeyRetention) {}
+            @DefaultValue("7d") Duration viewKeyRetention,
+            @DefaultValue("50ms") Duration relayLinger) {}
 
     @Bean
     Clock clock() {
@@ -176,7 +178,12 @@ class PlaneConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    Outboxes outboxes(PostgresStores stores, KafkaPublisher publisher, PlaneSettings settings, Clock clock) {
+    Outboxes outboxes(
+            PostgresStores stores,
+            KafkaPublisher publisher,
+            PlaneSettings settings,
+            Clock clock,
+            WritePressure pressure) {
         return new Outboxes(
                 stores,
                 publisher,
@@ -185,6 +192,8 @@ class PlaneConfiguration {
                         settings.relayPollInterval(),
                         settings.outboxRetention(),
                         settings.outboxAlertAfter()),
-                clock);
+                clock,
+                pressure,
+                settings.relayLinger());
     }
 }

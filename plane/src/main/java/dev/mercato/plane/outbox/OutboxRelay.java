@@ -1,6 +1,7 @@
 package dev.mercato.plane.outbox;
 
 import dev.mercato.plane.MerchantId;
+import dev.mercato.plane.consume.WritePressure;
 import dev.mercato.plane.events.Event;
 import dev.mercato.plane.events.EventType;
 import dev.mercato.plane.outbox.OutboxStatus.RelayState;
@@ -59,6 +60,8 @@ public final class OutboxRelay implements AutoCloseable {
     private final String channel;
     private final AtomicLong published = new AtomicLong();
     private final Object wake = new Object();
+    private final WritePressure pressure;
+    private final Duration linger;
     private volatile RelayState state = RelayState.STANDBY;
     private volatile String lastError = "";
     private volatile boolean running = true;
@@ -76,6 +79,24 @@ public final class OutboxRelay implements AutoCloseable {
 
     public OutboxRelay(
             CapabilityStore store, LogPublisher publisher, RelaySettings settings, Clock clock, Faults faults) {
+        this(store, publisher, settings, clock, faults, WritePressure.NONE, Duration.ZERO);
+    }
+
+    /**
+     * @param pressure whether the write path is busy: then a round that found less than a batch is
+     *     followed by a pause of {@code linger} before the next, so rows gather into fewer, larger rounds
+     *     (each round is a read, a publish and a marking commit) instead of one round per business commit
+     */
+    public OutboxRelay(
+            CapabilityStore store,
+            LogPublisher publisher,
+            RelaySettings settings,
+            Clock clock,
+            Faults faults,
+            WritePressure pressure,
+            Duration linger) {
+        this.pressure = pressure;
+        this.linger = linger;
         this.store = store;
         this.publisher = publisher;
         this.settings = settings;
@@ -144,6 +165,9 @@ public final class OutboxRelay implements AutoCloseable {
             lastError = "";
             purgeIfDue(lease);
             if (sent < settings.batchSize()) {
+                if (!linger.isZero() && pressure.high()) {
+                    pause(linger);
+                }
                 awaitWork(pg);
             }
         }

@@ -1,8 +1,10 @@
 package dev.mercato.plane.outbox;
 
+import dev.mercato.plane.consume.WritePressure;
 import dev.mercato.plane.postgres.CapabilityStore;
 import dev.mercato.plane.postgres.PostgresStores;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,11 +22,27 @@ public final class Outboxes implements AutoCloseable {
     private final Clock clock;
     private final Map<String, OutboxRelay> relays = new LinkedHashMap<>();
 
+    private final WritePressure pressure;
+    private final Duration linger;
+
     public Outboxes(PostgresStores stores, LogPublisher publisher, RelaySettings settings, Clock clock) {
+        this(stores, publisher, settings, clock, WritePressure.NONE, Duration.ZERO);
+    }
+
+    /** Relays that gather rows for up to {@code linger} between rounds while {@code pressure} says busy. */
+    public Outboxes(
+            PostgresStores stores,
+            LogPublisher publisher,
+            RelaySettings settings,
+            Clock clock,
+            WritePressure pressure,
+            Duration linger) {
         this.stores = stores;
         this.publisher = publisher;
         this.settings = settings;
         this.clock = clock;
+        this.pressure = pressure;
+        this.linger = linger;
     }
 
     public synchronized Outbox register(CapabilityStore store) {
@@ -32,7 +50,8 @@ public final class Outboxes implements AutoCloseable {
             stores.migrate(store, "classpath:db/plane/outbox", "plane_outbox_history");
             relays.put(
                     store.schema(),
-                    new OutboxRelay(store, publisher, settings, clock, OutboxRelay.Faults.NONE).start());
+                    new OutboxRelay(store, publisher, settings, clock, OutboxRelay.Faults.NONE, pressure, linger)
+                            .start());
         }
         return new Outbox(store, clock, relays.get(store.schema())::wake);
     }
