@@ -36,9 +36,19 @@ public final class PlaneBench {
 
     /** Records when each event was committed and when the view applied it. */
     static final class LatencyView implements View {
+        private final String name;
+
+        LatencyView() {
+            this("bench_view");
+        }
+
+        LatencyView(String name) {
+            this.name = name;
+        }
+
         @Override
         public String name() {
-            return "bench_view";
+            return name;
         }
 
         @Override
@@ -63,6 +73,17 @@ public final class PlaneBench {
         public void apply(Event event, JdbcClient tx, Generation g) {
             tx.sql("INSERT INTO " + g.table("applied") + " (event_id, committed_at) VALUES (?, ?)")
                     .params(event.id(), Timestamp.from(event.time()))
+                    .update();
+        }
+
+        /** A round in one statement, as a view with many events per round should. */
+        @Override
+        public void applyAll(List<Event> events, JdbcClient tx, Generation g) {
+            tx.sql("INSERT INTO " + g.table("applied") + " (event_id, committed_at)"
+                            + " SELECT * FROM unnest(?::uuid[], ?::timestamptz[])")
+                    .params(
+                            events.stream().map(e -> e.id().toString()).toArray(String[]::new),
+                            events.stream().map(e -> e.time().toString()).toArray(String[]::new))
                     .update();
         }
     }
@@ -146,6 +167,42 @@ public final class PlaneBench {
                         p.get(1),
                         p.get(2),
                         p.get(3));
+
+                // Phase 3: the views' own apply rate. Three more views start on the log written above
+                // and apply all of it at once, sharing the machine as a platform's views do.
+                long inLog = events + steady;
+                List<LatencyView> more = List.of(
+                        new LatencyView("bench_view_a"),
+                        new LatencyView("bench_view_b"),
+                        new LatencyView("bench_view_c"));
+                more.forEach(runtime::start);
+                // Timed from when every view is consuming, so joining the group is not counted.
+                long already = 0;
+                for (LatencyView v : more) {
+                    long n;
+                    while ((n = applied(runtime, v)) == 0) {
+                        LockSupport.parkNanos(5_000_000);
+                    }
+                    already += n;
+                }
+                long began = System.nanoTime();
+                for (LatencyView v : more) {
+                    while (applied(runtime, v) < inLog) {
+                        LockSupport.parkNanos(20_000_000);
+                    }
+                }
+                double took = (System.nanoTime() - began) / 1e9;
+                long timed = more.size() * inLog - already;
+                System.out.printf(
+                        Locale.ROOT,
+                        "apply rate: %d views applying the %d events of the log at once: %.0f events/s per view,"
+                                + " %.0f events/s together (%d events in %.2f s)%n",
+                        more.size(),
+                        inLog,
+                        timed / took / more.size(),
+                        timed / took,
+                        timed,
+                        took);
             }
         }
     }
