@@ -10,6 +10,7 @@ import dev.mercato.plane.consume.ViewRegistry;
 import dev.mercato.plane.consume.ViewRuntime;
 import dev.mercato.plane.consume.ViewSettings;
 import dev.mercato.plane.consume.ViewState;
+import dev.mercato.plane.kafka.DurabilitySettings;
 import dev.mercato.plane.kafka.KafkaPublisher;
 import dev.mercato.plane.kafka.ViewConsumerLoop;
 import dev.mercato.plane.outbox.Outboxes;
@@ -55,8 +56,8 @@ class PlaneConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    KafkaPublisher kafkaPublisher(KafkaAddress kafka, PlaneSettings settings) {
-        return new KafkaPublisher(kafka::bootstrapServers, settings.partitions());
+    KafkaPublisher kafkaPublisher(KafkaAddress kafka, PlaneSettings settings, DurabilitySettings durability) {
+        return new KafkaPublisher(kafka::bootstrapServers, settings.partitions(), durability);
     }
 
     /** The log as consumers read it: views, cache invalidation. */
