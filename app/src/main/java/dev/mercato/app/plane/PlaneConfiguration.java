@@ -1,6 +1,7 @@
 package dev.mercato.app.plane;
 
 import dev.mercato.app.stores.KafkaAddress;
+import dev.mercato.plane.Periodic;
 import dev.mercato.plane.consume.LogSource;
 import dev.mercato.plane.consume.StandaloneView;
 import dev.mercato.plane.consume.View;
@@ -15,6 +16,7 @@ import dev.mercato.plane.kafka.KafkaPublisher;
 import dev.mercato.plane.kafka.ViewConsumerLoop;
 import dev.mercato.plane.outbox.Outboxes;
 import dev.mercato.plane.outbox.RelaySettings;
+import dev.mercato.plane.outbox.SequenceRetentionSettings;
 import dev.mercato.plane.postgres.PostgresStores;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,6 +43,10 @@ class PlaneConfiguration {
      * @param relayPollInterval how long a relay waits for a NOTIFY before looking anyway
      * @param outboxRetention how long published outbox rows are kept
      * @param outboxAlertAfter the age of the oldest unpublished row that raises the backlog alert
+     * @param sequenceRetention how long an aggregate must have appended nothing (and have no outbox row left)
+     *     before its row in outbox_sequences is forgotten; it then resumes above the capability's floor
+     * @param sequenceSweepInterval how often idle sequence rows are looked for
+     * @param sequenceSweepBatchSize sequence rows deleted per transaction
      */
     @ConfigurationProperties("mercato.plane")
     record PlaneSettings(
@@ -48,7 +54,10 @@ class PlaneConfiguration {
             @DefaultValue("10000") int relayBatchSize,
             @DefaultValue("500ms") Duration relayPollInterval,
             @DefaultValue("24h") Duration outboxRetention,
-            @DefaultValue("30s") Duration outboxAlertAfter) {}
+            @DefaultValue("30s") Duration outboxAlertAfter,
+            @DefaultValue("30d") Duration sequenceRetention,
+            @DefaultValue("1h") Duration sequenceSweepInterval,
+            @DefaultValue("1000") int sequenceSweepBatchSize) {}
 
     @Bean
     Clock clock() {
@@ -122,6 +131,22 @@ class PlaneConfiguration {
             LoggerFactory.getLogger(PlaneConfiguration.class)
                     .warn("Views have not caught up after 60 s; starting anyway. See GET /api/v1/plane/views");
         };
+    }
+
+    /**
+     * Forgets the outbox_sequences rows of aggregates idle past the retention, in every capability, keeping every
+     * stream's sequence increasing (see SequenceRetention). Safe on several instances (rows are skip-locked).
+     */
+    @Bean(destroyMethod = "close")
+    Periodic outboxSequenceSweeper(Outboxes outboxes, PlaneSettings settings) {
+        SequenceRetentionSettings retention =
+                new SequenceRetentionSettings(settings.sequenceRetention(), settings.sequenceSweepBatchSize());
+        return Periodic.start(
+                "outbox-sequence-sweeper",
+                settings.sequenceSweepInterval(),
+                settings.sequenceSweepInterval(),
+                "idle outbox sequence rows forgotten",
+                () -> outboxes.forgetIdleSequences(retention));
     }
 
     @Bean(destroyMethod = "close")
