@@ -1,5 +1,6 @@
 package dev.mercato.app;
 
+import dev.mercato.plane.kafka.DurabilitySettings;
 import java.nio.file.Path;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -44,7 +45,24 @@ public record MercatoSettings(
     /**
      * @param port embedded: the broker's port, 0 for any free one
      * @param bootstrapServers external only: the cluster to connect to
+     * @param replicationFactor copies of each partition of the topics the platform creates; unset: 1 embedded, 3
+     *     external
+     * @param minInsyncReplicas copies that must hold an event before the log acknowledges it (each created topic's
+     *     {@code min.insync.replicas}); unset: 1 embedded, 2 external, never more than the replication factor
+     * @param acks the relay producer's acks: {@code all}, the only value an idempotent producer allows
      */
     public record KafkaSettings(
-            @DefaultValue("0") int port, @DefaultValue("") String bootstrapServers) {}
+            @DefaultValue("0") int port,
+            @DefaultValue("") String bootstrapServers,
+            Integer replicationFactor,
+            Integer minInsyncReplicas,
+            @DefaultValue("all") String acks) {
+
+        /** The log's durability policy for this mode, validated: a contradiction fails start-up with what to change. */
+        public DurabilitySettings durability(Mode mode) {
+            DurabilitySettings defaults =
+                    mode == Mode.EXTERNAL ? DurabilitySettings.EXTERNAL : DurabilitySettings.EMBEDDED;
+            return DurabilitySettings.of(defaults, replicationFactor, minInsyncReplicas, acks);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.mercato.bench;
 
+import dev.mercato.plane.kafka.DurabilitySettings;
 import dev.mercato.plane.kafka.EmbeddedKafka;
 import dev.mercato.plane.kafka.EmbeddedKafkaSettings;
 import dev.mercato.plane.kafka.KafkaPublisher;
@@ -42,7 +43,7 @@ final class BenchStores implements AutoCloseable {
         publisher = new KafkaPublisher(kafka.bootstrapServers());
         store = stores.open("bench");
         stores.migrate(store, "classpath:db/plane/outbox", "plane_outbox_history");
-        LogTopics.ensure(kafka.bootstrapServers(), List.of(topic), 8, (short) 1);
+        LogTopics.ensure(kafka.bootstrapServers(), List.of(topic), 8, DurabilitySettings.EMBEDDED);
         outbox = new Outbox(store, Clock.systemUTC());
     }
 

@@ -14,10 +14,12 @@ import dev.mercato.plane.consume.ViewRuntime;
 import dev.mercato.plane.consume.ViewSettings;
 import dev.mercato.plane.consume.ViewState;
 import dev.mercato.plane.consume.WritePressure;
+import dev.mercato.plane.kafka.DurabilitySettings;
 import dev.mercato.plane.kafka.KafkaPublisher;
 import dev.mercato.plane.kafka.ViewConsumerLoop;
 import dev.mercato.plane.outbox.Outboxes;
 import dev.mercato.plane.outbox.RelaySettings;
+import dev.mercato.plane.outbox.SequenceRetentionSettings;
 import dev.mercato.plane.postgres.PostgresStores;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,6 +53,10 @@ class PlaneConfiguration {
      * @param relayLinger the pause between a relay's rounds while the write path is busy, so rows gather
      * @param viewKeyRetention how long a view remembers a key's progress after its last event (to skip
      *     copies of events published twice); far longer than a relay can be down
+     * @param sequenceRetention how long an aggregate must have appended nothing (and have no outbox row left)
+     *     before its row in outbox_sequences is forgotten; it then resumes above the capability's floor
+     * @param sequenceSweepInterval how often idle sequence rows are looked for
+     * @param sequenceSweepBatchSize sequence rows deleted per transaction
      */
     @ConfigurationProperties("mercato.plane")
     record PlaneSettings(
@@ -62,7 +68,10 @@ class PlaneConfiguration {
             @DefaultValue("0") int viewConcurrency,
             @DefaultValue("200ms") Duration viewLinger,
             @DefaultValue("7d") Duration viewKeyRetention,
-            @DefaultValue("50ms") Duration relayLinger) {}
+            @DefaultValue("50ms") Duration relayLinger,
+            @DefaultValue("30d") Duration sequenceRetention,
+            @DefaultValue("1h") Duration sequenceSweepInterval,
+            @DefaultValue("1000") int sequenceSweepBatchSize) {}
 
     @Bean
     Clock clock() {
@@ -70,8 +79,8 @@ class PlaneConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    KafkaPublisher kafkaPublisher(KafkaAddress kafka, PlaneSettings settings) {
-        return new KafkaPublisher(kafka::bootstrapServers, settings.partitions());
+    KafkaPublisher kafkaPublisher(KafkaAddress kafka, PlaneSettings settings, DurabilitySettings durability) {
+        return new KafkaPublisher(kafka::bootstrapServers, settings.partitions(), durability);
     }
 
     /**
@@ -175,6 +184,22 @@ class PlaneConfiguration {
             LoggerFactory.getLogger(PlaneConfiguration.class)
                     .warn("Views have not caught up after 60 s; starting anyway. See GET /api/v1/plane/views");
         };
+    }
+
+    /**
+     * Forgets the outbox_sequences rows of aggregates idle past the retention, in every capability, keeping every
+     * stream's sequence increasing (see SequenceRetention). Safe on several instances (rows are skip-locked).
+     */
+    @Bean(destroyMethod = "close")
+    Periodic outboxSequenceSweeper(Outboxes outboxes, PlaneSettings settings) {
+        SequenceRetentionSettings retention =
+                new SequenceRetentionSettings(settings.sequenceRetention(), settings.sequenceSweepBatchSize());
+        return Periodic.start(
+                "outbox-sequence-sweeper",
+                settings.sequenceSweepInterval(),
+                settings.sequenceSweepInterval(),
+                "idle outbox sequence rows forgotten",
+                () -> outboxes.forgetIdleSequences(retention));
     }
 
     @Bean(destroyMethod = "close")

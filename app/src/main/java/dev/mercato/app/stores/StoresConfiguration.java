@@ -2,9 +2,11 @@ package dev.mercato.app.stores;
 
 import dev.mercato.app.MercatoSettings;
 import dev.mercato.app.MercatoSettings.Mode;
+import dev.mercato.plane.kafka.DurabilitySettings;
 import dev.mercato.plane.kafka.EmbeddedKafka;
 import dev.mercato.plane.kafka.EmbeddedKafkaSettings;
 import dev.mercato.plane.kafka.KafkaProbe;
+import dev.mercato.plane.kafka.LogTopics;
 import dev.mercato.plane.postgres.EmbeddedPostgres;
 import dev.mercato.plane.postgres.EmbeddedPostgresSettings;
 import dev.mercato.plane.postgres.ExternalPostgres;
@@ -82,16 +84,26 @@ class StoresConfiguration {
         return KafkaAddress.embedded(broker);
     }
 
+    /** The log's durability policy: refused here, before anything starts, when it contradicts itself. */
+    @Bean
+    DurabilitySettings logDurability(MercatoSettings settings) {
+        return settings.kafka().durability(settings.mode());
+    }
+
     @Bean(destroyMethod = "close")
     KafkaProbe kafkaProbe(KafkaAddress kafka) {
         return new KafkaProbe(kafka::bootstrapServers);
     }
 
-    /** Start-up is not finished, and the platform not ready, until the log is. */
+    /**
+     * Start-up is not finished, and the platform not ready, until the log is, and has been checked against the
+     * durability policy: more replicas than brokers stops start-up; existing topics weaker than the policy are
+     * reported (and left as they are).
+     */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
-    ApplicationRunner awaitKafka(KafkaAddress kafka) {
-        return args -> kafka.bootstrapServers();
+    ApplicationRunner awaitKafka(KafkaAddress kafka, DurabilitySettings durability) {
+        return args -> LogTopics.verify(kafka.bootstrapServers(), durability);
     }
 
     private static String requireSecret(String secret) {

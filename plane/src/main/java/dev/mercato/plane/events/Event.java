@@ -14,7 +14,9 @@ import java.util.UUID;
  * @param time when the fact happened (the business transaction's time)
  * @param merchant the tenant (CloudEvents extension {@code merchant})
  * @param aggregateId the aggregate the event is about; also the CloudEvents {@code subject}
- * @param sequence 1, 2, 3, ... per merchant and aggregate, in commit order (extension {@code sequence})
+ * @param sequence per merchant and aggregate, strictly increasing in commit order and never reused: 1, 2, 3, ...,
+ *     except that a stream whose sequence row was forgotten after it went idle resumes higher, with a gap (extension
+ *     {@code sequence})
  * @param traceId the request that caused it, or empty (extension {@code traceid})
  * @param data the payload, a JSON object
  */

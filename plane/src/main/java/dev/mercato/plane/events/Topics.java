@@ -9,6 +9,11 @@ public final class Topics {
         return PREFIX + capability;
     }
 
+    /** Whether {@code topic} is one the platform creates for a capability (and so holds to its durability policy). */
+    public static boolean isPlatformTopic(String topic) {
+        return topic.startsWith(PREFIX);
+    }
+
     /**
      * Whether a reader of {@code topics} may see the events {@code capability} publishes: its own topic is
      * among them, or one of them is not named for a capability (a topic given in settings or a test's), and

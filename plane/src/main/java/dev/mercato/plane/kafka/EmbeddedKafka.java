@@ -38,6 +38,26 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Kafka's server classes are referenced only from this package so that the rest of the platform depends on the
  * client API alone and the broker could later move out of process without touching callers.
+ *
+ * <p><b>Durability policy.</b> One node has no replica to recover from, so it replaces replication with the disk:
+ *
+ * <ul>
+ *   <li>Every append is fsynced before it is acknowledged ({@code log.flush.interval.messages=1}: Kafka flushes the
+ *       segment inside the append, before the produce response). The relay batches, so that is one fsync per produce
+ *       request and partition, not per event.
+ *   <li>Topics have one replica and {@code min.insync.replicas=1} ({@link DurabilitySettings#EMBEDDED}); the relay's
+ *       producer asks {@code acks=all}, which here means "on this broker's disk".
+ *   <li>Unclean leader election is off, as on the platform's topics: moot with one replica, but never a default that
+ *       changes under an override.
+ *   <li>Nothing expires: retention is unlimited by age and size, and committed group offsets are kept as long.
+ * </ul>
+ *
+ * <p>What an acknowledgement means after a power loss: the relay marks an outbox row published only after this
+ * broker acknowledged it, in a PostgreSQL commit of its own ({@code synchronous_commit=on}). Power lost before the
+ * acknowledgement leaves the row unpublished, and the relay sends it after the restart; lost between acknowledgement
+ * and mark, the event is on disk and is sent again (consumers drop the duplicate by sequence); lost after the mark, the
+ * event is on disk. So the outbox is the durable buffer and the log holds every event it let go, provided the disk
+ * honours fsync (a volatile write cache without power-loss protection breaks this, as it breaks PostgreSQL).
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -201,8 +221,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("transaction.state.log.min.isr", "1");
         props.put("share.coordinator.state.topic.replication.factor", "1");
         props.put("share.coordinator.state.topic.min.isr", "1");
-        props.put("default.replication.factor", "1");
-        props.put("min.insync.replicas", "1");
+        props.put("default.replication.factor", Integer.toString(DurabilitySettings.EMBEDDED.replicationFactor()));
+        props.put("min.insync.replicas", Integer.toString(DurabilitySettings.EMBEDDED.minInsyncReplicas()));
+        // Kafka's default too; stated so that the policy is read here, not inferred from a version's defaults.
+        props.put("unclean.leader.election.enable", "false");
 
         // Nobody else will join a group on a single platform node, so waiting for more members only adds latency.
         props.put("group.initial.rebalance.delay.ms", "0");
@@ -218,7 +240,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         // for as long as the records (Kafka's default forgets an idle group's offsets after 7 days).
         props.put("offsets.retention.minutes", Integer.toString(Integer.MAX_VALUE));
         // One node has no replica to recover from, so an acknowledged record must be on disk: fsync each
-        // append (the relay batches, so this is one fsync per produce request, not per event).
+        // append (the relay batches, so this is one fsync per produce request, not per event). With that, a
+        // time-based flush would add nothing: it is left at Kafka's default (none).
         props.put("log.flush.interval.messages", "1");
         // One node, a handful of groups: 50 coordinator partitions would only slow the first start.
         props.put("offsets.topic.num.partitions", "8");

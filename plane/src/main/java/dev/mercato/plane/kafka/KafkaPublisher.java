@@ -18,42 +18,53 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Publishes events with Kafka's idempotent producer: acks from all in-sync replicas, and broker-side
- * de-duplication of the producer's own retries, so a retry never reorders or doubles a partition's
- * records. Duplicates from a relay restarting between send and mark are left to consumers.
+ * Publishes events with Kafka's idempotent producer: acks from all in-sync replicas (at least {@link
+ * DurabilitySettings#minInsyncReplicas()} of them), and broker-side de-duplication of the producer's own
+ * retries, so a retry never reorders or doubles a partition's records. Duplicates from a relay restarting
+ * between send and mark are left to consumers. Topics are created on first use with the same policy.
  */
 public final class KafkaPublisher implements LogPublisher, AutoCloseable {
 
     private final Supplier<String> bootstrapServers;
     private final int partitions;
+    private final DurabilitySettings durability;
     private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
     private KafkaProducer<String, byte[]> producer;
 
+    /** A publisher to the embedded broker (or any single node), with its policy. */
     public KafkaPublisher(String bootstrapServers) {
         this(() -> bootstrapServers, 8);
+    }
+
+    /** A publisher to the embedded broker (or any single node), with its policy. */
+    public KafkaPublisher(Supplier<String> bootstrapServers, int partitions) {
+        this(bootstrapServers, partitions, DurabilitySettings.EMBEDDED);
     }
 
     /**
      * @param bootstrapServers asked for on the first publish, so the publisher can exist before the broker
      * @param partitions for topics this publisher creates on first use
+     * @param durability the producer's acks, and the replication of topics this publisher creates
      */
-    public KafkaPublisher(Supplier<String> bootstrapServers, int partitions) {
+    public KafkaPublisher(Supplier<String> bootstrapServers, int partitions, DurabilitySettings durability) {
         this.bootstrapServers = bootstrapServers;
         this.partitions = partitions;
+        this.durability = durability;
     }
 
     private synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
-            producer = create(bootstrapServers.get());
+            producer = create(bootstrapServers.get(), durability);
         }
         return producer;
     }
 
-    private static KafkaProducer<String, byte[]> create(String bootstrapServers) {
+    private static KafkaProducer<String, byte[]> create(String bootstrapServers, DurabilitySettings durability) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "mercato-relay");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        // Idempotence needs acks=all, which DurabilitySettings insists on: an explicit setting, not a default.
+        p.put(ProducerConfig.ACKS_CONFIG, durability.acks());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
@@ -73,7 +84,7 @@ public final class KafkaPublisher implements LogPublisher, AutoCloseable {
             // A topic exists before its first event: auto-creation is off, on purpose.
             String topic = e.type().topic();
             if (!knownTopics.contains(topic)) {
-                LogTopics.ensure(bootstrapServers.get(), List.of(topic), partitions, (short) 1);
+                LogTopics.ensure(bootstrapServers.get(), List.of(topic), partitions, durability);
                 knownTopics.add(topic);
             }
         }

@@ -20,17 +20,27 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * Appends events to one capability's outbox. Every method must run inside the capability's transaction
  * (its {@link CapabilityStore#transactions()}): the event then commits or rolls back with the business
  * rows, never one without the other.
+ *
+ * <p>Each aggregate's events carry a sequence that strictly increases in commit order and is never handed
+ * out twice, for the life of the capability: consumers drop an event whose sequence is not above the last
+ * they applied for its stream. Sequences start at 1 and count up by one, except that a stream {@link
+ * SequenceRetention} forgot after it went idle resumes above the capability's floor, with a gap.
  */
 public final class Outbox {
 
+    /**
+     * The sequence comes from {@code outbox_next_sequence} (migration V3): the stream's row in {@code
+     * outbox_sequences}, locked until this transaction ends, plus one; or, for a stream without a row (new, or
+     * forgotten by {@link SequenceRetention}), one more than the capability's floor.
+     *
+     * <p>The function is called in FROM, not in the value list, so that it has taken the stream's lock before the
+     * row's position is drawn: in a value list, position (the first column) would be drawn first, and an append
+     * that then waited for the stream's lock would commit a later sequence at an earlier position than the append it
+     * waited for, and the relay, which publishes by position, would send the stream out of order.
+     */
     private static final String APPEND = """
-            WITH seq AS (
-                INSERT INTO outbox_sequences (merchant_id, aggregate_id, last_sequence) VALUES (?, ?, 1)
-                ON CONFLICT (merchant_id, aggregate_id)
-                DO UPDATE SET last_sequence = outbox_sequences.last_sequence + 1
-                RETURNING last_sequence)
             INSERT INTO outbox (event_id, type, merchant_id, aggregate_id, sequence, trace_id, occurred_at, payload)
-            SELECT ?, ?, ?, ?, seq.last_sequence, ?, ?, ? FROM seq
+            SELECT ?, ?, ?, ?, n.seq, ?, ?, ? FROM outbox_next_sequence(?, ?, ?) AS n(seq)
             RETURNING sequence""";
 
     private final CapabilityStore store;
@@ -68,18 +78,20 @@ public final class Outbox {
         requireTransaction();
         requireOwnType(draft.type());
         UUID id = UUID.randomUUID();
+        Timestamp now = Timestamp.from(clock.instant());
         Long sequence = jdbc.queryForObject(
                 APPEND,
                 Long.class,
-                draft.merchant().value(),
-                draft.aggregateId(),
                 id,
                 draft.type().wire(),
                 draft.merchant().value(),
                 draft.aggregateId(),
                 draft.traceId() == null ? "" : draft.traceId(),
-                Timestamp.from(clock.instant()),
-                payload(draft));
+                now,
+                payload(draft),
+                draft.merchant().value(),
+                draft.aggregateId(),
+                now);
         return new Appended(id, source, Event.keyOf(draft.merchant(), draft.aggregateId()), sequence);
     }
 
@@ -94,15 +106,16 @@ public final class Outbox {
         for (Draft d : drafts) {
             requireOwnType(d.type());
             rows.add(new Object[] {
-                d.merchant().value(),
-                d.aggregateId(),
                 UUID.randomUUID(),
                 d.type().wire(),
                 d.merchant().value(),
                 d.aggregateId(),
                 d.traceId() == null ? "" : d.traceId(),
                 now,
-                payload(d)
+                payload(d),
+                d.merchant().value(),
+                d.aggregateId(),
+                now
             });
         }
         jdbc.batchUpdate(APPEND.replace("\nRETURNING sequence", ""), rows);
@@ -130,7 +143,9 @@ public final class Outbox {
     /**
      * The token of the newest event appended for an aggregate, if any: for a write that did its appending
      * somewhere the caller could not see (an idempotent repeat, or another capability's call), so the
-     * caller can still hand its client a token to read the change back.
+     * caller can still hand its client a token to read the change back. Empty also for an aggregate idle
+     * longer than the sequence retention ({@link SequenceRetention}): its events were all published and
+     * purged long before, so there is nothing left for a reader to wait for.
      */
     public Optional<ConsistencyToken> latest(dev.mercato.plane.MerchantId merchant, String aggregateId) {
         return store.jdbc()

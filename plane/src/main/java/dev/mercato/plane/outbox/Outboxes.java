@@ -21,6 +21,7 @@ public final class Outboxes implements AutoCloseable {
     private final RelaySettings settings;
     private final Clock clock;
     private final Map<String, OutboxRelay> relays = new LinkedHashMap<>();
+    private final Map<String, SequenceRetention> retentions = new LinkedHashMap<>();
 
     private final WritePressure pressure;
     private final Duration linger;
@@ -52,12 +53,31 @@ public final class Outboxes implements AutoCloseable {
                     store.schema(),
                     new OutboxRelay(store, publisher, settings, clock, OutboxRelay.Faults.NONE, pressure, linger)
                             .start());
+            retentions.put(store.schema(), new SequenceRetention(store, clock));
         }
         return new Outbox(store, clock, relays.get(store.schema())::wake);
     }
 
     public synchronized List<OutboxStatus> status() {
         return relays.values().stream().map(OutboxRelay::status).toList();
+    }
+
+    /**
+     * Forgets the sequence rows of streams idle past the horizon in every registered outbox, without ever letting a
+     * stream's sequence go back (see {@link SequenceRetention}). Safe on several instances at once.
+     *
+     * @return rows deleted
+     */
+    public int forgetIdleSequences(SequenceRetentionSettings retention) {
+        List<SequenceRetention> all;
+        synchronized (this) {
+            all = List.copyOf(retentions.values());
+        }
+        int total = 0;
+        for (SequenceRetention r : all) {
+            total += r.sweep(retention);
+        }
+        return total;
     }
 
     /** The capabilities that publish, for creating their topics. */
@@ -69,5 +89,6 @@ public final class Outboxes implements AutoCloseable {
     public synchronized void close() {
         relays.values().forEach(OutboxRelay::close);
         relays.clear();
+        retentions.clear();
     }
 }

@@ -7,6 +7,7 @@ import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.consume.ViewRuntime;
 import dev.mercato.plane.events.Event;
 import dev.mercato.plane.events.EventType;
+import dev.mercato.plane.kafka.DurabilitySettings;
 import dev.mercato.plane.kafka.EmbeddedKafka;
 import dev.mercato.plane.kafka.EmbeddedKafkaSettings;
 import dev.mercato.plane.kafka.KafkaPublisher;
@@ -48,7 +49,7 @@ class BrokerOutageIntegrationTest {
         }
         EmbeddedKafkaSettings brokerSettings = new EmbeddedKafkaSettings(kafkaFolder, port, Map.of());
         EmbeddedKafka broker = EmbeddedKafka.start(brokerSettings);
-        LogTopics.ensure(broker.bootstrapServers(), List.of(PLACED.topic()), 4, (short) 1);
+        LogTopics.ensure(broker.bootstrapServers(), List.of(PLACED.topic()), 4, DurabilitySettings.EMBEDDED);
 
         try (PostgresStores stores = SharedPostgres.freshStores()) {
             CapabilityStore shop = stores.open("shop");

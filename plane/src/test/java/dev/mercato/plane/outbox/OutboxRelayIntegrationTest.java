@@ -8,6 +8,7 @@ import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.consume.ViewRuntime;
 import dev.mercato.plane.events.Event;
 import dev.mercato.plane.events.EventType;
+import dev.mercato.plane.kafka.DurabilitySettings;
 import dev.mercato.plane.kafka.KafkaPublisher;
 import dev.mercato.plane.kafka.LogTopics;
 import dev.mercato.plane.kafka.ViewConsumerLoop;
@@ -56,7 +57,7 @@ class OutboxRelayIntegrationTest {
         source = "shop";
         placed = EventType.of(source, "order-placed", 1);
         publisher = new KafkaPublisher(SharedKafka.bootstrapServers());
-        LogTopics.ensure(SharedKafka.bootstrapServers(), List.of(placed.topic()), 4, (short) 1);
+        LogTopics.ensure(SharedKafka.bootstrapServers(), List.of(placed.topic()), 4, DurabilitySettings.EMBEDDED);
     }
 
     @AfterEach
