@@ -18,5 +18,10 @@ public final class Topics {
         return topics.contains(of(capability)) || topics.stream().anyMatch(t -> !t.startsWith(PREFIX));
     }
 
+    /** Whether {@code topic} is named for a capability (one the platform's own relays publish to). */
+    public static boolean isCapabilityTopic(String topic) {
+        return topic.startsWith(PREFIX);
+    }
+
     private static final String PREFIX = "mercato.";
 }
