@@ -59,9 +59,11 @@ public final class AnalyticsService implements Analytics {
 
     @Override
     public Freshness freshness() {
+        long events = lake.lagEvents();
+        long millis = lake.lagMillis();
         return new Freshness(
-                lake.lagEvents(),
-                lake.lagMillis(),
+                events < 0 ? null : events,
+                millis < 0 ? null : millis,
                 warehouse.pending().size(),
                 warehouse.lastRefresh().orElse(null));
     }

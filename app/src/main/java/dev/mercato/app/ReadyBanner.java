@@ -1,6 +1,8 @@
 package dev.mercato.app;
 
+import dev.mercato.app.plane.ViewsReadiness;
 import dev.mercato.catalog.Catalog;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -16,10 +18,12 @@ class ReadyBanner {
 
     private final MercatoSettings settings;
     private final Catalog catalog;
+    private final ViewsReadiness views;
 
-    ReadyBanner(MercatoSettings settings, Catalog catalog) {
+    ReadyBanner(MercatoSettings settings, Catalog catalog, ViewsReadiness views) {
         this.settings = settings;
         this.catalog = catalog;
+        this.views = views;
     }
 
     @EventListener
@@ -28,6 +32,18 @@ class ReadyBanner {
                 ? web.getWebServer().getPort()
                 : -1;
         String base = "http://localhost:" + port;
+        Map<String, String> waiting = views.waiting();
+        if (!waiting.isEmpty()) {
+            // Start-up gave up waiting for them (after a minute): say so rather than claim to be ready.
+            log.warn("""
+
+                    ==============================================================
+                     Mercato is serving but NOT READY: views not consuming yet
+                       {}
+                     Readiness {}/actuator/health/readiness turns UP once they are.
+                    ==============================================================""", waiting, base);
+            return;
+        }
         log.info(
                 """
 
@@ -36,7 +52,7 @@ class ReadyBanner {
                    API       {}/api/v1/products?limit=5
                    OpenAPI   {}/api/v1/openapi.json
                    Health    {}/actuator/health
-                 Catalog: {} products. Stop with Ctrl-C.
+                 Every view is consuming. Catalog: {} products. Stop with Ctrl-C.
                 ==============================================================""",
                 settings.mode().name().toLowerCase(),
                 settings.dataDir().toAbsolutePath().normalize(),

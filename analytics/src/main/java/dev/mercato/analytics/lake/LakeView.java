@@ -79,6 +79,7 @@ public final class LakeView implements StandaloneView, LogSink {
         return lake;
     }
 
+    @Override
     public List<String> topics() {
         return topics;
     }
@@ -96,7 +97,8 @@ public final class LakeView implements StandaloneView, LogSink {
         writer = LakeWriter.open(lake);
         coverage = Coverage.scan(lake);
         running = true;
-        subscription = source.subscribe(LocalCopy.consumerGroup(generation, lake), topics, this);
+        // The lake is this process's own copy, its group's only reader: it takes every partition itself.
+        subscription = source.assign(LocalCopy.consumerGroup(generation, lake), topics, this);
     }
 
     @Override
@@ -168,7 +170,7 @@ public final class LakeView implements StandaloneView, LogSink {
             }
             coverage = Coverage.scan(lake);
             fromStart = true;
-            subscription = source.subscribe(LocalCopy.consumerGroup(generation, lake), topics, this);
+            subscription = source.assign(LocalCopy.consumerGroup(generation, lake), topics, this);
         }
         return generation;
     }
@@ -201,11 +203,15 @@ public final class LakeView implements StandaloneView, LogSink {
         return filesWritten.get();
     }
 
-    /** Records fetched but not yet written, over every partition: part of how far the warehouse is behind. */
+    /**
+     * Records fetched but not yet written, over every partition: part of how far the warehouse is behind;
+     * {@link ViewFreshness#UNKNOWN} until the consumer holds its partitions and has read their log ends.
+     */
     public long lagEvents() {
         return freshness().getFirst().lagEvents();
     }
 
+    /** Age of the oldest record not yet written, or {@link ViewFreshness#UNKNOWN}. */
     public long lagMillis() {
         return freshness().getFirst().lagMillis();
     }

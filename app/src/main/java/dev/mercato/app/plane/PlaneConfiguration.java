@@ -1,5 +1,6 @@
 package dev.mercato.app.plane;
 
+import dev.mercato.app.MercatoSettings;
 import dev.mercato.app.stores.KafkaAddress;
 import dev.mercato.plane.Periodic;
 import dev.mercato.plane.admission.AdmissionLimiter;
@@ -14,8 +15,10 @@ import dev.mercato.plane.consume.ViewRuntime;
 import dev.mercato.plane.consume.ViewSettings;
 import dev.mercato.plane.consume.ViewState;
 import dev.mercato.plane.consume.WritePressure;
+import dev.mercato.plane.events.Topics;
 import dev.mercato.plane.kafka.DurabilitySettings;
 import dev.mercato.plane.kafka.KafkaPublisher;
+import dev.mercato.plane.kafka.LogTopics;
 import dev.mercato.plane.kafka.ViewConsumerLoop;
 import dev.mercato.plane.outbox.Outboxes;
 import dev.mercato.plane.outbox.RelaySettings;
@@ -23,7 +26,9 @@ import dev.mercato.plane.outbox.SequenceRetentionSettings;
 import dev.mercato.plane.postgres.PostgresStores;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -57,6 +62,8 @@ class PlaneConfiguration {
      *     before its row in outbox_sequences is forgotten; it then resumes above the capability's floor
      * @param sequenceSweepInterval how often idle sequence rows are looked for
      * @param sequenceSweepBatchSize sequence rows deleted per transaction
+     * @param viewsStartWait how long start-up waits for every view to consume before it ends anyway, not
+     *     ready (readiness turns UP once they do)
      */
     @ConfigurationProperties("mercato.plane")
     record PlaneSettings(
@@ -71,7 +78,9 @@ class PlaneConfiguration {
             @DefaultValue("50ms") Duration relayLinger,
             @DefaultValue("30d") Duration sequenceRetention,
             @DefaultValue("1h") Duration sequenceSweepInterval,
-            @DefaultValue("1000") int sequenceSweepBatchSize) {}
+            @DefaultValue("1000") int sequenceSweepBatchSize,
+
+            @DefaultValue("60s") Duration viewsStartWait) {}
 
     @Bean
     Clock clock() {
@@ -128,9 +137,15 @@ class PlaneConfiguration {
         return ViewConsumerLoop.on(kafka.bootstrapServers(), work);
     }
 
+    /**
+     * Embedded, this process is alone on its store, so each view's consumer takes every partition itself
+     * and a restart consumes at once; external, instances share each PostgreSQL view's consumer group.
+     */
     @Bean(destroyMethod = "close")
-    ViewRuntime viewRuntime(PostgresStores stores, LogSource log, Clock clock) {
-        return new ViewRuntime(stores, log, ViewSettings.DEFAULT, clock);
+    ViewRuntime viewRuntime(PostgresStores stores, LogSource log, Clock clock, MercatoSettings mercato) {
+        ViewSettings settings =
+                mercato.mode() == MercatoSettings.Mode.EMBEDDED ? ViewSettings.DEFAULT.alone() : ViewSettings.DEFAULT;
+        return new ViewRuntime(stores, log, settings, clock);
     }
 
     /**
@@ -151,38 +166,66 @@ class PlaneConfiguration {
         return new ViewReads(registry, clock);
     }
 
-    /** Every derived view a module declared starts once the log is reachable, before sample data loads. */
+    /**
+     * Every derived view a module declared starts once the log is reachable, before sample data loads.
+     * Every capability's topic is created first: a view on a topic nobody has published to yet would hold
+     * no partitions (and a subscribed consumer notices a new topic only at its next metadata refresh, up to
+     * five minutes later).
+     */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 1)
     ApplicationRunner startViews(
-            ViewRuntime runtime, ObjectProvider<View> views, ObjectProvider<StandaloneView> standalone) {
+            ViewRuntime runtime,
+            ObjectProvider<View> views,
+            ObjectProvider<StandaloneView> standalone,
+            Outboxes outboxes,
+            KafkaAddress kafka,
+            PlaneSettings settings,
+            DurabilitySettings durability) {
         return args -> {
+            // Every capability topic: those of the outboxes and those the views read (carts publish from their
+            // own store, not an outbox). A topic a setting names outside the convention is left to its owner.
+            Set<String> topics = new LinkedHashSet<>();
+            outboxes.sources().forEach(source -> topics.add(Topics.of(source)));
+            views.orderedStream().forEach(v -> topics.addAll(v.topics()));
+            standalone.orderedStream().forEach(v -> topics.addAll(v.topics()));
+            topics.removeIf(topic -> !Topics.isPlatformTopic(topic));
+            LogTopics.ensure(kafka.bootstrapServers(), topics, settings.partitions(), durability);
             views.orderedStream().forEach(runtime::start);
             standalone.orderedStream().forEach(StandaloneView::start);
         };
     }
 
     /**
-     * Ready means the views have caught up with what start-up wrote (the sample catalog): a first search
-     * should find it. Bounded, so a stuck view delays readiness by a minute at most, with a warning.
+     * Ready means every view has started consuming (see {@link ViewsReadiness}) and has caught up with what
+     * start-up wrote (the sample catalog): a first search should find it. Bounded, so a stuck view delays
+     * the end of start-up by {@code mercato.plane.views-start-wait} (a minute) at most, with a warning
+     * naming what it waits for; readiness then stays down until the views are there, and a line is logged
+     * when they are.
      */
     @Bean
     @Order(100)
-    ApplicationRunner awaitViewsCaughtUp(ViewRegistry views, Outboxes outboxes) {
+    ApplicationRunner awaitViewsCaughtUp(
+            ViewRegistry views, Outboxes outboxes, ViewsReadiness readiness, PlaneSettings settings) {
         return args -> {
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            long deadline = System.nanoTime() + settings.viewsStartWait().toNanos();
             while (System.nanoTime() < deadline) {
                 boolean relayed = outboxes.status().stream().allMatch(s -> s.unpublished() == 0);
                 boolean applied = views.freshness().stream()
                         .filter(ViewFreshness::active)
                         .allMatch(f -> f.lagEvents() == 0 && f.state() != ViewState.STOPPED);
-                if (relayed && applied) {
+                if (relayed && applied && readiness.ready()) {
                     return;
                 }
-                LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+                LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
             }
             LoggerFactory.getLogger(PlaneConfiguration.class)
-                    .warn("Views have not caught up after 60 s; starting anyway. See GET /api/v1/plane/views");
+                    .warn(
+                            "Views have not caught up after {}; starting anyway, not ready while views wait: {}."
+                                    + " See GET /api/v1/plane/views",
+                            settings.viewsStartWait(),
+                            readiness.waiting());
+            readiness.announceWhenReady();
         };
     }
 

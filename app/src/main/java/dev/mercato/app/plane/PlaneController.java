@@ -66,23 +66,32 @@ class PlaneController {
         return new Items<>(outboxes.status().stream().map(OutboxJson::of).toList());
     }
 
+    /** Offsets and lags this process does not know (yet) are null, never 0. */
     record PartitionJson(
             String topic,
             int partition,
             long appliedOffset,
-            long logEndOffset,
-            long lagEvents,
-            long lagMs,
+            Long logEndOffset,
+            Long lagEvents,
+            Long lagMs,
             Instant lastAppliedAt,
-            String state) {}
+            String state,
+            boolean started) {}
 
+    /**
+     * @param lagEvents null while the view holds no partitions or has not read a log end: unknown, not 0
+     * @param lagMs null while unknown
+     * @param started whether the view holds its partitions and has applied up to the log end it read at
+     *     its start (what readiness waits for)
+     */
     record ViewJson(
             String view,
             int generation,
             boolean active,
             String state,
-            long lagEvents,
-            long lagMs,
+            Long lagEvents,
+            Long lagMs,
+            boolean started,
             Instant lastAppliedAt,
             List<PartitionJson> partitions,
             long skippedEvents) {
@@ -94,11 +103,12 @@ class PlaneController {
                             p.topic(),
                             p.partition(),
                             p.appliedOffset(),
-                            p.logEndOffset(),
-                            p.lagEvents(),
-                            p.lagMillis(),
+                            known(p.logEndOffset()),
+                            known(p.lagEvents()),
+                            known(p.lagMillis()),
                             p.lastAppliedAt(),
-                            p.state().name().toLowerCase()))
+                            p.state().name().toLowerCase(),
+                            p.started()))
                     .toList();
             Instant last = f.partitions().stream()
                     .map(PartitionFreshness::lastAppliedAt)
@@ -110,12 +120,17 @@ class PlaneController {
                     f.generation(),
                     f.active(),
                     f.state().name().toLowerCase(),
-                    f.lagEvents(),
-                    f.lagMillis(),
+                    known(f.lagEvents()),
+                    known(f.lagMillis()),
+                    f.started(),
                     last,
                     partitions,
                     skipped);
         }
+    }
+
+    private static Long known(long value) {
+        return value < 0 ? null : value;
     }
 
     @GetMapping("/views")

@@ -51,11 +51,17 @@ class PlaneMetrics implements MeterBinder {
                     s -> s.oldestUnpublishedAge().toMillis() / 1000.0);
         }
         Gauge.builder("mercato.view.lag.events", this, m -> m.viewLag(true))
-                .description("Events the slowest active view has not applied yet")
+                .description("Events the slowest active view has not applied yet; no value (NaN) while a view"
+                        + " does not know its lag (see mercato.view.lag.unknown)")
                 .register(registry);
         Gauge.builder("mercato.view.lag", this, m -> m.viewLag(false) / 1000.0)
-                .description("Age of the oldest event the slowest active view has not applied, in seconds")
+                .description("Age of the oldest event the slowest active view has not applied, in seconds; no"
+                        + " value (NaN) while a view does not know its lag")
                 .baseUnit("seconds")
+                .register(registry);
+        Gauge.builder("mercato.view.lag.unknown", this, PlaneMetrics::unknownLag)
+                .description("Active views that cannot say how far behind they are: no partitions yet, a log"
+                        + " end not read yet, or stopped")
                 .register(registry);
         for (DerivedView view : views.views()) {
             if (registered.putIfAbsent("skipped" + view.name(), Boolean.TRUE) == null) {
@@ -85,12 +91,27 @@ class PlaneMetrics implements MeterBinder {
                 .register(registry);
     }
 
+    /** The slowest active view's lag, or NaN when any active view does not know its own: never a made-up 0. */
     private double viewLag(boolean events) {
+        double max = 0;
+        for (ViewFreshness v : current().views()) {
+            if (!v.active()) {
+                continue;
+            }
+            long lag = events ? v.lagEvents() : v.lagMillis();
+            if (lag < 0) {
+                return Double.NaN;
+            }
+            max = Math.max(max, lag);
+        }
+        return max;
+    }
+
+    private double unknownLag() {
         return current().views().stream()
                 .filter(ViewFreshness::active)
-                .mapToDouble(v -> events ? v.lagEvents() : v.lagMillis())
-                .max()
-                .orElse(0);
+                .filter(v -> !v.lagKnown())
+                .count();
     }
 
     private Snapshot current() {

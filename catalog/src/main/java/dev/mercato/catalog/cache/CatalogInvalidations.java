@@ -35,7 +35,8 @@ public final class CatalogInvalidations implements LogSink, AutoCloseable {
     private CatalogInvalidations(ProductCache cache, LogSource source) {
         this.cache = cache;
         this.source = source;
-        this.subscription = source.subscribe("cache.catalog." + UUID.randomUUID(), List.of(topic), this);
+        // A group of its own, so its only reader: it takes every partition without waiting for a group.
+        this.subscription = source.assign("cache.catalog." + UUID.randomUUID(), List.of(topic), this);
     }
 
     public static CatalogInvalidations start(ProductCache cache, LogSource source) {

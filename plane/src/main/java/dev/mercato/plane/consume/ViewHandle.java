@@ -31,7 +31,8 @@ final class ViewHandle {
     ViewHandle(View view, CapabilityStore store, LogSource source, ViewSettings settings, Clock clock) {
         this.view = view;
         this.store = store;
-        this.source = source;
+        // A view no other process runs takes every partition itself: nothing to wait for at a restart.
+        this.source = settings.shared() ? source : new Alone(source);
         this.settings = settings;
         this.clock = clock;
         this.books = new Bookkeeping(store.jdbc(), clock);
@@ -204,6 +205,24 @@ final class ViewHandle {
 
     Generation generation(int number) {
         return new Generation(view.name(), number);
+    }
+
+    /** The log as a consumer that is its group's only reader sees it: subscribing assigns every partition. */
+    private record Alone(LogSource log) implements LogSource {
+        @Override
+        public LogSubscription subscribe(String group, List<String> topics, LogSink sink) {
+            return log.assign(group, topics, sink);
+        }
+
+        @Override
+        public LogSubscription assign(String group, List<String> topics, LogSink sink) {
+            return log.assign(group, topics, sink);
+        }
+
+        @Override
+        public Map<LogPartition, Long> endOffsets(java.util.Collection<String> topics) {
+            return log.endOffsets(topics);
+        }
     }
 
     void close() {

@@ -40,9 +40,34 @@ public final class ViewReads {
         this.clock = clock;
     }
 
-    /** The state of one read: whether the client's writes are in, and the header to answer with. */
+    /**
+     * The state of one read: how far behind the view is and whether the client's writes are in, and the
+     * header to answer with.
+     *
+     * @param lagMillis the view's lag, or {@link ViewFreshness#UNKNOWN} when it does not know it (it holds
+     *     no partitions yet, has not read the log end, or is not running here)
+     * @param asOf the time up to which the view has applied the log, or null when the lag is unknown
+     * @param stale whether the read may miss writes it should show: a token's write was not applied in
+     *     time, or the view cannot say how far behind it is
+     */
     public record Freshness(long lagMillis, Instant asOf, boolean stale) {
+
+        static Freshness unknown() {
+            return new Freshness(ViewFreshness.UNKNOWN, null, true);
+        }
+
+        public boolean known() {
+            return lagMillis >= 0 && asOf != null;
+        }
+
+        /**
+         * {@code lag-ms=<n>; as-of=<time>}, with {@code ; stale} appended when the read may miss writes; a
+         * view that does not know its lag says {@code lag-ms=unknown; as-of=unknown; stale}.
+         */
         public String header() {
+            if (!known()) {
+                return "lag-ms=unknown; as-of=unknown; stale";
+            }
             return "lag-ms=" + lagMillis + "; as-of=" + DateTimeFormatter.ISO_INSTANT.format(asOf)
                     + (stale ? "; stale" : "");
         }
@@ -73,11 +98,14 @@ public final class ViewReads {
                 }
             }
         }
-        long lag = derived.map(DerivedView::freshness).orElse(List.of()).stream()
+        // A view not running here, or one that does not know its lag yet, has nothing it can vouch for.
+        List<ViewFreshness> active = derived.map(DerivedView::freshness).orElse(List.of()).stream()
                 .filter(ViewFreshness::active)
-                .mapToLong(ViewFreshness::lagMillis)
-                .max()
-                .orElse(0);
+                .toList();
+        if (active.isEmpty() || active.stream().anyMatch(f -> f.lagMillis() < 0)) {
+            return Freshness.unknown();
+        }
+        long lag = active.stream().mapToLong(ViewFreshness::lagMillis).max().orElseThrow();
         Instant now = clock.instant();
         return new Freshness(lag, now.minusMillis(lag), stale);
     }

@@ -4,15 +4,30 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How hard the runtime tries before parking an event.
+ * How hard the runtime tries before parking an event, and whether other processes run the same views.
  *
  * @param maxAttempts attempts per event, the first included, before it is parked
  * @param initialBackoff the wait after the first failed attempt; it doubles after each further one
  * @param maxBackoff the cap on that wait, also used between retries of the runtime's own bookkeeping
+ * @param shared whether other processes may run the same views on the same store (external mode): each
+ *     view's consumer group then splits the partitions between them. When not (a process alone on its
+ *     store, as in embedded mode), each view's consumer takes every partition itself without joining its
+ *     group, so a restart resumes consuming at once instead of waiting for the group to forget the
+ *     previous process (up to the session timeout after a crash)
  */
-public record ViewSettings(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+public record ViewSettings(int maxAttempts, Duration initialBackoff, Duration maxBackoff, boolean shared) {
 
     public static final ViewSettings DEFAULT = new ViewSettings(5, Duration.ofMillis(100), Duration.ofSeconds(5));
+
+    /** Settings for views that other processes may run too (a shared consumer group per view). */
+    public ViewSettings(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+        this(maxAttempts, initialBackoff, maxBackoff, true);
+    }
+
+    /** These settings for a process that alone runs its views on its store. */
+    public ViewSettings alone() {
+        return new ViewSettings(maxAttempts, initialBackoff, maxBackoff, false);
+    }
 
     public ViewSettings {
         Objects.requireNonNull(initialBackoff, "initialBackoff");

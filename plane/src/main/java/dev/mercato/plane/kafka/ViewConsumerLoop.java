@@ -43,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * paused or slow view holds at most a round and one poll per partition in memory, and the oldest waiting
  * record's timestamp is known for freshness. Rounds run within the process's {@link DerivedWork}: a bounded
  * number at once, and batched longer while the write path is under pressure.
+ *
+ * <p>A subscription joins its consumer group, which splits the partitions between the processes that run
+ * the view. An assignment ({@link #assign}) takes every partition without joining: a process that restarts
+ * then reads at once, where a group makes it wait until the previous process's member is forgotten (the
+ * session timeout, after a crash) and a rebalance has run.
  */
 public final class ViewConsumerLoop implements LogSource {
 
@@ -52,6 +57,11 @@ public final class ViewConsumerLoop implements LogSource {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration CLOSE = Duration.ofSeconds(3);
     private static final Duration RESTART = Duration.ofSeconds(1);
+    private static final Duration TOPIC_WAIT = Duration.ofSeconds(1);
+    // How long the group waits for a member that stopped heartbeating before giving its partitions to
+    // others, so also how long a process restarted after a crash waits for its shared views' partitions.
+    // Kafka's default is 45 s; 10 s is still far above a heartbeat (every 3 s, from a thread of its own).
+    private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
     // Records handed over per call, so per transaction: enough to amortise a commit, small enough to keep
     // freshness and the stop check current.
     private static final int MAX_BATCH = 500;
@@ -80,7 +90,14 @@ public final class ViewConsumerLoop implements LogSource {
 
     @Override
     public LogSubscription subscribe(String group, List<String> topics, LogSink sink) {
-        Running running = new Running(group, List.copyOf(topics), sink);
+        Running running = new Running(group, List.copyOf(topics), sink, false);
+        running.thread.start();
+        return running;
+    }
+
+    @Override
+    public LogSubscription assign(String group, List<String> topics, LogSink sink) {
+        Running running = new Running(group, List.copyOf(topics), sink, true);
         running.thread.start();
         return running;
     }
@@ -112,6 +129,7 @@ public final class ViewConsumerLoop implements LogSource {
         if (group != null) {
             props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
             props.put(ConsumerConfig.CLIENT_ID_CONFIG, group);
+            props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis());
         }
         return props;
     }
@@ -129,6 +147,8 @@ public final class ViewConsumerLoop implements LogSource {
         private final String group;
         private final List<String> topics;
         private final LogSink sink;
+        // Takes every partition itself instead of joining the group.
+        private final boolean alone;
         private final Thread thread;
         private final CountDownLatch closed = new CountDownLatch(1);
         private volatile KafkaConsumer<String, byte[]> consumer;
@@ -138,10 +158,11 @@ public final class ViewConsumerLoop implements LogSource {
         private volatile boolean closing;
         private long nextRefresh;
 
-        Running(String group, List<String> topics, LogSink sink) {
+        Running(String group, List<String> topics, LogSink sink, boolean alone) {
             this.group = group;
             this.topics = topics;
             this.sink = sink;
+            this.alone = alone;
             this.thread = new Thread(this::run, "view-" + group);
             this.thread.setDaemon(true);
         }
@@ -178,7 +199,13 @@ public final class ViewConsumerLoop implements LogSource {
                 buffers.clear();
                 ends.clear();
                 handled.clear();
-                c.subscribe(topics, this);
+                if (alone) {
+                    if (!assignAll(c)) {
+                        return;
+                    }
+                } else {
+                    c.subscribe(topics, this);
+                }
                 Duration wait = POLL;
                 while (!closing) {
                     ConsumerRecords<String, byte[]> polled = c.poll(wait);
@@ -205,6 +232,50 @@ public final class ViewConsumerLoop implements LogSource {
                     log.warn("Consumer {} did not close cleanly: {}", group, e.toString());
                 }
             }
+        }
+
+        /**
+         * Assigns every partition of the topics, waiting for a topic that does not exist yet (the sink holds
+         * no partitions meanwhile, so its view says it is starting). False when closed first.
+         */
+        private boolean assignAll(KafkaConsumer<String, byte[]> c) {
+            boolean told = false;
+            while (!closing) {
+                List<TopicPartition> all = new ArrayList<>();
+                List<String> missing = new ArrayList<>();
+                for (String topic : topics) {
+                    List<PartitionInfo> infos;
+                    try {
+                        infos = c.partitionsFor(topic, CALL_TIMEOUT);
+                    } catch (org.apache.kafka.common.errors.TimeoutException
+                            | org.apache.kafka.common.errors.UnknownTopicOrPartitionException e) {
+                        infos = List.of();
+                    }
+                    if (infos == null || infos.isEmpty()) {
+                        missing.add(topic);
+                    } else {
+                        infos.forEach(i -> all.add(new TopicPartition(i.topic(), i.partition())));
+                    }
+                }
+                if (missing.isEmpty()) {
+                    c.assign(all);
+                    onPartitionsAssigned(all);
+                    return true;
+                }
+                if (!told) {
+                    log.info("Consumer {} waits for topics {} to be created", group, missing);
+                    told = true;
+                }
+                try {
+                    if (closed.await(TOPIC_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                        return false;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return false;
         }
 
         /**

@@ -5,7 +5,9 @@ import static dev.mercato.plane.consume.TestLog.key;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +51,37 @@ class FreshnessIntegrationTest extends ViewTestSupport {
                         && active().lagMillis() == 0);
         assertThat(TotalsView.sequences(runtime, viewName, key("order-1"))).hasSize(7);
         assertThat(active().partitions().getFirst().lastAppliedAt()).isNotNull();
+    }
+
+    @Test
+    void a_view_that_holds_no_partitions_yet_says_it_is_starting_and_stale_never_caught_up() throws Exception {
+        String topic = "test-later-" + UUID.randomUUID();
+        runtime = aloneRuntime();
+        runtime.start(new TotalsView(viewName, topic));
+        ViewReads reads = new ViewReads(runtime, Clock.systemUTC());
+
+        // The topic does not exist yet, so the view holds no partitions: nothing it could vouch for.
+        ViewFreshness starting = active();
+        assertThat(starting.state()).isEqualTo(ViewState.STARTING);
+        assertThat(starting.partitions()).isEmpty();
+        assertThat(starting.lagEvents()).isEqualTo(ViewFreshness.UNKNOWN);
+        assertThat(starting.lagMillis()).isEqualTo(ViewFreshness.UNKNOWN);
+        assertThat(starting.started()).isFalse();
+        assertThat(reads.before(viewName, null).stale()).isTrue();
+        assertThat(reads.before(viewName, null).header()).isEqualTo("lag-ms=unknown; as-of=unknown; stale");
+
+        log.newTopic(topic, 2);
+        log.send(topic, event("order-1", 1, 1), event("order-1", 2, 1));
+
+        await().atMost(WAIT)
+                .until(() -> active().state() == ViewState.RUNNING
+                        && active().started()
+                        && active().lagEvents() == 0
+                        && TotalsView.sequences(runtime, viewName, key("order-1"))
+                                        .size()
+                                == 2);
+        assertThat(active().partitions()).hasSize(2);
+        assertThat(reads.before(viewName, null).header()).matches("lag-ms=0; as-of=\\S+");
     }
 
     @Test

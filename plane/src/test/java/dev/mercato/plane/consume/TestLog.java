@@ -22,6 +22,15 @@ final class TestLog implements AutoCloseable {
         return log.newTopic(partitions);
     }
 
+    String newTopic(String name, int partitions) throws Exception {
+        return log.newTopic(name, partitions);
+    }
+
+    /** A member of {@code group} gone as after SIGKILL: the group keeps it until its session times out. */
+    void abandonMember(String group, String topic, java.time.Duration sessionTimeout) {
+        log.abandonMember(group, topic, sessionTimeout);
+    }
+
     /** The stream events of {@code aggregate} belong to: what the runtime tracks sequences by. */
     static String key(String aggregate) {
         return ADDED.source() + ":" + Event.keyOf(MerchantId.of(MERCHANT), aggregate);

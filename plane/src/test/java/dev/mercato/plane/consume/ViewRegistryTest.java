@@ -108,8 +108,9 @@ class ViewRegistryTest {
         assertThat(stale.header()).endsWith("; stale");
         assertThat(view.waitedFor)
                 .containsExactly("catalog:acme/SKU-1#3", "catalog:acme/SKU-1#3", "inventory:acme/SKU-1#4");
-        // A view not registered (yet) has nothing to say about lag.
-        assertThat(reads.before("later", null).lagMillis()).isZero();
+        // A view not registered (yet) cannot vouch for anything: its lag is unknown and its reads stale.
+        assertThat(reads.before("later", null).known()).isFalse();
+        assertThat(reads.before("later", null).header()).isEqualTo("lag-ms=unknown; as-of=unknown; stale");
     }
 
     @Test

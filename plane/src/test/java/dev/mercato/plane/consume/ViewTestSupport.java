@@ -43,6 +43,12 @@ abstract class ViewTestSupport {
                 stores, ViewConsumerLoop.on(SharedKafka.bootstrapServers()), FAST_RETRIES, Clock.systemUTC());
     }
 
+    /** A runtime alone on its store, as in embedded mode: each view takes every partition itself. */
+    ViewRuntime aloneRuntime() {
+        return new ViewRuntime(
+                stores, ViewConsumerLoop.on(SharedKafka.bootstrapServers()), FAST_RETRIES.alone(), Clock.systemUTC());
+    }
+
     ViewFreshness active() {
         return runtime.freshness(viewName).stream()
                 .filter(ViewFreshness::active)

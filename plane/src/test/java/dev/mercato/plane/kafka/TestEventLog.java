@@ -11,11 +11,16 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -44,7 +49,11 @@ public final class TestEventLog implements AutoCloseable {
 
     /** A topic of its own for one test (the broker creates none by itself). */
     public String newTopic(int partitions) throws Exception {
-        String name = "test-" + UUID.randomUUID();
+        return newTopic("test-" + UUID.randomUUID(), partitions);
+    }
+
+    /** Creates the topic {@code name}, for a test that starts a view on it before it exists. */
+    public String newTopic(String name, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
                     .all()
@@ -52,6 +61,35 @@ public final class TestEventLog implements AutoCloseable {
             LogTopics.awaitLeaders(admin, List.of(name), java.time.Duration.ofSeconds(30));
         }
         return name;
+    }
+
+    /**
+     * Leaves a member in {@code group} as a process killed with SIGKILL would: it joins, takes the topic's
+     * partitions, and goes without leaving the group, which keeps it as a member (holding its partitions in
+     * a rebalance) until {@code sessionTimeout} passes without a heartbeat.
+     */
+    public void abandonMember(String group, String topic, java.time.Duration sessionTimeout) {
+        try (KafkaConsumer<String, byte[]> member = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                group,
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                (int) sessionTimeout.toMillis(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class))) {
+            member.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+            while (member.assignment().isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the member got no partitions of " + topic);
+                }
+                member.poll(java.time.Duration.ofMillis(100));
+            }
+            member.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
+        }
     }
 
     /** Sends the events in order to {@code topic} (not their type's topic) and waits for every ack. */

@@ -109,7 +109,10 @@ final class GenerationConsumer implements LogSink {
 
     synchronized void start(LogSource source) {
         running = true;
-        subscription = source.subscribe(view.consumerGroup(generation), settings.topics(), this);
+        String group = view.consumerGroup(generation);
+        subscription = view.sharedByInstances()
+                ? source.subscribe(group, settings.topics(), this)
+                : source.assign(group, settings.topics(), this);
     }
 
     void pause(boolean pause) {

@@ -85,6 +85,11 @@ public final class ListingsView implements StandaloneView, Search {
     }
 
     @Override
+    public List<String> topics() {
+        return settings.topics();
+    }
+
+    @Override
     public String name() {
         return name;
     }
@@ -308,6 +313,11 @@ public final class ListingsView implements StandaloneView, Search {
     /** The group a generation's consumer joins: the index decides (see {@link SearchIndex#consumerGroup}). */
     String consumerGroup(Generation generation) {
         return index.consumerGroup(generation);
+    }
+
+    /** Whether instances share the index, so its consumers share a group (see {@link SearchIndex}). */
+    boolean sharedByInstances() {
+        return index.sharedByInstances();
     }
 
     private GenerationConsumer consumer(SearchIndex.Generation generation, Map<LogPartition, Long> target) {

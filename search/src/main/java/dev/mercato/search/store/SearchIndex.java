@@ -40,6 +40,15 @@ interface SearchIndex extends AutoCloseable {
      */
     String consumerGroup(dev.mercato.plane.consume.Generation generation);
 
+    /**
+     * Whether platform instances share this index (a search cluster), so a generation's consumers split the
+     * partitions in one group. An index kept in this process (the default) is its group's only reader: its
+     * consumer takes every partition itself, without joining a group, so a restart resumes at once.
+     */
+    default boolean sharedByInstances() {
+        return false;
+    }
+
     /** Records durably which generation serves and which is being built. Recording a new active one is the swap. */
     void record(Generations generations);
 

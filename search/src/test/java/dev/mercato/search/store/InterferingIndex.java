@@ -33,6 +33,11 @@ final class InterferingIndex implements SearchIndex {
         return real.consumerGroup(generation);
     }
 
+    @Override
+    public boolean sharedByInstances() {
+        return real.sharedByInstances();
+    }
+
     /** Generation {@code number} waits at its first write until {@link #release(int)}. */
     void hold(int number) {
         holds.put(number, new CountDownLatch(1));
