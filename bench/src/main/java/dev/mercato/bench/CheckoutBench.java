@@ -74,17 +74,22 @@ public final class CheckoutBench {
             shopper.restock();
             shopper.prepare(1_000 + 400 * seconds);
             platform.awaitQuiet();
+            Cpu cpu = Cpu.start(platform, shopper);
             checkout = closedLoop("checkout over HTTP", seconds, clients, shopper);
+            platform.awaitViewsCaughtUp(shopper.admin);
+            cpu.report("checkout with every view running, until the views caught up");
             // The same load with every derived view paused: what the views cost the write path. Then how
             // long the views take to catch up with the peak they missed.
             shopper.prepare(1_000 + 400 * seconds);
             platform.awaitQuiet();
             List<String> views = platform.views(shopper.admin);
             platform.setViews(shopper.admin, views, "pause");
+            cpu = Cpu.start(platform, shopper);
             Result paused = closedLoop("checkout over HTTP, views paused", seconds, clients, shopper);
             long resumed = System.nanoTime();
             platform.setViews(shopper.admin, views, "resume");
             platform.awaitViewsCaughtUp(shopper.admin);
+            cpu.report("checkout with the views paused, then their catching up");
             System.out.printf(
                     Locale.ROOT,
                     "views running vs paused: %.0f%% (%.0f vs %.0f orders/s); %d views caught up %.1f s after"
@@ -125,6 +130,54 @@ public final class CheckoutBench {
                 rate,
                 checkoutAtRate.latencies().getValueAtPercentile(99) / 1000.0,
                 ceilingAtRate.latencies().getValueAtPercentile(99) / 1000.0);
+    }
+
+    /**
+     * CPU spent per order placed between start and report: the platform's JVM (checkout, relays, views,
+     * the broker) and the whole machine (adds PostgreSQL's processes and this client).
+     */
+    record Cpu(Platform platform, Shopper shopper, long jvm, long machine, long placed) {
+        static Cpu start(Platform platform, Shopper shopper) throws IOException {
+            return new Cpu(platform, shopper, platform.cpuTicks(), machineTicks(), shopper.placed.get());
+        }
+
+        void report(String what) throws IOException {
+            long orders = Math.max(1, shopper.placed.get() - placed);
+            // Ticks are USER_HZ, 100 a second on Linux: 10 ms each.
+            System.out.printf(
+                    Locale.ROOT,
+                    "CPU per order, %s: platform JVM %.2f ms, whole machine %.2f ms (%d orders)%n",
+                    what,
+                    (platform.cpuTicks() - jvm) * 10.0 / orders,
+                    (machineTicks() - machine) * 10.0 / orders,
+                    orders);
+        }
+
+        /** Busy ticks of every core (user, nice, system, irq, softirq, steal) from /proc/stat. */
+        static long machineTicks() throws IOException {
+            String[] f =
+                    Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+            return Long.parseLong(f[1])
+                    + Long.parseLong(f[2])
+                    + Long.parseLong(f[3])
+                    + Long.parseLong(f[6])
+                    + Long.parseLong(f[7])
+                    + Long.parseLong(f[8]);
+        }
+    }
+
+    /** A JSON request to the platform, with a bearer token when one is given. */
+    static HttpRequest.Builder request(String url, String method, String token, String body) {
+        var request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return request;
     }
 
     /** One operation; answers whether it succeeded (placed an order). */
@@ -314,7 +367,7 @@ public final class CheckoutBench {
             System.out.println("platform never went quiet; measuring anyway");
         }
 
-        private long cpuTicks() throws IOException {
+        long cpuTicks() throws IOException {
             String[] stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"))
                     .substring(Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"))
                                     .lastIndexOf(')')
@@ -326,17 +379,7 @@ public final class CheckoutBench {
 
         HttpResponse<String> send(String method, String path, String token, String body, Map<String, String> headers)
                 throws Exception {
-            var request = HttpRequest.newBuilder(URI.create(base + path))
-                    .timeout(Duration.ofSeconds(30))
-                    .method(
-                            method,
-                            body == null
-                                    ? HttpRequest.BodyPublishers.noBody()
-                                    : HttpRequest.BodyPublishers.ofString(body))
-                    .header("Content-Type", "application/json");
-            if (token != null) {
-                request.header("Authorization", "Bearer " + token);
-            }
+            var request = request(base + path, method, token, body);
             headers.forEach(request::header);
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         }
@@ -553,8 +596,13 @@ public final class CheckoutBench {
                             response.headers().firstValueAsLong("Retry-After").orElse(1));
                 }
             }
+            if (response.statusCode() == 201) {
+                placed.incrementAndGet();
+            }
             return response.statusCode() == 201;
         }
+
+        final AtomicLong placed = new AtomicLong();
     }
 
     /**

@@ -10,9 +10,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -281,18 +279,10 @@ public final class RestartBench {
         }
 
         HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
-            var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(30))
-                    .method(
-                            method,
-                            body == null
-                                    ? HttpRequest.BodyPublishers.noBody()
-                                    : HttpRequest.BodyPublishers.ofString(body))
-                    .header("Content-Type", "application/json");
-            if (token != null) {
-                request.header("Authorization", "Bearer " + token);
-            }
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(
+                    CheckoutBench.request("http://127.0.0.1:" + port + path, method, token, body)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         }
 
         void alive() {
