@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -101,21 +100,31 @@ final class Bookkeeping {
                 .single();
     }
 
+    /** A key's row as a round found it; {@code created} when the round inserted it (the key was new). */
+    record RoundKey(long lastSequence, boolean blocked, boolean created) {}
+
     /**
      * {@link #lockKey} for every key of a round in one statement: rows are locked in key order, so a
-     * round and a redrive (one key) never wait on each other in a cycle.
+     * round and a redrive (one key) never wait on each other in a cycle. A key without a row is inserted
+     * with {@code newest}, its highest sequence in the round, as its last applied: every event of a new
+     * key in the round is applied, so the row needs no second write. An existing row is returned as it
+     * was. A second runner of the same generation (a zombie during a rebalance) waits for the first's row
+     * and then finds its events already applied.
      */
-    Map<String, KeyState> lockKeys(int generation, Collection<String> keys) {
-        String[] sorted = keys.stream().distinct().sorted().toArray(String[]::new);
-        Map<String, KeyState> states = new HashMap<>();
+    Map<String, RoundKey> lockKeys(int generation, Map<String, Long> newest) {
+        String[] keys = newest.keySet().stream().sorted().toArray(String[]::new);
+        Long[] sequences = java.util.Arrays.stream(keys).map(newest::get).toArray(Long[]::new);
+        Map<String, RoundKey> states = new HashMap<>();
         jdbc.sql("INSERT INTO view_key_progress (generation, key, last_sequence)"
-                        + " SELECT ?, k, 0 FROM unnest(?::text[]) AS k ORDER BY k"
+                        + " SELECT ?, k, s FROM unnest(?::text[], ?::bigint[]) AS d(k, s) ORDER BY k"
                         + " ON CONFLICT (generation, key) DO UPDATE SET key = EXCLUDED.key"
-                        + " RETURNING key, last_sequence, blocked")
-                .params(generation, sorted)
+                        + " RETURNING key, last_sequence, blocked, xmax = 0 AS created")
+                .params(generation, keys, sequences)
                 .query((ResultSet rs) -> {
                     states.put(
-                            rs.getString("key"), new KeyState(rs.getLong("last_sequence"), rs.getBoolean("blocked")));
+                            rs.getString("key"),
+                            new RoundKey(
+                                    rs.getLong("last_sequence"), rs.getBoolean("blocked"), rs.getBoolean("created")));
                 });
         return states;
     }

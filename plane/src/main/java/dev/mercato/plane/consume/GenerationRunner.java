@@ -164,15 +164,17 @@ final class GenerationRunner implements LogSink {
 
     private List<Outcome> applyRound(List<LogRecord> records) {
         int g = generation.number();
-        List<String> keys = new ArrayList<>(records.size());
+        Map<String, Long> newest = new java.util.HashMap<>();
         for (LogRecord r : records) {
             if (r.event() != null) {
-                keys.add(r.event().streamKey());
+                newest.merge(r.event().streamKey(), r.event().sequence(), Math::max);
             }
         }
-        Map<String, Bookkeeping.KeyState> states =
-                keys.isEmpty() ? Map.of() : handle.books().lockKeys(g, keys);
+        Map<String, Bookkeeping.RoundKey> states =
+                newest.isEmpty() ? Map.of() : handle.books().lockKeys(g, newest);
+        // Keys that existed before the round: their rows are moved forward at the end.
         Map<String, Long> last = new java.util.LinkedHashMap<>();
+        Map<String, Long> seen = new java.util.HashMap<>();
         List<Event> fresh = new ArrayList<>(records.size());
         List<Outcome> out = new ArrayList<>(records.size());
         for (LogRecord r : records) {
@@ -182,8 +184,8 @@ final class GenerationRunner implements LogSink {
                 out.add(Outcome.PARKED);
                 continue;
             }
-            Bookkeeping.KeyState key = states.get(event.streamKey());
-            long applied = last.getOrDefault(event.streamKey(), key.lastSequence());
+            Bookkeeping.RoundKey key = states.get(event.streamKey());
+            long applied = seen.getOrDefault(event.streamKey(), key.created() ? 0 : key.lastSequence());
             if (event.sequence() <= applied) {
                 out.add(Outcome.DUPLICATE);
             } else if (key.blocked()) {
@@ -191,7 +193,10 @@ final class GenerationRunner implements LogSink {
                 out.add(Outcome.PARKED);
             } else {
                 fresh.add(current(event));
-                last.put(event.streamKey(), event.sequence());
+                seen.put(event.streamKey(), event.sequence());
+                if (!key.created()) {
+                    last.put(event.streamKey(), event.sequence());
+                }
                 out.add(Outcome.APPLIED);
             }
         }
