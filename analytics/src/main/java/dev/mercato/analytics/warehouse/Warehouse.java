@@ -179,6 +179,9 @@ public final class Warehouse implements AutoCloseable {
         Map<String, List<String>> superseded = new HashMap<>();
         List<LakeFile> merged = new ArrayList<>();
         for (LakeFile f : files) {
+            if (f.level() == 0) {
+                continue; // only merged files supersede
+            }
             List<String> held = loadedBySlot.getOrDefault(f.slot(), List.of()).stream()
                     .filter(f::supersedes)
                     .map(LakeFile::path)
@@ -273,28 +276,33 @@ public final class Warehouse implements AutoCloseable {
 
     private void record(List<LakeFile> files, Map<String, Long> rows, Map<String, List<String>> superseded)
             throws SQLException {
-        try (PreparedStatement p = writer.prepareStatement(
-                        "INSERT OR REPLACE INTO lake_file (path, event_date, loaded_at, row_count) VALUES (?, ?, ?, ?)");
-                PreparedStatement forget = writer.prepareStatement("DELETE FROM lake_file WHERE path = ?")) {
-            Timestamp now = Timestamp.from(clock.instant());
-            for (LakeFile f : files) {
-                p.setString(1, f.path());
-                p.setObject(2, f.date());
-                p.setTimestamp(3, now);
-                Long r = rows.get(f.path());
-                if (r == null) {
-                    p.setNull(4, java.sql.Types.BIGINT);
-                } else {
-                    p.setLong(4, r);
-                }
-                p.addBatch();
-                for (String path : superseded.getOrDefault(f.path(), List.of())) {
-                    forget.setString(1, path);
-                    forget.addBatch();
-                }
+        // Set-based statements of many rows each: DuckDB's JDBC batch runs one statement per row, which took
+        // seconds for the thousands of small files one merge supersedes.
+        List<String> values = new ArrayList<>();
+        List<String> forget = new ArrayList<>();
+        for (LakeFile f : files) {
+            Long r = rows.get(f.path());
+            values.add("('" + quote(f.path()) + "', DATE '" + f.date() + "', " + (r == null ? "NULL" : r) + ")");
+            for (String path : superseded.getOrDefault(f.path(), List.of())) {
+                forget.add("'" + quote(path) + "'");
             }
-            p.executeBatch();
-            forget.executeBatch();
+        }
+        Timestamp now = Timestamp.from(clock.instant());
+        for (int i = 0; i < values.size(); i += 1000) {
+            try (PreparedStatement p =
+                    writer.prepareStatement("INSERT OR REPLACE INTO lake_file (path, event_date, loaded_at, row_count)"
+                            + " SELECT path, event_date, ?, row_count FROM (VALUES "
+                            + String.join(", ", values.subList(i, Math.min(values.size(), i + 1000)))
+                            + ") v(path, event_date, row_count)")) {
+                p.setTimestamp(1, now);
+                p.executeUpdate();
+            }
+        }
+        try (Statement s = writer.createStatement()) {
+            for (int i = 0; i < forget.size(); i += 1000) {
+                s.execute("DELETE FROM lake_file WHERE path IN ("
+                        + String.join(", ", forget.subList(i, Math.min(forget.size(), i + 1000))) + ")");
+            }
         }
     }
 
