@@ -21,8 +21,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Analytics under the data folder ({@code analytics/}): the lake consumer (a standalone view the
- * composition root starts and closes with the others), the warehouse beside it, its periodic refresh and
- * its periodic reconciliation with the sources of truth.
+ * composition root starts and closes with the others) and its periodic compaction, the warehouse beside it,
+ * its periodic refresh and its periodic reconciliation with the sources of truth.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AnalyticsSettings.class)
@@ -36,6 +36,8 @@ class AnalyticsConfiguration {
                 settings.topics(),
                 settings.flushEvery(),
                 settings.flushInterval(),
+                new LakeView.Compaction(
+                        settings.compactAfter(), settings.compactTargetSize().toBytes()),
                 clock);
     }
 
@@ -93,6 +95,19 @@ class AnalyticsConfiguration {
                 settings.refreshInterval(),
                 "lake files loaded into the warehouse",
                 () -> warehouse.refresh().files());
+    }
+
+    @Bean(destroyMethod = "close")
+    Periodic lakeCompaction(LakeView lake, AnalyticsSettings settings) {
+        return Periodic.start(
+                "analytics-compaction",
+                settings.compactInterval(),
+                settings.compactInterval(),
+                "lake files merged away",
+                () -> {
+                    LakeView.Compacted c = lake.compact();
+                    return c.deleted() - c.written();
+                });
     }
 
     @Bean(destroyMethod = "close")

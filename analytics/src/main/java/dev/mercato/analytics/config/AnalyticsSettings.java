@@ -13,6 +13,9 @@ import org.springframework.util.unit.DataSize;
  * @param topics the topics the lake keeps: every capability's
  * @param flushEvery records of one partition buffered before they are written as Parquet
  * @param flushInterval the longest a record waits in the buffer
+ * @param compactAfter how old a lake file must be before compaction merges it with its neighbours
+ * @param compactInterval how often compaction runs
+ * @param compactTargetSize about how much input one merge reads at most, so how large a merged file grows
  * @param refreshInterval how often the warehouse loads new lake files
  * @param reconcileInterval how often the warehouse is reconciled with the sources of truth
  * @param reconcileDays how many days back (today included) reconciliation compares
@@ -35,7 +38,10 @@ public record AnalyticsSettings(
         List<String> topics,
 
         @DefaultValue("5000") int flushEvery,
-        @DefaultValue("500ms") Duration flushInterval,
+        @DefaultValue("2s") Duration flushInterval,
+        @DefaultValue("1m") Duration compactAfter,
+        @DefaultValue("1m") Duration compactInterval,
+        @DefaultValue("128MB") DataSize compactTargetSize,
         @DefaultValue("2s") Duration refreshInterval,
         @DefaultValue("1h") Duration reconcileInterval,
         @DefaultValue("31") int reconcileDays,
@@ -51,10 +57,14 @@ public record AnalyticsSettings(
             throw new IllegalArgumentException(
                     "analytics needs topics, and flushEvery, reconcileDays and sqlRowLimit of at least 1");
         }
-        for (Duration d : List.of(flushInterval, refreshInterval, reconcileInterval, sqlTimeout)) {
+        for (Duration d : List.of(flushInterval, compactInterval, refreshInterval, reconcileInterval, sqlTimeout)) {
             if (!d.isPositive()) {
                 throw new IllegalArgumentException("analytics intervals and timeouts must be positive, got " + d);
             }
+        }
+        if (compactAfter.isNegative() || compactTargetSize.toBytes() < (1L << 20)) {
+            throw new IllegalArgumentException("compact-after must not be negative and compact-target-size must be"
+                    + " at least 1MB, got " + compactAfter + " and " + compactTargetSize);
         }
     }
 }

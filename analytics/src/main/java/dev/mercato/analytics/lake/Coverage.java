@@ -1,33 +1,26 @@
 package dev.mercato.analytics.lake;
 
 import dev.mercato.plane.consume.LogPartition;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * Which log offsets the lake already holds, read from its file names. A record is covered when the file
  * of its own date and type for a range holding its offset exists: one batch writes one file per date and
  * type, all named with the batch's range, so a lost file leaves its records uncovered even though its
  * siblings name the same range. A covered record is never written again, which is what makes re-ingesting
- * a range (a restart, a re-read for repair) write nothing twice. Not thread-safe: the lake's consumer owns
- * it.
+ * a range (a restart, a re-read for repair) write nothing twice. A merged file covers its whole range in its
+ * slot (see {@link LakeFile}): its inputs were every file of the partition inside that range, so the offsets
+ * between them hold no record of its slot. Not thread-safe: the lake's consumer owns it.
  */
 final class Coverage {
 
-    /** Where a record's file lives: its partition, the event's date and type. */
-    record Slot(LogPartition partition, java.time.LocalDate date, String type) {}
-
     // Per slot: range start -> range end (inclusive); ranges never overlap nor touch.
-    private final Map<Slot, TreeMap<Long, Long>> ranges = new HashMap<>();
+    private final Map<LakeFile.Slot, TreeMap<Long, Long>> ranges = new HashMap<>();
     private final Map<LogPartition, Long> highest = new HashMap<>();
 
     /** Reads every finished file under the lake. */
@@ -41,33 +34,15 @@ final class Coverage {
 
     /** Every finished file of the lake, sorted by path (the staging folder's files are not lake files). */
     static List<LakeFile> files(Path lake) {
-        if (!Files.isDirectory(lake)) {
-            return List.of();
-        }
-        List<LakeFile> found = new ArrayList<>();
-        // Only the date folders: the writer's staging folder beside them changes while it is read.
-        try (var dates = Files.newDirectoryStream(lake, "event_date=*")) {
-            for (Path date : dates) {
-                try (Stream<Path> walk = Files.walk(date)) {
-                    walk.filter(Files::isRegularFile)
-                            .map(p -> LakeFile.parse(lake.relativize(p).toString()))
-                            .flatMap(Optional::stream)
-                            .forEach(found::add);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list the lake " + lake + ": " + e.getMessage(), e);
-        }
-        found.sort(java.util.Comparator.comparing(LakeFile::path));
-        return found;
+        return LakeFile.list(lake);
     }
 
     void add(LakeFile f) {
-        add(new Slot(f.partition(), f.date(), f.type()), f.from(), f.to());
+        add(f.slot(), f.from(), f.to());
     }
 
     /** Adds [from, to], merging it with the ranges it overlaps or touches, so a lookup is one floor search. */
-    void add(Slot slot, long from, long to) {
+    void add(LakeFile.Slot slot, long from, long to) {
         highest.merge(slot.partition(), to, Math::max);
         TreeMap<Long, Long> r = ranges.computeIfAbsent(slot, p -> new TreeMap<>());
         long start = from;
@@ -86,7 +61,7 @@ final class Coverage {
         r.put(start, end);
     }
 
-    boolean covers(Slot slot, long offset) {
+    boolean covers(LakeFile.Slot slot, long offset) {
         TreeMap<Long, Long> r = ranges.get(slot);
         Map.Entry<Long, Long> e = r == null ? null : r.floorEntry(offset);
         return e != null && e.getValue() >= offset;

@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It has one generation: a "rebuild" re-reads the log from its start into the same lake, which writes
  * only what no file covers yet, so it refills lost files and nothing else.
+ *
+ * <p>{@link #compact} merges each partition's small files (see {@code Compactor}), one partition at a time,
+ * on the caller's thread. While a partition is being compacted the consumer writes none of its files: a flush
+ * that falls due then waits in the buffer for the next one (a flush that must happen, on close, rebuild or a
+ * revocation, waits for the merge), so a merge's inputs are every file of its range.
  */
 public final class LakeView implements StandaloneView, LogSink {
 
@@ -48,25 +53,69 @@ public final class LakeView implements StandaloneView, LogSink {
     private final int flushEvery;
     private final Duration flushInterval;
     private final Clock clock;
+    private final Compaction compaction;
     private final Generation generation = new Generation(NAME, 1);
     private final Map<LogPartition, PartitionProgress> progress = new ConcurrentHashMap<>();
     // Guarded by this.
     private final Map<LogPartition, List<LakeWriter.Entry>> buffers = new HashMap<>();
     private final Map<LogPartition, long[]> bufferRange = new HashMap<>();
     private final Map<LogPartition, Long> bufferSince = new HashMap<>();
+    // The highest covered offset skipped while the partition's buffer was open: applied once it is written.
+    private final Map<LogPartition, Long> coveredWhileBuffered = new HashMap<>();
     // Highest sequence written per stream, for read-your-writes. Guarded by this.
     private final Map<String, Long> written = new HashMap<>();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong filesWritten = new AtomicLong();
     private Coverage coverage;
     private LakeWriter writer;
+    private Compactor compactor;
+    // The partition being compacted, and the files flushed since compaction listed the lake. Guarded by this.
+    private LogPartition compacting;
+    private Map<LogPartition, List<LakeFile>> flushedSinceListing;
+    private final Object compactionRun = new Object();
     private LogSubscription subscription;
     private boolean fromStart;
     private volatile boolean running;
     private volatile boolean paused;
 
+    /**
+     * How the lake's small files are merged.
+     *
+     * @param after how old a file the consumer wrote must be before it is merged
+     * @param targetBytes about how many bytes of files one merge reads at most
+     */
+    public record Compaction(Duration after, long targetBytes) {
+
+        public static final Compaction DEFAULT = new Compaction(Duration.ofMinutes(1), 128L << 20);
+
+        public Compaction {
+            if (after.isNegative() || targetBytes < 1) {
+                throw new IllegalArgumentException(
+                        "compaction needs a non-negative age and a positive target size, got " + after + ", "
+                                + targetBytes);
+            }
+        }
+    }
+
+    /** What one compaction did: merges made, merged files written, files deleted (inputs and leftovers). */
+    public record Compacted(int merges, int written, int deleted) {
+        public static final Compacted NONE = new Compacted(0, 0, 0);
+    }
+
     public LakeView(
             Path lake, LogSource source, List<String> topics, int flushEvery, Duration flushInterval, Clock clock) {
+        this(lake, source, topics, flushEvery, flushInterval, Compaction.DEFAULT, clock);
+    }
+
+    public LakeView(
+            Path lake,
+            LogSource source,
+            List<String> topics,
+            int flushEvery,
+            Duration flushInterval,
+            Compaction compaction,
+            Clock clock) {
+        this.compaction = compaction;
         this.lake = lake;
         this.source = source;
         this.topics = List.copyOf(topics);
@@ -95,6 +144,12 @@ public final class LakeView implements StandaloneView, LogSink {
             return;
         }
         writer = LakeWriter.open(lake);
+        // A merge a crash interrupted after its rename is finished: the inputs its file supersedes go.
+        int swept = Compactor.sweep(writer.root());
+        if (swept > 0) {
+            log.info("{} deleted {} lake files that merged files supersede", NAME, swept);
+        }
+        compactor = new Compactor(writer.root(), compaction.after(), compaction.targetBytes());
         coverage = Coverage.scan(lake);
         running = true;
         // The lake is this process's own copy, its group's only reader: it takes every partition itself.
@@ -118,7 +173,7 @@ public final class LakeView implements StandaloneView, LogSink {
         synchronized (this) {
             try {
                 for (LogPartition p : List.copyOf(buffers.keySet())) {
-                    flush(p);
+                    flush(p, true);
                 }
             } catch (RuntimeException e) {
                 log.warn(
@@ -126,7 +181,17 @@ public final class LakeView implements StandaloneView, LogSink {
                         NAME,
                         e.toString());
             }
+            // A merge in progress finishes its partition; compaction starts no other once stopped.
+            while (compacting != null) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             writer.close();
+            compactor.close();
         }
     }
 
@@ -166,7 +231,16 @@ public final class LakeView implements StandaloneView, LogSink {
         old.close();
         synchronized (this) {
             for (LogPartition p : List.copyOf(buffers.keySet())) {
-                flush(p);
+                flush(p, true);
+            }
+            // Not while a merge renames and deletes: a listing then could miss its file and its inputs both.
+            while (compacting != null) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for compaction", e);
+                }
             }
             coverage = Coverage.scan(lake);
             fromStart = true;
@@ -231,7 +305,7 @@ public final class LakeView implements StandaloneView, LogSink {
     @Override
     public synchronized void revoked(Collection<LogPartition> partitions) {
         for (LogPartition p : partitions) {
-            flush(p);
+            flush(p, true);
             progress.remove(p);
         }
     }
@@ -247,11 +321,13 @@ public final class LakeView implements StandaloneView, LogSink {
             LogPartition p = r.partition();
             if (r.event() != null
                     && coverage.covers(
-                            new Coverage.Slot(p, LakeWriter.dateOf(r.event()), LakeWriter.typeOf(r.event())),
+                            new LakeFile.Slot(p, LakeWriter.dateOf(r.event()), LakeWriter.typeOf(r.event())),
                             r.offset())) {
                 // Already in its file. A range that spans it is harmless: it is not written twice.
                 if (!bufferRange.containsKey(p)) {
                     advance(p, r.offset() + 1);
+                } else {
+                    coveredWhileBuffered.merge(p, r.offset(), Math::max);
                 }
                 continue;
             }
@@ -266,7 +342,7 @@ public final class LakeView implements StandaloneView, LogSink {
                 buffer.add(new LakeWriter.Entry(p, r.offset(), r.key(), r.event()));
             }
             if (range[1] - range[0] + 1 >= flushEvery) {
-                flush(p);
+                flush(p, false);
             }
         }
         flushDue();
@@ -285,16 +361,30 @@ public final class LakeView implements StandaloneView, LogSink {
         long now = System.nanoTime();
         for (Map.Entry<LogPartition, Long> e : List.copyOf(bufferSince.entrySet())) {
             if (now - e.getValue() >= flushInterval.toNanos()) {
-                flush(e.getKey());
+                flush(e.getKey(), false);
             }
         }
     }
 
-    /** Writes a partition's buffer; on failure it stays buffered and is tried again at the next flush. */
-    private void flush(LogPartition p) {
+    /**
+     * Writes a partition's buffer; on failure it stays buffered and is tried again at the next flush. While the
+     * partition is being compacted it waits for the merge when {@code mustWrite}, else stays buffered.
+     */
+    private void flush(LogPartition p, boolean mustWrite) {
         long[] range = bufferRange.get(p);
         if (range == null) {
             return;
+        }
+        while (p.equals(compacting)) {
+            if (!mustWrite) {
+                return;
+            }
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
         List<LakeWriter.Entry> buffer = buffers.getOrDefault(p, List.of());
         List<LakeFile> files;
@@ -313,14 +403,76 @@ public final class LakeView implements StandaloneView, LogSink {
         }
         filesWritten.addAndGet(files.size());
         files.forEach(coverage::add);
+        if (flushedSinceListing != null) {
+            flushedSinceListing.computeIfAbsent(p, k -> new ArrayList<>()).addAll(files);
+        }
         for (LakeWriter.Entry e : buffer) {
             written.merge(e.event().streamKey(), e.event().sequence(), Math::max);
         }
         buffers.remove(p);
         bufferRange.remove(p);
         bufferSince.remove(p);
-        advance(p, range[1] + 1);
+        // Covered records read after the buffer's last one are applied too, or a re-read whose last records
+        // are covered would stay behind by them until the next record arrives.
+        Long covered = coveredWhileBuffered.remove(p);
+        advance(p, Math.max(range[1], covered == null ? range[1] : covered) + 1);
         notifyAll();
+    }
+
+    /**
+     * Merges the small files of every partition of the lake, one partition at a time (see {@code Compactor}),
+     * after deleting any file a merged one supersedes. Does nothing while the view is stopped. A partition whose
+     * merge fails is logged and tried again next time; what it had done stays consistent.
+     */
+    public Compacted compact() {
+        synchronized (compactionRun) {
+            Compactor c;
+            Map<LogPartition, List<LakeFile>> since = new HashMap<>();
+            synchronized (this) {
+                if (!running) {
+                    return Compacted.NONE;
+                }
+                c = compactor;
+                flushedSinceListing = since;
+            }
+            try {
+                Map<LogPartition, List<LakeFile>> byPartition = new java.util.TreeMap<>(
+                        Comparator.comparing(LogPartition::topic).thenComparing(LogPartition::partition));
+                for (LakeFile f : LakeFile.list(writer.root())) {
+                    byPartition
+                            .computeIfAbsent(f.partition(), k -> new ArrayList<>())
+                            .add(f);
+                }
+                Compactor.Done done = Compactor.Done.NONE;
+                for (Map.Entry<LogPartition, List<LakeFile>> e : byPartition.entrySet()) {
+                    LogPartition p = e.getKey();
+                    List<LakeFile> files = new ArrayList<>(e.getValue());
+                    synchronized (this) {
+                        if (!running) {
+                            break;
+                        }
+                        compacting = p;
+                        // What the consumer wrote between the listing and now: the merge must see every file.
+                        files.addAll(since.getOrDefault(p, List.of()));
+                    }
+                    try {
+                        done = done.plus(c.compact(p, files, clock.instant()));
+                    } catch (RuntimeException ex) {
+                        log.warn("{} could not compact {}; trying again next time: {}", NAME, p, ex.toString());
+                    } finally {
+                        synchronized (this) {
+                            compacting = null;
+                            notifyAll();
+                        }
+                    }
+                }
+                return new Compacted(done.merges(), done.written(), done.deleted());
+            } finally {
+                synchronized (this) {
+                    flushedSinceListing = null;
+                }
+            }
+        }
     }
 
     private void advance(LogPartition p, long next) {

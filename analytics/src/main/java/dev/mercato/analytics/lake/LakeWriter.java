@@ -27,7 +27,8 @@ import org.duckdb.DuckDBConnection;
  * Writes batches of events to the lake as Parquet, through an in-memory DuckDB of its own (no Hadoop). One
  * batch is consecutive records of one partition; it becomes one file per event date and type, every file
  * named after the batch's whole offset range. One partitioned COPY writes them all to a staging folder,
- * from which each is renamed into place, so a reader (or a restart) sees whole files or none. Not thread-safe: one consumer thread uses it.
+ * from which each is renamed into place, so a reader (or a restart) sees whole files or none, and a restart
+ * finishes the renames of a batch a crash interrupted. Not thread-safe: one consumer thread uses it.
  */
 public final class LakeWriter implements AutoCloseable {
 
@@ -48,7 +49,10 @@ public final class LakeWriter implements AutoCloseable {
     public static LakeWriter open(Path lake) {
         try {
             Files.createDirectories(lake);
-            // A batch a crash interrupted was never moved into the lake: it is read again from the log.
+            // A batch a crash interrupted while moving its files into the lake is finished; one it interrupted
+            // before (and a merge compaction had not moved yet) was never in the lake and is dropped: the log
+            // still has it, and a merge's inputs are still in place.
+            finishMoves(lake);
             deleteTree(lake.resolve(STAGING));
             Connection c = DriverManager.getConnection("jdbc:duckdb:");
             try (Statement s = c.createStatement()) {
@@ -101,11 +105,25 @@ public final class LakeWriter implements AutoCloseable {
                 files.add(file);
                 renames.add(new Path[] {written, file.in(lake)});
             }
-            // Moved only once every file of the batch is complete: the names are the checkpoint.
+            // Moved only once every file of the batch is complete: the names are the checkpoint. The moves are
+            // written down first, so a crash between two of them is finished on the next open: a batch is in
+            // the lake whole or not at all, never with a sibling missing (which compaction would take for a
+            // slot without records in that range).
+            Path journal = journal(lake, name);
+            Path pending = journal.resolveSibling(journal.getFileName() + ".tmp");
+            StringBuilder moves = new StringBuilder();
             for (Path[] r : renames) {
-                Files.createDirectories(r[1].getParent());
-                Files.move(r[0], r[1], StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                moves.append(lake.relativize(r[0]))
+                        .append('\t')
+                        .append(lake.relativize(r[1]))
+                        .append('\n');
             }
+            Files.writeString(pending, moves);
+            Files.move(pending, journal, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            for (Path[] r : renames) {
+                move(r[0], r[1]);
+            }
+            Files.delete(journal);
             deleteTree(staging);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write to the lake " + lake + ": " + e.getMessage(), e);
@@ -113,6 +131,38 @@ public final class LakeWriter implements AutoCloseable {
             throw new IllegalStateException("Cannot write Parquet to the lake " + lake + ": " + e.getMessage(), e);
         }
         return files;
+    }
+
+    private static Path journal(Path lake, String batch) {
+        return lake.resolve(STAGING).resolve(batch + MOVES);
+    }
+
+    /** The suffix of a batch's journal of moves, in the staging folder. */
+    private static final String MOVES = ".moves";
+
+    /** Finishes the moves of every batch whose journal a crash left behind. */
+    static void finishMoves(Path lake) throws IOException {
+        Path staging = lake.resolve(STAGING);
+        if (!Files.isDirectory(staging)) {
+            return;
+        }
+        try (var journals = Files.newDirectoryStream(staging, "*" + MOVES)) {
+            for (Path journal : journals) {
+                for (String line : Files.readAllLines(journal)) {
+                    String[] move = line.split("\t");
+                    Path from = lake.resolve(move[0]);
+                    if (move.length == 2 && Files.exists(from)) {
+                        move(from, lake.resolve(move[1]));
+                    }
+                }
+                Files.delete(journal);
+            }
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        Files.createDirectories(to.getParent());
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     static void deleteTree(Path dir) throws IOException {

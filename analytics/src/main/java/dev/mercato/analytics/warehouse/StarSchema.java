@@ -12,9 +12,13 @@ final class StarSchema {
     private StarSchema() {}
 
     static final String[] DDL = {
-        // Which lake files are loaded: the warehouse's checkpoint on the lake.
+        // Which lake files are loaded, with their rows: the warehouse's checkpoint on the lake. A merged file
+        // whose rows are those of the loaded files it supersedes is recorded without being read again.
         "CREATE TABLE IF NOT EXISTS lake_file (path VARCHAR PRIMARY KEY, event_date DATE NOT NULL,"
-                + " loaded_at TIMESTAMP NOT NULL)",
+                + " loaded_at TIMESTAMP NOT NULL, row_count BIGINT)",
+        // Warehouses created before compaction: their files' rows are unknown (null), so a merged file that
+        // supersedes one of them is read again, which the facts' anti-joins make harmless.
+        "ALTER TABLE lake_file ADD COLUMN IF NOT EXISTS row_count BIGINT",
         "CREATE TABLE IF NOT EXISTS fact_order_line (event_id VARCHAR NOT NULL, line_no INTEGER NOT NULL,"
                 + " order_id VARCHAR NOT NULL, merchant VARCHAR NOT NULL, customer VARCHAR, sku VARCHAR NOT NULL,"
                 + " category VARCHAR, quantity INTEGER NOT NULL, unit_price DECIMAL(18,4) NOT NULL,"

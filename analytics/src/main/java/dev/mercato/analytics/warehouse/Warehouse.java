@@ -2,7 +2,6 @@ package dev.mercato.analytics.warehouse;
 
 import dev.mercato.analytics.lake.LakeFile;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,17 +15,19 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.duckdb.DuckDBConnection;
 
 /**
- * The star schema in one DuckDB file, refreshed incrementally from the lake: a refresh loads the lake
- * files not loaded yet (their paths are recorded with the rows, in one transaction) and skips every event
- * already in a fact, so a file loaded twice or an event in two files changes nothing.
+ * The star schema in one DuckDB file, refreshed incrementally from the lake: a refresh loads the live lake
+ * files (those no merged file supersedes) not loaded yet, their paths and row counts recorded with the rows in
+ * one transaction, and skips every event already in a fact, so a file loaded twice or an event in two files
+ * changes nothing. A merged file that supersedes loaded files holding as many rows as it does holds exactly
+ * their rows: it is recorded in their place without being read; otherwise it is loaded like any new file.
  *
  * <p>The database can read no file outside the lake and its own spill folder ({@code
  * enable_external_access=false} with the lake as the one allowed directory): what a reader's SQL can
@@ -130,43 +131,91 @@ public final class Warehouse implements AutoCloseable {
 
     /** Loads every lake file not loaded yet; returns what it loaded. */
     public synchronized Refreshed refresh() {
-        return load(pending(), true);
+        List<LakeFile> pending = pending();
+        try {
+            return load(pending, true);
+        } catch (RuntimeException e) {
+            // Compaction merged some of them and deleted them between the listing and the read: list again.
+            if (pending.stream().allMatch(f -> Files.exists(f.in(lake)))) {
+                throw e;
+            }
+            return load(pending(), true);
+        }
     }
 
-    /** Lake files not loaded into the warehouse yet. */
+    /** Live lake files (no merged file supersedes them) not loaded into the warehouse yet. */
     public synchronized List<LakeFile> pending() {
-        Set<String> loaded = new HashSet<>();
+        Set<String> loaded = loaded().keySet();
+        return LakeFile.live(LakeFile.list(lake)).stream()
+                .filter(f -> !loaded.contains(f.path()))
+                .toList();
+    }
+
+    /** The loaded files' paths and rows (null for files loaded before rows were recorded). */
+    private Map<String, Long> loaded() {
+        Map<String, Long> loaded = new HashMap<>();
         try (Statement s = writer.createStatement();
-                ResultSet rs = s.executeQuery("SELECT path FROM lake_file")) {
+                ResultSet rs = s.executeQuery("SELECT path, row_count FROM lake_file")) {
             while (rs.next()) {
-                loaded.add(rs.getString(1));
+                long rows = rs.getLong(2);
+                loaded.put(rs.getString(1), rs.wasNull() ? null : rows);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot read the warehouse's loaded files: " + e.getMessage(), e);
         }
-        return lakeFiles().stream().filter(f -> !loaded.contains(f.path())).toList();
-    }
-
-    private List<LakeFile> lakeFiles() {
-        List<LakeFile> files = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(lake)) {
-            walk.filter(Files::isRegularFile)
-                    .map(p -> LakeFile.parse(lake.relativize(p).toString()))
-                    .flatMap(Optional::stream)
-                    .forEach(files::add);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list the lake " + lake + ": " + e.getMessage(), e);
-        }
-        files.sort(java.util.Comparator.comparing(LakeFile::path));
-        return files;
+        return loaded;
     }
 
     private Refreshed load(List<LakeFile> files, boolean log) {
-        int loadedFiles = 0;
+        Map<String, Long> loaded = loaded();
+        Map<LakeFile.Slot, List<LakeFile>> loadedBySlot = new HashMap<>();
+        for (String path : loaded.keySet()) {
+            LakeFile.parse(path)
+                    .ifPresent(f -> loadedBySlot
+                            .computeIfAbsent(f.slot(), k -> new ArrayList<>())
+                            .add(f));
+        }
+        // The loaded files each merged file supersedes: forgotten when it is recorded.
+        Map<String, List<String>> superseded = new HashMap<>();
+        List<LakeFile> merged = new ArrayList<>();
+        for (LakeFile f : files) {
+            if (f.level() == 0) {
+                continue; // only merged files supersede
+            }
+            List<String> held = loadedBySlot.getOrDefault(f.slot(), List.of()).stream()
+                    .filter(f::supersedes)
+                    .map(LakeFile::path)
+                    .toList();
+            if (!held.isEmpty()) {
+                superseded.put(f.path(), held);
+                merged.add(f);
+            }
+        }
+        List<LakeFile> adopted = new ArrayList<>();
+        if (!merged.isEmpty()) {
+            Map<String, Long> rows = rows(merged);
+            for (LakeFile f : merged) {
+                long held = 0;
+                boolean known = true;
+                for (String path : superseded.get(f.path())) {
+                    Long r = loaded.get(path);
+                    known &= r != null;
+                    held += r == null ? 0 : r;
+                }
+                Long rowsOfMerged = rows.get(f.path());
+                if (known && rowsOfMerged != null && rowsOfMerged == held) {
+                    adopted.add(f);
+                }
+            }
+            adopt(adopted, rows, superseded);
+        }
+        List<LakeFile> toLoad = new ArrayList<>(files);
+        toLoad.removeAll(adopted);
+        int loadedFiles = adopted.size();
         long events = 0;
-        for (int i = 0; i < files.size(); i += FILES_PER_LOAD) {
-            List<LakeFile> chunk = files.subList(i, Math.min(files.size(), i + FILES_PER_LOAD));
-            events += loadChunk(chunk);
+        for (int i = 0; i < toLoad.size(); i += FILES_PER_LOAD) {
+            List<LakeFile> chunk = toLoad.subList(i, Math.min(toLoad.size(), i + FILES_PER_LOAD));
+            events += loadChunk(chunk, superseded);
             loadedFiles += chunk.size();
         }
         Instant now = clock.instant();
@@ -184,15 +233,93 @@ public final class Warehouse implements AutoCloseable {
         return new Refreshed(loadedFiles, events);
     }
 
-    private long loadChunk(List<LakeFile> chunk) {
+    /** The files' rows, by path relative to the lake, from their Parquet footers. */
+    private Map<String, Long> rows(List<LakeFile> files) {
+        Map<String, LakeFile> byName = new HashMap<>();
+        files.forEach(f -> byName.put(f.in(lake).toString(), f));
+        Map<String, Long> rows = new HashMap<>();
+        try (Statement s = writer.createStatement();
+                ResultSet rs =
+                        s.executeQuery("SELECT file_name, num_rows FROM parquet_file_metadata(" + list(files) + ")")) {
+            while (rs.next()) {
+                LakeFile f = byName.get(rs.getString(1));
+                if (f != null) {
+                    rows.put(f.path(), rs.getLong(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read lake files' row counts: " + e.getMessage(), e);
+        }
+        return rows;
+    }
+
+    /** Records merged files whose rows the warehouse holds already, in place of the files they supersede. */
+    private void adopt(List<LakeFile> files, Map<String, Long> rows, Map<String, List<String>> superseded) {
+        if (files.isEmpty()) {
+            return;
+        }
+        try {
+            writer.setAutoCommit(false);
+            try {
+                record(files, rows, superseded);
+                writer.commit();
+            } catch (SQLException | RuntimeException e) {
+                writer.rollback();
+                throw e;
+            } finally {
+                writer.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot record merged lake files: " + e.getMessage(), e);
+        }
+    }
+
+    private void record(List<LakeFile> files, Map<String, Long> rows, Map<String, List<String>> superseded)
+            throws SQLException {
+        // Set-based statements of many rows each: DuckDB's JDBC batch runs one statement per row, which took
+        // seconds for the thousands of small files one merge supersedes.
+        List<String> values = new ArrayList<>();
+        List<String> forget = new ArrayList<>();
+        for (LakeFile f : files) {
+            Long r = rows.get(f.path());
+            values.add("('" + quote(f.path()) + "', DATE '" + f.date() + "', " + (r == null ? "NULL" : r) + ")");
+            for (String path : superseded.getOrDefault(f.path(), List.of())) {
+                forget.add("'" + quote(path) + "'");
+            }
+        }
+        Timestamp now = Timestamp.from(clock.instant());
+        for (int i = 0; i < values.size(); i += 1000) {
+            try (PreparedStatement p =
+                    writer.prepareStatement("INSERT OR REPLACE INTO lake_file (path, event_date, loaded_at, row_count)"
+                            + " SELECT path, event_date, ?, row_count FROM (VALUES "
+                            + String.join(", ", values.subList(i, Math.min(values.size(), i + 1000)))
+                            + ") v(path, event_date, row_count)")) {
+                p.setTimestamp(1, now);
+                p.executeUpdate();
+            }
+        }
+        try (Statement s = writer.createStatement()) {
+            for (int i = 0; i < forget.size(); i += 1000) {
+                s.execute("DELETE FROM lake_file WHERE path IN ("
+                        + String.join(", ", forget.subList(i, Math.min(forget.size(), i + 1000))) + ")");
+            }
+        }
+    }
+
+    private String list(List<LakeFile> files) {
         StringBuilder list = new StringBuilder("[");
-        for (LakeFile f : chunk) {
+        for (LakeFile f : files) {
             if (list.length() > 1) {
                 list.append(", ");
             }
             list.append('\'').append(quote(f.in(lake).toString())).append('\'');
         }
-        list.append(']');
+        return list.append(']').toString();
+    }
+
+    private long loadChunk(List<LakeFile> chunk, Map<String, List<String>> superseded) {
+        String list = list(chunk);
+        Map<String, Long> rows = rows(chunk);
         try (Statement s = writer.createStatement()) {
             writer.setAutoCommit(false);
             try {
@@ -211,17 +338,7 @@ public final class Warehouse implements AutoCloseable {
                 for (String sql : StarSchema.DIMENSIONS) {
                     s.execute(sql);
                 }
-                try (PreparedStatement p =
-                        writer.prepareStatement("INSERT OR REPLACE INTO lake_file VALUES (?, ?, ?)")) {
-                    Timestamp now = Timestamp.from(clock.instant());
-                    for (LakeFile f : chunk) {
-                        p.setString(1, f.path());
-                        p.setObject(2, f.date());
-                        p.setTimestamp(3, now);
-                        p.addBatch();
-                    }
-                    p.executeBatch();
-                }
+                record(chunk, rows, superseded);
                 s.execute("DROP TABLE stage");
                 writer.commit();
                 return events;

@@ -57,6 +57,8 @@ class LakeViewIntegrationTest {
                 List.of(topic),
                 10,
                 Duration.ofMillis(100),
+                // Every file is old enough to merge at once.
+                new LakeView.Compaction(Duration.ZERO, 128L << 20),
                 Clock.systemUTC());
         view.start();
         return view;
@@ -168,6 +170,83 @@ class LakeViewIntegrationTest {
         assertThat(left).isLessThan(40);
         view.rebuild();
         awaitLake(40);
+    }
+
+    /** The ranges of the lake's files, per partition: "partition:from-to". */
+    List<String> ranges() {
+        return Coverage.files(dir.resolve("lake")).stream()
+                .map(f -> f.partition().partition() + ":" + f.from() + "-" + f.to())
+                .distinct()
+                .sorted()
+                .toList();
+    }
+
+    @Test
+    void compaction_merges_while_the_consumer_writes_and_loses_or_doubles_nothing() throws Exception {
+        start();
+        int sent = 0;
+        long merged = 0;
+        // Flushes of ten records and merges interleave: a merge never sees half of a partition's files.
+        for (int round = 0; round < 8; round++) {
+            log.send(topic, orders(sent, sent + 25));
+            sent += 25;
+            merged += view.compact().deleted();
+        }
+        awaitLake(sent);
+        merged += view.compact().deleted();
+        assertThat(merged).isPositive();
+        assertThat(lake()).containsExactly(sent, sent);
+        assertThat(Coverage.files(dir.resolve("lake")).size()).isLessThan((int) view.filesWritten());
+        // Each merge named one range of a partition: the ranges of a partition never overlap.
+        for (int p = 0; p < 2; p++) {
+            String prefix = p + ":";
+            List<long[]> of = ranges().stream()
+                    .filter(r -> r.startsWith(prefix))
+                    .map(r -> r.substring(prefix.length()).split("-"))
+                    .map(r -> new long[] {Long.parseLong(r[0]), Long.parseLong(r[1])})
+                    .sorted(java.util.Comparator.comparingLong(r -> r[0]))
+                    .toList();
+            for (int i = 1; i < of.size(); i++) {
+                assertThat(of.get(i)[0]).isGreaterThan(of.get(i - 1)[1]);
+            }
+        }
+
+        // A restart resumes after the merged files.
+        view.close();
+        log.send(topic, orders(sent, sent + 15));
+        start();
+        awaitLake(sent + 15);
+    }
+
+    @Test
+    void after_compaction_a_rebuild_writes_nothing_again_and_refills_a_lost_merged_file() throws Exception {
+        log.send(topic, orders(0, 60));
+        start();
+        awaitLake(60);
+        int small = Coverage.files(dir.resolve("lake")).size();
+        view.compact();
+        List<LakeFile> merged = Coverage.files(dir.resolve("lake"));
+        assertThat(merged.size()).isLessThan(small);
+        assertThat(lake()).containsExactly(60, 60);
+
+        view.rebuild();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> view.freshness().getFirst().partitions().size() == 2
+                        && view.freshness().getFirst().lagEvents() == 0);
+        assertThat(Coverage.files(dir.resolve("lake"))).isEqualTo(merged);
+        assertThat(lake()).containsExactly(60, 60);
+
+        // A merged file is lost: re-reading the log writes its records again, and only those.
+        LakeFile lost = merged.stream()
+                .filter(f -> f.date().equals(java.time.LocalDate.parse("2026-12-01")))
+                .findFirst()
+                .orElseThrow();
+        Files.delete(lost.in(dir.resolve("lake")));
+        assertThat(lake()[0]).isLessThan(60);
+        view.rebuild();
+        awaitLake(60);
+        view.compact();
+        assertThat(lake()).containsExactly(60, 60);
     }
 
     @Test

@@ -46,19 +46,50 @@ class LakeWriterTest {
         assertThat(found).hasSize(3);
         assertThat(found.getFirst().date()).isEqualTo(LocalDate.parse("2026-11-29"));
         Coverage coverage = Coverage.scan(lake);
-        Coverage.Slot placed = new Coverage.Slot(p, LocalDate.parse("2026-12-01"), "orders.order-placed");
+        LakeFile.Slot placed = new LakeFile.Slot(p, LocalDate.parse("2026-12-01"), "orders.order-placed");
         assertThat(coverage.covers(placed, 11)).isTrue();
         assertThat(coverage.covers(placed, 13)).isFalse();
-        assertThat(coverage.covers(new Coverage.Slot(p, LocalDate.parse("2026-12-02"), "orders.order-placed"), 11))
+        assertThat(coverage.covers(new LakeFile.Slot(p, LocalDate.parse("2026-12-02"), "orders.order-placed"), 11))
                 .isFalse();
         assertThat(coverage.resumeAt(p)).contains(13L);
+    }
+
+    @Test
+    void a_batch_whose_renames_a_crash_cut_is_finished_on_the_next_open() throws Exception {
+        LogPartition p = new LogPartition("mercato.orders", 0);
+        List<LakeWriter.Entry> entries = List.of(
+                new LakeWriter.Entry(
+                        p,
+                        0,
+                        "k",
+                        TestEvents.orderPlaced("m1", "o1", "c1", "k1", "DE", TODAY, "S1", "toys", 1, "2.50")),
+                new LakeWriter.Entry(p, 1, "k", TestEvents.statusChanged("m1", "o1", "placed", "cancelled", 2, TODAY)));
+        List<LakeFile> files;
+        try (LakeWriter writer = LakeWriter.open(lake)) {
+            files = writer.write(p, entries, 0, 1);
+        }
+        // As the crash left it: the first file moved, the second still staged, the moves written down.
+        Path staged = lake.resolve(".staging/mercato.orders-0-0-1/event_type=x/part0.parquet");
+        java.nio.file.Files.createDirectories(staged.getParent());
+        java.nio.file.Files.move(files.get(1).in(lake), staged);
+        java.nio.file.Files.writeString(
+                lake.resolve(".staging/mercato.orders-0-0-1.moves"),
+                lake.relativize(lake.resolve("elsewhere.parquet")) + "\t"
+                        + files.get(0).path() + "\n" + lake.relativize(staged) + "\t"
+                        + files.get(1).path() + "\n");
+        assertThat(Coverage.files(lake)).hasSize(1);
+
+        LakeWriter.open(lake).close();
+
+        assertThat(Coverage.files(lake)).containsExactlyInAnyOrderElementsOf(files);
+        assertThat(lake.resolve(".staging")).doesNotExist();
     }
 
     @Test
     void coverage_merges_ranges_so_holes_stay_visible() {
         Coverage c = new Coverage();
         LogPartition lp = new LogPartition("t", 0);
-        Coverage.Slot p = new Coverage.Slot(lp, LocalDate.parse("2026-12-01"), "cart.cart-created");
+        LakeFile.Slot p = new LakeFile.Slot(lp, LocalDate.parse("2026-12-01"), "cart.cart-created");
         c.add(p, 0, 9);
         c.add(p, 20, 29);
         c.add(p, 10, 12);
