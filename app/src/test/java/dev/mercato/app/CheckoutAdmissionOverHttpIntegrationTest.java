@@ -10,11 +10,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -157,9 +159,14 @@ class CheckoutAdmissionOverHttpIntegrationTest extends PlatformIntegrationTest {
         assertThat(problem.get("status").asInt()).isEqualTo(503);
         assertThat(problem.get("detail").asString()).contains("same Idempotency-Key");
         try (Connection c = stores.adminConnection()) {
+            // The capabilities a checkout writes to; fulfillment's intake of the order placed above may
+            // still be publishing, at its own pace, while checkout is busy.
+            List<String> checkoutWrites = List.of("orders", "inventory", "payments");
             assertThat(outboxPositions(c))
                     .as("a refused checkout publishes nothing")
-                    .isEqualTo(before);
+                    .containsAllEntriesOf(before.entrySet().stream()
+                            .filter(e -> checkoutWrites.contains(e.getKey()))
+                            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
             assertThat(checkoutsWithKey(c, bobsKey))
                     .as("a refused checkout records nothing")
                     .isZero();
