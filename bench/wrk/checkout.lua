@@ -62,8 +62,24 @@ function request()
    }, '{"cartId":"' .. c.cart .. '"}')
 end
 
+-- A checkout refused at the door (503 checkout-overloaded) recorded nothing; like a storefront, the
+-- connection that got it waits as long as its Retry-After says before its next request. wrk calls
+-- response() and then delay() for the same connection, so the wait lands where the refusal did. The
+-- refused cart is not posted again (its key was never used, but re-queueing needs a request's identity in
+-- response(), which wrk does not give).
+local wait_ms = 0
+
 function response(status, headers, body)
    by_status[status] = (by_status[status] or 0) + 1
+   if status == 503 then
+      wait_ms = 1000 * (tonumber(headers["Retry-After"]) or 1)
+   end
+end
+
+function delay()
+   local d = wait_ms
+   wait_ms = 0
+   return d
 end
 
 function done(summary, latency, requests)
