@@ -7,9 +7,7 @@ import dev.mercato.analytics.warehouse.Reports;
 import dev.mercato.analytics.warehouse.Warehouse;
 import dev.mercato.plane.consume.LogPartition;
 import dev.mercato.plane.consume.LogRecord;
-import dev.mercato.plane.consume.LogSink;
 import dev.mercato.plane.consume.LogSource;
-import dev.mercato.plane.consume.LogSubscription;
 import dev.mercato.plane.events.Event;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What compaction does to a lake of small files: files before and after, and how long a warehouse takes to
@@ -55,17 +51,7 @@ public final class LakeCompactionBench {
         } catch (WarehouseBench.Enough enough) {
             // The generator goes on for months; the bench needs only the first events.
         }
-        LogSource none = new LogSource() {
-            @Override
-            public LogSubscription subscribe(String group, List<String> topics, LogSink sink) {
-                return () -> {};
-            }
-
-            @Override
-            public Map<LogPartition, Long> endOffsets(Collection<String> topics) {
-                return Map.of();
-            }
-        };
+        LogSource none = WarehouseBench.NO_LOG;
         LakeView view = new LakeView(
                 lake,
                 none,

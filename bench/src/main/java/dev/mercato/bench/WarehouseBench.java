@@ -46,6 +46,19 @@ import java.util.TreeMap;
  */
 public final class WarehouseBench {
 
+    /** A log that delivers nothing: the benches feed the lake view directly. */
+    static final LogSource NO_LOG = new LogSource() {
+        @Override
+        public LogSubscription subscribe(String group, List<String> topics, LogSink sink) {
+            return () -> {};
+        }
+
+        @Override
+        public Map<LogPartition, Long> endOffsets(Collection<String> topics) {
+            return Map.of();
+        }
+    };
+
     static final String COUNTRIES = "['DE','FR','IT','ES','NL','BE','AT','PL','SE','DK','PT','IE','FI','CZ','GB',"
             + "'US','NO','CH','HU','RO']";
     static final int CUSTOMERS = 200_000;
@@ -268,17 +281,7 @@ public final class WarehouseBench {
                     .get(p)
                     .add(LogRecord.decoded(new LogPartition("mercato.bench", p), offset, e.time(), e.key(), e));
         }
-        LogSource none = new LogSource() {
-            @Override
-            public LogSubscription subscribe(String group, List<String> topics, LogSink sink) {
-                return () -> {};
-            }
-
-            @Override
-            public Map<LogPartition, Long> endOffsets(Collection<String> topics) {
-                return Map.of();
-            }
-        };
+        LogSource none = NO_LOG;
         LakeView view = new LakeView(
                 lake, none, List.of("mercato.bench"), flushEvery, Duration.ofSeconds(1), Clock.systemUTC());
         view.start();
