@@ -1,6 +1,7 @@
 package dev.mercato.app.plane;
 
 import dev.mercato.plane.consume.DerivedView;
+import dev.mercato.plane.consume.DerivedWork;
 import dev.mercato.plane.consume.ViewFreshness;
 import dev.mercato.plane.consume.ViewRegistry;
 import dev.mercato.plane.outbox.OutboxStatus;
@@ -34,9 +35,12 @@ class PlaneMetrics implements MeterBinder {
 
     private record Snapshot(List<OutboxStatus> outboxes, List<ViewFreshness> views, long takenAt) {}
 
-    PlaneMetrics(Outboxes outboxes, ViewRegistry views) {
+    private final DerivedWork work;
+
+    PlaneMetrics(Outboxes outboxes, ViewRegistry views, DerivedWork work) {
         this.outboxes = outboxes;
         this.views = views;
+        this.work = work;
     }
 
     @Override
@@ -63,6 +67,16 @@ class PlaneMetrics implements MeterBinder {
                 .description("Active views that cannot say how far behind they are: no partitions yet, a log"
                         + " end not read yet, or stopped")
                 .register(registry);
+        if (registered.putIfAbsent("derived-work", Boolean.TRUE) == null) {
+            FunctionCounter.builder("mercato.views.held.back", work, DerivedWork::lingered)
+                    .description("Times a view held its records back to batch them because checkout was busy")
+                    .register(registry);
+            FunctionCounter.builder(
+                            "mercato.views.slot.wait", work, w -> w.waited().toNanos() / 1e9)
+                    .description("Time views waited for a slot of derived work (all views together), since start")
+                    .baseUnit("seconds")
+                    .register(registry);
+        }
         for (DerivedView view : views.views()) {
             if (registered.putIfAbsent("skipped" + view.name(), Boolean.TRUE) == null) {
                 FunctionCounter.builder("mercato.view.skipped", view, DerivedView::skippedEvents)

@@ -54,44 +54,7 @@ public final class JdbcPickLists {
 
     /** Creates the pick list unless it exists; must run in a transaction on this store. Returns whether it did. */
     public boolean create(Draft d) {
-        Instant now = clock.instant();
-        int items = d.lines().stream().mapToInt(PickLine::quantity).sum();
-        int inserted = store.jdbc()
-                .sql("INSERT INTO pick_list (order_id, merchant_id, customer_id, status, item_count, placed_at,"
-                        + " created_from, created_at, updated_at) VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?)"
-                        + " ON CONFLICT (order_id) DO NOTHING")
-                .params(
-                        d.orderId(),
-                        d.merchant(),
-                        d.customer(),
-                        items,
-                        Timestamp.from(d.placedAt()),
-                        d.createdFrom(),
-                        Timestamp.from(now),
-                        Timestamp.from(now))
-                .update();
-        if (inserted == 0) {
-            return false;
-        }
-        int lineNo = 0;
-        for (PickLine line : d.lines()) {
-            store.jdbc()
-                    .sql("INSERT INTO pick_list_line (order_id, line_no, sku, title, quantity) VALUES (?, ?, ?, ?, ?)")
-                    .params(
-                            d.orderId(),
-                            ++lineNo,
-                            line.sku(),
-                            line.title() == null ? "" : line.title(),
-                            line.quantity())
-                    .update();
-        }
-        outbox.append(
-                PickListCreated.TYPE,
-                MerchantId.of(d.merchant()),
-                d.orderId(),
-                new PickListCreated(
-                        d.orderId(), d.merchant(), d.customer(), d.lines(), items, d.placedAt(), d.createdFrom(), now));
-        return true;
+        return !createAll(List.of(d)).isEmpty();
     }
 
     /**

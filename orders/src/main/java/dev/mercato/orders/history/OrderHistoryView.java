@@ -8,7 +8,6 @@ import dev.mercato.plane.events.Event;
 import dev.mercato.plane.events.EventJson;
 import dev.mercato.plane.events.Topics;
 import java.math.BigDecimal;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,31 +57,7 @@ public final class OrderHistoryView implements View {
 
     @Override
     public void apply(Event event, JdbcClient tx, Generation g) {
-        if (event.type().equals(OrderPlaced.TYPE)) {
-            OrderPlaced p = EventJson.read(event.data(), OrderPlaced.class);
-            tx.sql("INSERT INTO " + g.table("orders") + " (order_id, customer_id, merchant_id, status, currency,"
-                            + " total, item_count, lines, placed_at, updated_at)"
-                            + " VALUES (?, ?, ?, 'placed', ?, ?, ?, ?, ?, ?) ON CONFLICT (order_id) DO NOTHING")
-                    .params(
-                            p.orderId(),
-                            p.customer(),
-                            p.merchant(),
-                            p.total().currency(),
-                            new BigDecimal(p.total().amount()),
-                            p.itemCount(),
-                            EventJson.write(p.lines()),
-                            Timestamp.from(p.placedAt()),
-                            Timestamp.from(p.placedAt()))
-                    .update();
-            timeline(tx, g, p.orderId(), event.sequence(), "placed", "", p.placedAt());
-        } else if (event.type().equals(OrderStatusChanged.TYPE)) {
-            OrderStatusChanged c = EventJson.read(event.data(), OrderStatusChanged.class);
-            tx.sql("UPDATE " + g.table("orders") + " SET status = ?, updated_at = ? WHERE order_id = ?")
-                    .params(c.to(), Timestamp.from(c.at()), c.orderId())
-                    .update();
-            timeline(tx, g, c.orderId(), event.sequence(), c.to(), c.reason() == null ? "" : c.reason(), c.at());
-        }
-        // Checkouts that never became orders are not the customer's orders.
+        applyAll(List.of(event), tx, g);
     }
 
     /**
@@ -150,13 +125,5 @@ public final class OrderHistoryView implements View {
                             timeline.stream().map(r -> r[4].toString()).toArray(String[]::new))
                     .update();
         }
-    }
-
-    private static void timeline(
-            JdbcClient tx, Generation g, String order, long seq, String status, String reason, java.time.Instant at) {
-        tx.sql("INSERT INTO " + g.table("timeline") + " (order_id, seq, status, reason, at) VALUES (?, ?, ?, ?, ?)"
-                        + " ON CONFLICT (order_id, seq) DO NOTHING")
-                .params(order, seq, status, reason, Timestamp.from(at))
-                .update();
     }
 }

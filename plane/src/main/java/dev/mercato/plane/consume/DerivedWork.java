@@ -29,7 +29,6 @@ import java.util.function.Supplier;
 public final class DerivedWork {
 
     private final Semaphore rounds;
-    private final int concurrency;
     private final Duration linger;
     private final WritePressure writePressure;
     private final AtomicLong waitedNanos = new AtomicLong();
@@ -43,7 +42,6 @@ public final class DerivedWork {
             throw new IllegalArgumentException("linger must not be negative, got " + linger);
         }
         this.rounds = new Semaphore(concurrency, true);
-        this.concurrency = concurrency;
         this.linger = linger;
         this.writePressure = Objects.requireNonNull(writePressure, "writePressure");
     }
@@ -57,14 +55,6 @@ public final class DerivedWork {
     public static DerivedWork forMachine(WritePressure writePressure) {
         int cores = Runtime.getRuntime().availableProcessors();
         return new DerivedWork(Math.max(1, cores / 2), Duration.ofMillis(200), writePressure);
-    }
-
-    public int concurrency() {
-        return concurrency;
-    }
-
-    public Duration linger() {
-        return linger;
     }
 
     /**
