@@ -66,7 +66,10 @@ class StoresConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    KafkaAddress kafka(MercatoSettings settings, DataFolder folder) {
+    KafkaAddress kafka(
+            MercatoSettings settings,
+            DataFolder folder,
+            @org.springframework.beans.factory.annotation.Value("${server.port:8080}") int httpPort) {
         if (settings.mode() == Mode.EXTERNAL) {
             String servers = settings.kafka().bootstrapServers();
             if (servers.isBlank()) {
@@ -79,7 +82,9 @@ class StoresConfiguration {
         Path logDir = folder.resolve("kafka");
         int port = settings.kafka().port();
         var broker = CompletableFuture.supplyAsync(
-                () -> EmbeddedKafka.start(new EmbeddedKafkaSettings(logDir, port, Map.of())),
+                // Tomcat binds its port after the broker picked its own: the broker must not take it meanwhile.
+                () -> EmbeddedKafka.start(
+                        new EmbeddedKafkaSettings(logDir, port, Map.of(), java.util.Set.of(httpPort))),
                 runnable -> Thread.ofPlatform().name("kafka-start").start(runnable));
         return KafkaAddress.embedded(broker);
     }

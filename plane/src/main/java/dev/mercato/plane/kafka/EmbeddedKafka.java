@@ -91,7 +91,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static EmbeddedKafka start(EmbeddedKafkaSettings settings) {
         long startedAt = System.nanoTime();
         Path logDir = settings.logDir().toAbsolutePath().normalize();
-        int[] ports = freePorts(settings.port());
+        int[] ports = freePorts(settings.port(), settings.avoidPorts());
         int clientPort = ports[0];
         int controllerPort = ports[1];
         Map<String, String> brokerProperties = brokerProperties(logDir, clientPort, controllerPort, settings);
@@ -380,20 +380,34 @@ public final class EmbeddedKafka implements AutoCloseable {
         return Admin.create(props);
     }
 
-    /** Both sockets are held open together so the picks cannot collide with each other. */
-    private static int[] freePorts(int clientPort) {
+    /**
+     * Sockets are held open until both picks are made, so they cannot collide with each other, and a port in
+     * {@code avoid} (free now, bound by the process later) is passed over.
+     */
+    private static int[] freePorts(int clientPort, java.util.Set<Integer> avoid) {
+        java.util.List<ServerSocket> held = new java.util.ArrayList<>();
         try {
             InetAddress host = InetAddress.getByName(HOST);
-            try (ServerSocket first = new ServerSocket(0, 0, host);
-                    ServerSocket second = new ServerSocket(0, 0, host)) {
-                if (clientPort == 0) {
-                    return new int[] {first.getLocalPort(), second.getLocalPort()};
+            java.util.List<Integer> picked = new java.util.ArrayList<>();
+            while (picked.size() < (clientPort == 0 ? 2 : 1)) {
+                ServerSocket socket = new ServerSocket(0, 0, host);
+                held.add(socket);
+                int p = socket.getLocalPort();
+                if (p != clientPort && !avoid.contains(p)) {
+                    picked.add(p);
                 }
-                int controllerPort = second.getLocalPort() != clientPort ? second.getLocalPort() : first.getLocalPort();
-                return new int[] {clientPort, controllerPort};
             }
+            return clientPort == 0 ? new int[] {picked.get(0), picked.get(1)} : new int[] {clientPort, picked.get(0)};
         } catch (IOException e) {
             throw new UncheckedIOException("Could not find free ports on " + HOST, e);
+        } finally {
+            for (ServerSocket socket : held) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // a socket that was only probing
+                }
+            }
         }
     }
 }

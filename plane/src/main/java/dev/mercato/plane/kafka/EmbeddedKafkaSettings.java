@@ -3,6 +3,7 @@ package dev.mercato.plane.kafka;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Where and how the platform's own Kafka broker runs.
@@ -12,8 +13,14 @@ import java.util.Objects;
  * @param port the client port on 127.0.0.1, or 0 to take a free one at each start (clients must then read {@link
  *     EmbeddedKafka#bootstrapServers()} instead of remembering an address)
  * @param overrides broker properties applied last, over the platform's defaults
+ * @param avoidPorts ports the process will bind later (its HTTP port): a free port the broker picks is never one
+ *     of them, though they are free while it picks
  */
-public record EmbeddedKafkaSettings(Path logDir, int port, Map<String, String> overrides) {
+public record EmbeddedKafkaSettings(Path logDir, int port, Map<String, String> overrides, Set<Integer> avoidPorts) {
+
+    public EmbeddedKafkaSettings(Path logDir, int port, Map<String, String> overrides) {
+        this(logDir, port, overrides, Set.of());
+    }
 
     public EmbeddedKafkaSettings {
         Objects.requireNonNull(logDir, "logDir");
@@ -21,6 +28,7 @@ public record EmbeddedKafkaSettings(Path logDir, int port, Map<String, String> o
             throw new IllegalArgumentException("port must be 0 or a TCP port, was " + port);
         }
         overrides = Map.copyOf(overrides == null ? Map.of() : overrides);
+        avoidPorts = Set.copyOf(avoidPorts == null ? Set.of() : avoidPorts);
     }
 
     public static EmbeddedKafkaSettings of(Path logDir) {
