@@ -76,7 +76,14 @@ public final class CheckoutBench {
             platform.awaitQuiet();
             Cpu cpu = Cpu.start(platform, shopper);
             checkout = closedLoop("checkout over HTTP", seconds, clients, shopper);
+            long peakEnded = System.nanoTime();
+            long behind = platform.eventsBehind(shopper.admin);
             platform.awaitViewsCaughtUp(shopper.admin);
+            System.out.printf(
+                    Locale.ROOT,
+                    "views at the end of the peak: %d events behind (all views), caught up %.1f s later%n",
+                    behind,
+                    (System.nanoTime() - peakEnded) / 1e9);
             cpu.report("checkout with every view running, until the views caught up");
             // The same load with every derived view paused: what the views cost the write path. Then how
             // long the views take to catch up with the peak they missed.
@@ -406,6 +413,19 @@ public final class CheckoutBench {
                     throw new IllegalStateException(action + " " + view + ": " + answer.body());
                 }
             }
+        }
+
+        /** Events the active views have still to apply, summed over views. */
+        long eventsBehind(String admin) throws Exception {
+            long behind = 0;
+            for (JsonNode v : EventJson.tree(send("GET", "/api/v1/plane/views", admin, null, Map.of())
+                            .body())
+                    .get("items")) {
+                if (v.get("active").asBoolean()) {
+                    behind += Math.max(0, v.get("lagEvents").asLong());
+                }
+            }
+            return behind;
         }
 
         /** Waits until every active view is resumed with no events left to apply. */

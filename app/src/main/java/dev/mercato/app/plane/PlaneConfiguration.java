@@ -55,6 +55,9 @@ class PlaneConfiguration {
      * @param viewConcurrency rounds of derived work (all views together) run at once; 0 means half the
      *     machine's cores, at least one
      * @param viewLinger the longest a view holds records back to batch them while the write path is busy
+     * @param viewShare the fraction of derived work's slots views may use while the write path is busy
+     * @param viewMaxDelay the age of a waiting record past which its view applies it whatever the write path
+     *     does: how late a sustained peak can make a view
      * @param relayLinger the pause between a relay's rounds while the write path is busy, so rows gather
      * @param viewKeyRetention how long a view remembers a key's progress after its last event (to skip
      *     copies of events published twice); far longer than a relay can be down
@@ -74,6 +77,8 @@ class PlaneConfiguration {
             @DefaultValue("30s") Duration outboxAlertAfter,
             @DefaultValue("0") int viewConcurrency,
             @DefaultValue("200ms") Duration viewLinger,
+            @DefaultValue("0.1") double viewShare,
+            @DefaultValue("30s") Duration viewMaxDelay,
             @DefaultValue("7d") Duration viewKeyRetention,
             @DefaultValue("50ms") Duration relayLinger,
             @DefaultValue("30d") Duration sequenceRetention,
@@ -117,7 +122,12 @@ class PlaneConfiguration {
         int concurrency = settings.viewConcurrency() > 0
                 ? settings.viewConcurrency()
                 : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-        return new DerivedWork(concurrency, settings.viewLinger(), pressure.getIfAvailable(() -> WritePressure.NONE));
+        return new DerivedWork(
+                concurrency,
+                settings.viewLinger(),
+                settings.viewShare(),
+                settings.viewMaxDelay(),
+                pressure.getIfAvailable(() -> WritePressure.NONE));
     }
 
     /** Keys idle past the retention are forgotten by every caught-up view, once an hour. */

@@ -164,6 +164,7 @@ final class GenerationRunner implements LogSink {
 
     private List<Outcome> applyRound(List<LogRecord> records) {
         int g = generation.number();
+        handle.relaxCommit();
         Map<String, Long> newest = new java.util.HashMap<>();
         for (LogRecord r : records) {
             if (r.event() != null) {

@@ -280,15 +280,20 @@ public final class ViewConsumerLoop implements LogSource {
 
         /**
          * Stops fetching for partitions that hold a round's worth of records, fetches again for the others:
-         * a view holding records back to batch them keeps receiving, and a paused or slow view holds at
-         * most a round and one poll per partition.
+         * a view holding records back to batch them keeps receiving, and a slow view holds at most a round
+         * and one poll per partition. A view that will not apply anything for a while fetches nothing: one
+         * paused by an operator, or one with records waiting while derived work has spent its share under a
+         * write peak ({@link DerivedWork#holding}). Every fetch answered costs the broker and the consumer
+         * alike, whether or not its records are applied; held back, the view fetches what accumulated in
+         * one go once its turn comes.
          */
         private void throttle() {
+            boolean holdAll = !sink.accepting() || (buffered() > 0 && work.holding(oldestWaiting()));
             List<TopicPartition> full = new ArrayList<>();
             List<TopicPartition> open = new ArrayList<>();
             for (TopicPartition tp : consumer.assignment()) {
                 var buffer = buffers.get(tp);
-                (buffer != null && buffer.size() >= MAX_BATCH ? full : open).add(tp);
+                (holdAll || (buffer != null && buffer.size() >= MAX_BATCH) ? full : open).add(tp);
             }
             consumer.pause(full);
             consumer.resume(open);

@@ -156,6 +156,10 @@ public final class OutboxRelay implements AutoCloseable {
         }
         try (Statement s = lease.createStatement()) {
             s.execute("LISTEN " + channel);
+            // Marking rows published need not wait for the WAL flush: a mark lost in a crash only means
+            // those events are published again, and consumers drop a (key, sequence) they have applied.
+            // The business rows and their outbox rows keep synchronous commits.
+            s.execute("SET synchronous_commit TO OFF");
         }
         PGConnection pg = lease.unwrap(PGConnection.class);
         log.info("Outbox relay for {} holds the lease and publishes", store.schema());
@@ -327,6 +331,7 @@ public final class OutboxRelay implements AutoCloseable {
     private void releaseLease(Connection c) {
         try (Statement s = c.createStatement()) {
             s.execute("UNLISTEN *");
+            s.execute("RESET synchronous_commit");
             s.execute("SELECT pg_advisory_unlock_all()");
         } catch (SQLException e) {
             // The session is going away anyway; its locks go with it.
