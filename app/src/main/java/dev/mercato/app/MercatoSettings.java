@@ -2,6 +2,7 @@ package dev.mercato.app;
 
 import dev.mercato.plane.kafka.DurabilitySettings;
 import java.nio.file.Path;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -32,6 +33,10 @@ public record MercatoSettings(
      * @param adminPassword external only
      * @param roleSecret external only: the secret every instance derives role passwords from
      * @param poolSize connections per capability
+     * @param serverConfig embedded only: server settings over the durable defaults (e.g. {@code shared_buffers},
+     *     or {@code shared_preload_libraries=pg_stat_statements} to profile); keys with an underscore are written
+     *     in brackets, {@code mercato.postgres.server-config.[shared_buffers]=256MB}. The settings that make a
+     *     commit durable cannot be changed here
      */
     public record PostgresSettings(
             @DefaultValue("0") int port,
@@ -40,7 +45,13 @@ public record MercatoSettings(
             @DefaultValue("postgres") String adminUser,
             @DefaultValue("") String adminPassword,
             @DefaultValue("") String roleSecret,
-            @DefaultValue("8") int poolSize) {}
+            @DefaultValue("8") int poolSize,
+            Map<String, String> serverConfig) {
+
+        public PostgresSettings {
+            serverConfig = serverConfig == null ? Map.of() : Map.copyOf(serverConfig);
+        }
+    }
 
     /**
      * @param port embedded: the broker's port, 0 for any free one

@@ -47,7 +47,8 @@ class StoresConfiguration {
             return new ExternalPostgres(
                     pg.host(), pg.port() == 0 ? 5432 : pg.port(), pg.adminUser(), pg.adminPassword());
         }
-        return EmbeddedPostgres.start(new EmbeddedPostgresSettings(folder.resolve("postgres"), pg.port(), Map.of()));
+        return EmbeddedPostgres.start(
+                new EmbeddedPostgresSettings(folder.resolve("postgres"), pg.port(), pg.serverConfig()));
     }
 
     @Bean(destroyMethod = "close")

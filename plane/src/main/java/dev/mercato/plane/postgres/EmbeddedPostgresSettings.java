@@ -3,6 +3,7 @@ package dev.mercato.plane.postgres;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * How to run the embedded PostgreSQL.
@@ -25,9 +26,18 @@ public record EmbeddedPostgresSettings(Path folder, int port, Map<String, String
             "max_connections", "300",
             "listen_addresses", "127.0.0.1");
 
+    /** The settings that decide whether a commit that returned survives a crash: never overridden. */
+    static final Set<String> DURABILITY = Set.of("fsync", "synchronous_commit", "full_page_writes", "wal_sync_method");
+
     public EmbeddedPostgresSettings {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        for (String key : serverConfig.keySet()) {
+            if (DURABILITY.contains(key)) {
+                throw new IllegalArgumentException("The embedded server's " + key + " is fixed at " + DURABLE.get(key)
+                        + " so that an acknowledged order survives a crash; remove that setting");
+            }
         }
         Map<String, String> merged = new LinkedHashMap<>(DURABLE);
         merged.putAll(serverConfig);
