@@ -73,10 +73,12 @@ public final class CheckoutBench {
         try (Platform platform = Platform.start(jar)) {
             Shopper shopper = new Shopper(platform);
             shopper.restock();
-            // Warm-up, not reported: the JIT compiles checkout's path here, not in whichever phase runs first
-            // (a cold first phase spent a fifth of the machine in the compiler).
-            int warmUp = Math.max(5, seconds / 2);
-            shopper.prepare(1_000 + 200 * warmUp);
+            // Warm-up, not reported, as long as a phase: the JIT compiles checkout's path and the views' live
+            // and catching-up paths here, not in whichever phase runs first. With no warm-up the first phase
+            // spent a fifth of the machine in the compiler; after half a phase of warm-up still 10 s of C2
+            // time more than the second (JFR jdk.Compilation), about 3.5 ms of CPU per order.
+            int warmUp = Math.max(5, seconds);
+            shopper.prepare(1_000 + 300 * warmUp);
             platform.awaitQuiet();
             closedLoop("warm-up (not compared)", warmUp, clients, shopper);
             platform.awaitViewsCaughtUp(shopper.admin);
