@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,6 +53,9 @@ public final class LakeView implements StandaloneView, LogSink {
     private final List<String> topics;
     private final int flushEvery;
     private final Duration flushInterval;
+    /** Streams whose last written sequence is remembered for read-your-writes (about 10 MB at most). */
+    static final int RECENT_STREAMS = 100_000;
+
     private final Clock clock;
     private final Compaction compaction;
     private final Generation generation = new Generation(NAME, 1);
@@ -62,8 +66,21 @@ public final class LakeView implements StandaloneView, LogSink {
     private final Map<LogPartition, Long> bufferSince = new HashMap<>();
     // The highest covered offset skipped while the partition's buffer was open: applied once it is written.
     private final Map<LogPartition, Long> coveredWhileBuffered = new HashMap<>();
-    // Highest sequence written per stream, for read-your-writes. Guarded by this.
-    private final Map<String, Long> written = new HashMap<>();
+    // Highest sequence written per stream, for read-your-writes, for the streams written most recently: a
+    // reader asks right after its own write. Bounded, since every order, reservation and payment is a
+    // stream of its own (unbounded, this map grew by three entries per order). Guarded by this.
+    private final Map<String, Long> written = new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > recentStreams;
+        }
+    };
+    // Streams a reader waits for right now, and what was written of them meanwhile: kept whatever the
+    // eviction above does, dropped when the last reader of the stream stops waiting. Guarded by this.
+    private final Map<String, Integer> watched = new HashMap<>();
+    // Tests lower it to see the bound hold. Guarded by this.
+    int recentStreams = RECENT_STREAMS;
+    private final Map<String, Long> writtenWhileWatched = new HashMap<>();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong filesWritten = new AtomicLong();
     private Coverage coverage;
@@ -249,27 +266,51 @@ public final class LakeView implements StandaloneView, LogSink {
         return generation;
     }
 
+    /**
+     * Read-your-writes: true once {@code sequence} of the stream is in a written file. Answered from the
+     * {@value #RECENT_STREAMS} streams written most recently, and for a stream someone waits for, from
+     * everything written while they wait; a token for a stream written longer ago than that waits out its
+     * timeout and its read is answered as possibly stale.
+     */
     @Override
     public synchronized boolean awaitApplied(String streamKey, long sequence, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (written.getOrDefault(streamKey, 0L) < sequence) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
+        watched.merge(streamKey, 1, Integer::sum);
+        try {
+            while (Math.max(written.getOrDefault(streamKey, 0L), writtenWhileWatched.getOrDefault(streamKey, 0L))
+                    < sequence) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
             }
-            try {
-                wait(Math.max(1, left / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
+            return true;
+        } finally {
+            if (watched.merge(streamKey, -1, Integer::sum) == 0) {
+                watched.remove(streamKey);
+                writtenWhileWatched.remove(streamKey);
             }
         }
-        return true;
     }
 
     @Override
     public long skippedEvents() {
         return skipped.get();
+    }
+
+    /** How many streams' written sequences are remembered now, and whether a reader waits for {@code stream}. */
+    synchronized int rememberedStreams() {
+        return written.size() + writtenWhileWatched.size();
+    }
+
+    synchronized boolean watching(String stream) {
+        return watched.containsKey(stream);
     }
 
     /** Files written since start. */
@@ -407,7 +448,11 @@ public final class LakeView implements StandaloneView, LogSink {
             flushedSinceListing.computeIfAbsent(p, k -> new ArrayList<>()).addAll(files);
         }
         for (LakeWriter.Entry e : buffer) {
-            written.merge(e.event().streamKey(), e.event().sequence(), Math::max);
+            String stream = e.event().streamKey();
+            written.merge(stream, e.event().sequence(), Math::max);
+            if (watched.containsKey(stream)) {
+                writtenWhileWatched.merge(stream, e.event().sequence(), Math::max);
+            }
         }
         buffers.remove(p);
         bufferRange.remove(p);

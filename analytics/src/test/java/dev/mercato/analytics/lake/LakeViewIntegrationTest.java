@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -127,6 +129,28 @@ class LakeViewIntegrationTest {
         assertThat(f.partitions()).allSatisfy(p -> assertThat(p.lagEvents()).isZero());
         assertThat(f.partitions().stream().mapToLong(p -> p.appliedOffset()).sum())
                 .isEqualTo(45);
+    }
+
+    @Test
+    void read_your_writes_holds_for_a_reader_waiting_before_the_write_while_memory_of_streams_stays_bounded()
+            throws Exception {
+        start();
+        synchronized (view) {
+            view.recentStreams = 5;
+        }
+        List<Event> events = orders(0, 40);
+        Event mine = events.get(17);
+        CompletableFuture<Boolean> reader = CompletableFuture.supplyAsync(
+                () -> view.awaitApplied(mine.streamKey(), mine.sequence(), Duration.ofSeconds(60)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> view.watching(mine.streamKey()));
+
+        log.send(topic, events);
+
+        assertThat(reader.get(60, TimeUnit.SECONDS)).isTrue();
+        awaitLake(40);
+        // 40 streams written, 5 remembered: three entries per order would otherwise stay for ever.
+        assertThat(view.rememberedStreams()).isLessThanOrEqualTo(5);
+        assertThat(view.watching(mine.streamKey())).isFalse();
     }
 
     @Test

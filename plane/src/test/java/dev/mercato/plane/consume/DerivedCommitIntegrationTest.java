@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mercato.plane.events.Event;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
@@ -18,18 +17,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class DerivedCommitIntegrationTest extends ViewTestSupport {
 
     /** Records the commit mode each round of its transaction runs under. */
-    record CommitModeView(String name, String topic, boolean rebuildable, Set<String> modes) implements View {
-        @Override
-        public List<String> topics() {
-            return List.of(topic);
-        }
-
-        @Override
-        public void createTables(JdbcClient tx, Generation generation) {}
-
-        @Override
-        public void dropTables(JdbcClient tx, Generation generation) {}
-
+    record CommitModeView(String name, String topic, boolean rebuildable, Set<String> modes) implements TablelessView {
         @Override
         public void apply(Event event, JdbcClient tx, Generation generation) {
             modes.add(tx.sql("SELECT current_setting('synchronous_commit')")

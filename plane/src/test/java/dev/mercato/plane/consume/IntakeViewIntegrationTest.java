@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 import dev.mercato.plane.Conflict;
 import dev.mercato.plane.events.Event;
 import dev.mercato.plane.postgres.CapabilityStore;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -19,18 +18,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class IntakeViewIntegrationTest extends ViewTestSupport {
 
     /** Counts amounts into a table the "capability" created before the view started; never rebuilt. */
-    record Intake(String name, String topic) implements View {
-        @Override
-        public List<String> topics() {
-            return List.of(topic);
-        }
-
-        @Override
-        public void createTables(JdbcClient tx, Generation generation) {}
-
-        @Override
-        public void dropTables(JdbcClient tx, Generation generation) {}
-
+    record Intake(String name, String topic) implements TablelessView {
         @Override
         public void apply(Event event, JdbcClient tx, Generation generation) {
             tx.sql("INSERT INTO intake (key, events) VALUES (?, 1)"

@@ -6,14 +6,33 @@ import dev.mercato.plane.testing.SharedKafka;
 import dev.mercato.plane.testing.SharedPostgres;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** A fresh database, a producer, a view name of its own, and a runtime that is closed after each test. */
 abstract class ViewTestSupport {
 
     static final Duration WAIT = Duration.ofSeconds(60);
+
+    /** A test view reading one topic that keeps no tables of its own (it records what it sees elsewhere). */
+    interface TablelessView extends View {
+        String topic();
+
+        @Override
+        default List<String> topics() {
+            return List.of(topic());
+        }
+
+        @Override
+        default void createTables(JdbcClient tx, Generation generation) {}
+
+        @Override
+        default void dropTables(JdbcClient tx, Generation generation) {}
+    }
+
     static final ViewSettings FAST_RETRIES = new ViewSettings(3, Duration.ofMillis(10), Duration.ofMillis(80));
 
     PostgresStores stores;
