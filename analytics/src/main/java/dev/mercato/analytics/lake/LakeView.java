@@ -53,8 +53,8 @@ public final class LakeView implements StandaloneView, LogSink {
     private final List<String> topics;
     private final int flushEvery;
     private final Duration flushInterval;
-    /** Streams whose last written sequence is remembered for read-your-writes (about 10 MB at most). */
-    static final int RECENT_STREAMS = 100_000;
+    /** Streams whose last written sequence is remembered for read-your-writes (a few MB at most). */
+    static final int RECENT_STREAMS = 20_000;
 
     private final Clock clock;
     private final Compaction compaction;
