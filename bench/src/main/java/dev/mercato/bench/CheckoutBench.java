@@ -402,17 +402,21 @@ public final class CheckoutBench {
             return Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
         }
 
+        /** The embedded PostgreSQL's {@code postmaster.pid} (pid first, port fourth), if it runs one. */
+        Optional<Path> postmasterPid() throws IOException {
+            try (var files = Files.walk(data, 4)) {
+                return files.filter(f -> f.getFileName().toString().equals("postmaster.pid"))
+                        .findFirst();
+            }
+        }
+
         /**
          * CPU ticks of the platform's embedded PostgreSQL: its postmaster (found by the {@code postmaster.pid}
          * in the data folder; it is not the JVM's child, pg_ctl detaches it), with the backends that exited,
          * and every live backend and helper it started. 0 when the platform runs no embedded server.
          */
         long postgresTicks() throws IOException {
-            Optional<Path> pidFile;
-            try (var files = Files.walk(data, 4)) {
-                pidFile = files.filter(f -> f.getFileName().toString().equals("postmaster.pid"))
-                        .findFirst();
-            }
+            Optional<Path> pidFile = postmasterPid();
             if (pidFile.isEmpty()) {
                 return 0;
             }

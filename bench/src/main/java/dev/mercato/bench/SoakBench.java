@@ -170,12 +170,7 @@ public final class SoakBench {
 
     /** Exact row counts of every table in the platform's embedded PostgreSQL, as schema.table. */
     static Map<String, Long> rows(Platform platform) throws Exception {
-        Path pidFile;
-        try (var files = Files.walk(platform.data, 4)) {
-            pidFile = files.filter(f -> f.getFileName().toString().equals("postmaster.pid"))
-                    .findFirst()
-                    .orElseThrow();
-        }
+        Path pidFile = platform.postmasterPid().orElseThrow();
         String port = Files.readAllLines(pidFile).get(3).trim();
         String password = Files.readString(platform.data.resolve("postgres/superuser.secret"))
                 .trim();

@@ -1,5 +1,6 @@
 package dev.mercato.analytics.lake;
 
+import dev.mercato.plane.consume.AppliedSignal;
 import dev.mercato.plane.consume.Generation;
 import dev.mercato.plane.consume.LocalCopy;
 import dev.mercato.plane.consume.LogPartition;
@@ -75,12 +76,11 @@ public final class LakeView implements StandaloneView, LogSink {
             return size() > recentStreams;
         }
     };
-    // Streams a reader waits for right now, and what was written of them meanwhile: kept whatever the
-    // eviction above does, dropped when the last reader of the stream stops waiting. Guarded by this.
-    private final Map<String, Integer> watched = new HashMap<>();
     // Tests lower it to see the bound hold. Guarded by this.
     int recentStreams = RECENT_STREAMS;
-    private final Map<String, Long> writtenWhileWatched = new HashMap<>();
+    // Readers waiting for their own write: what is written of a stream they wait for is kept for them
+    // whatever the eviction above does.
+    private final AppliedSignal signal = new AppliedSignal();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong filesWritten = new AtomicLong();
     private Coverage coverage;
@@ -273,30 +273,12 @@ public final class LakeView implements StandaloneView, LogSink {
      * timeout and its read is answered as possibly stale.
      */
     @Override
-    public synchronized boolean awaitApplied(String streamKey, long sequence, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        watched.merge(streamKey, 1, Integer::sum);
-        try {
-            while (Math.max(written.getOrDefault(streamKey, 0L), writtenWhileWatched.getOrDefault(streamKey, 0L))
-                    < sequence) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                try {
-                    wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            return true;
-        } finally {
-            if (watched.merge(streamKey, -1, Integer::sum) == 0) {
-                watched.remove(streamKey);
-                writtenWhileWatched.remove(streamKey);
-            }
-        }
+    public boolean awaitApplied(String streamKey, long sequence, Duration timeout) {
+        return signal.await(streamKey, sequence, timeout, () -> recentlyWritten(streamKey));
+    }
+
+    private synchronized long recentlyWritten(String streamKey) {
+        return written.getOrDefault(streamKey, 0L);
     }
 
     @Override
@@ -306,11 +288,11 @@ public final class LakeView implements StandaloneView, LogSink {
 
     /** How many streams' written sequences are remembered now, and whether a reader waits for {@code stream}. */
     synchronized int rememberedStreams() {
-        return written.size() + writtenWhileWatched.size();
+        return written.size();
     }
 
-    synchronized boolean watching(String stream) {
-        return watched.containsKey(stream);
+    boolean watching(String stream) {
+        return signal.watching(stream);
     }
 
     /** Files written since start. */
@@ -450,9 +432,7 @@ public final class LakeView implements StandaloneView, LogSink {
         for (LakeWriter.Entry e : buffer) {
             String stream = e.event().streamKey();
             written.merge(stream, e.event().sequence(), Math::max);
-            if (watched.containsKey(stream)) {
-                writtenWhileWatched.merge(stream, e.event().sequence(), Math::max);
-            }
+            signal.applied(stream, e.event().sequence());
         }
         buffers.remove(p);
         bufferRange.remove(p);

@@ -44,6 +44,16 @@ public final class AppliedSignal {
         }
     }
 
+    /** Whether a reader waits for {@code key} right now. */
+    public boolean watching(String key) {
+        lock.lock();
+        try {
+            return watchers.containsKey(key);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public void generationChanged() {
         lock.lock();
         try {
