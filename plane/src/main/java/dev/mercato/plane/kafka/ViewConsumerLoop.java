@@ -157,6 +157,9 @@ public final class ViewConsumerLoop implements LogSource {
         private final Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
         private volatile boolean closing;
         private long nextRefresh;
+        // The consumers' fetch request counts: those replaced after a failure, and the current one's metric.
+        private volatile long earlierFetches;
+        private volatile org.apache.kafka.common.Metric fetches;
 
         Running(String group, List<String> topics, LogSink sink, boolean alone) {
             this.group = group;
@@ -192,6 +195,13 @@ public final class ViewConsumerLoop implements LogSource {
         private void consume() {
             KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(properties(group));
             consumer = c;
+            earlierFetches += fetchesOf(fetches);
+            fetches = c.metrics().entrySet().stream()
+                    .filter(e -> e.getKey().name().equals("fetch-total")
+                            && e.getKey().group().equals("consumer-fetch-manager-metrics"))
+                    .map(Map.Entry::getValue)
+                    .findFirst()
+                    .orElse(null);
             try {
                 if (closing) {
                     return;
@@ -305,6 +315,15 @@ public final class ViewConsumerLoop implements LogSource {
                 n += buffer.size();
             }
             return n;
+        }
+
+        @Override
+        public long fetchRequests() {
+            return earlierFetches + fetchesOf(fetches);
+        }
+
+        private static long fetchesOf(org.apache.kafka.common.Metric metric) {
+            return metric != null && metric.metricValue() instanceof Number n ? n.longValue() : 0;
         }
 
         /** How long the oldest buffered record has been in the log, in nanoseconds; 0 when none. */
