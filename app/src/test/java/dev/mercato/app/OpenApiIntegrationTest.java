@@ -2,6 +2,13 @@ package dev.mercato.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -47,5 +54,91 @@ class OpenApiIntegrationTest extends PlatformIntegrationTest {
         JsonNode busy = doc.at("/paths/~1api~1v1~1orders/post/responses/503");
         assertThat(busy.get("description").asString()).contains("checkout-overloaded");
         assertThat(busy.at("/headers/Retry-After/schema/type").asString()).isEqualTo("integer");
+    }
+
+    /**
+     * What a client generator needs: a document a real OpenAPI parser reads without a message, every
+     * reference resolving, no server-side argument or framework route published, every operation summarised
+     * with a unique id, and answers with their real media types. The document is also written to
+     * {@code target/openapi.json}, where CI lints it with an outside linter (.ci/run).
+     */
+    @Test
+    void the_openapi_document_parses_without_messages_and_every_reference_resolves() throws Exception {
+        var response = send("GET", "/api/v1/openapi.json", null, null);
+        assertThat(response.statusCode()).isEqualTo(200);
+        Files.createDirectories(Path.of("target"));
+        Files.writeString(Path.of("target", "openapi.json"), response.body());
+
+        ParseOptions options = new ParseOptions();
+        options.setResolve(true);
+        SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(response.body(), null, options);
+        assertThat(parsed.getMessages()).as("parser messages").isEmpty();
+        assertThat(parsed.getOpenAPI().getPaths()).isNotEmpty();
+
+        JsonNode doc = json(response);
+        List<String> unresolved = new ArrayList<>();
+        references(doc, unresolved, doc);
+        assertThat(unresolved).as("references that resolve to nothing").isEmpty();
+
+        assertThat(doc.get("paths").propertyNames()).allMatch(p -> p.startsWith("/api/v1/"));
+        Set<String> ids = new TreeSet<>();
+        List<String> faults = new ArrayList<>();
+        doc.get("paths")
+                .properties()
+                .forEach(path -> path.getValue().properties().forEach(entry -> {
+                    String operation = entry.getKey().toUpperCase() + " " + path.getKey();
+                    JsonNode op = entry.getValue();
+                    if (op.path("summary").asString("").isBlank()) {
+                        faults.add(operation + ": no summary");
+                    }
+                    if (!ids.add(op.path("operationId").asString(""))) {
+                        faults.add(operation + ": operationId missing or not unique");
+                    }
+                    for (JsonNode parameter : op.path("parameters")) {
+                        if (parameter.path("name").asString().equals("caller")) {
+                            faults.add(operation + ": publishes the server-side caller argument");
+                        }
+                    }
+                    op.path("responses")
+                            .properties()
+                            .forEach(answer -> answer.getValue()
+                                    .path("content")
+                                    .propertyNames()
+                                    .forEach(media -> {
+                                        if (media.equals("*/*")) {
+                                            faults.add(operation + " " + answer.getKey() + ": content type */*");
+                                        }
+                                    }));
+                }));
+        assertThat(faults).isEmpty();
+
+        JsonNode checkout = doc.at("/paths/~1api~1v1~1orders/post");
+        assertThat(checkout.at("/responses/201/content/application~1json/schema")
+                        .isMissingNode())
+                .as("checkout answers 201 with the order as JSON")
+                .isFalse();
+        List<String> required = new ArrayList<>();
+        checkout.path("parameters").forEach(p -> {
+            if (p.path("required").asBoolean(false)) {
+                required.add(p.path("name").asString());
+            }
+        });
+        assertThat(required).contains("Idempotency-Key");
+    }
+
+    /** Collects every {@code $ref} under {@code node} that does not point at something in {@code doc}. */
+    private static void references(JsonNode node, List<String> unresolved, JsonNode doc) {
+        if (node.isObject()) {
+            JsonNode ref = node.get("$ref");
+            if (ref != null && ref.isString()) {
+                String target = ref.asString();
+                if (!target.startsWith("#") || doc.at(target.substring(1)).isMissingNode()) {
+                    unresolved.add(target);
+                }
+            }
+            node.properties().forEach(e -> references(e.getValue(), unresolved, doc));
+        } else if (node.isArray()) {
+            node.forEach(child -> references(child, unresolved, doc));
+        }
     }
 }

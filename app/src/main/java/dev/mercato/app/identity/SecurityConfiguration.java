@@ -6,20 +6,29 @@ import dev.mercato.plane.store.DataFolder;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -28,6 +37,8 @@ import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
@@ -36,10 +47,84 @@ import org.springframework.security.web.SecurityFilterChain;
  * cookies: a bearer token on every request, so CSRF does not apply.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(IdentitySettings.class)
+@EnableConfigurationProperties({IdentitySettings.class, ScrapeSettings.class})
 class SecurityConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
     static final String ISSUER = "https://mercato.dev/issuers/development";
+    static final String SCRAPE_PATH = "/actuator/prometheus";
+
+    /**
+     * The Prometheus endpoint, in a chain of its own: a scraper authenticates with HTTP basic credentials
+     * ({@link ScrapeSettings}), as Prometheus's {@code basic_auth} sends them, so it needs no token that
+     * expires; an admin token works too. Nobody else reads it: metrics name every view, capability and pool.
+     */
+    @Bean
+    @Order(1)
+    SecurityFilterChain scrape(
+            HttpSecurity http, JwtDecoder decoder, ScrapeSettings scrape, MercatoSettings settings, DataFolder folder)
+            throws Exception {
+        String password = scrape.password();
+        if (password.isBlank() && settings.mode() != Mode.EXTERNAL) {
+            password = folder.secret("metrics", "scrape.secret");
+        }
+        if (password.isBlank()) {
+            log.info("{} is open to admin tokens only: set mercato.metrics.scrape.password for a scraper", SCRAPE_PATH);
+        }
+        byte[] expected = password.getBytes(StandardCharsets.UTF_8);
+        String username = scrape.username();
+        AuthenticationProvider scraper = new AuthenticationProvider() {
+            @Override
+            public Authentication authenticate(Authentication presented) {
+                Object credentials = presented.getCredentials();
+                boolean matches = expected.length > 0
+                        && username.equals(presented.getName())
+                        && credentials != null
+                        && MessageDigest.isEqual(credentials.toString().getBytes(StandardCharsets.UTF_8), expected);
+                if (!matches) {
+                    throw new BadCredentialsException("Wrong scrape credentials");
+                }
+                return UsernamePasswordAuthenticationToken.authenticated(
+                        username, null, List.of(new SimpleGrantedAuthority("ROLE_SCRAPER")));
+            }
+
+            @Override
+            public boolean supports(Class<?> authentication) {
+                return UsernamePasswordAuthenticationToken.class.isAssignableFrom(authentication);
+            }
+        };
+        // This chain's manager serves both: basic credentials to the scraper, bearer tokens to their decoder.
+        JwtAuthenticationProvider tokens = new JwtAuthenticationProvider(decoder);
+        tokens.setJwtAuthenticationConverter(roles());
+        AuthenticationEntryPoint unauthenticated = (request, response, e) -> problem(
+                response,
+                HttpStatus.UNAUTHORIZED,
+                "unauthenticated",
+                "Metrics need the scrape credentials (HTTP basic, mercato.metrics.scrape; embedded mode keeps the"
+                        + " password in <data-dir>/metrics/scrape.secret) or an admin bearer token.");
+        http.securityMatcher(SCRAPE_PATH)
+                .csrf(csrf -> csrf.disable())
+                .logout(logout -> logout.disable())
+                .requestCache(cache -> cache.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authenticationManager(new ProviderManager(scraper, tokens))
+                .authorizeHttpRequests(auth -> auth.anyRequest().hasAnyRole("SCRAPER", "ADMIN"))
+                .httpBasic(basic -> basic.realmName("mercato-metrics").authenticationEntryPoint(unauthenticated))
+                .oauth2ResourceServer(rs -> rs.jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(roles()))
+                        .authenticationEntryPoint(unauthenticated)
+                        .accessDeniedHandler((request, response, e) -> problem(
+                                response,
+                                HttpStatus.FORBIDDEN,
+                                "forbidden",
+                                "Only a scraper or an admin reads metrics.")))
+                .exceptionHandling(ex -> ex.authenticationEntryPoint(unauthenticated)
+                        .accessDeniedHandler((request, response, e) -> problem(
+                                response,
+                                HttpStatus.FORBIDDEN,
+                                "forbidden",
+                                "Only a scraper or an admin reads metrics.")));
+        return http.build();
+    }
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder) throws Exception {

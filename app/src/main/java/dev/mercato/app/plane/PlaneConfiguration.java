@@ -93,8 +93,14 @@ class PlaneConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    KafkaPublisher kafkaPublisher(KafkaAddress kafka, PlaneSettings settings, DurabilitySettings durability) {
-        return new KafkaPublisher(kafka::bootstrapServers, settings.partitions(), durability);
+    KafkaPublisher kafkaPublisher(
+            KafkaAddress kafka,
+            PlaneSettings settings,
+            DurabilitySettings durability,
+            org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry> metrics) {
+        var publisher = new KafkaPublisher(kafka::bootstrapServers, settings.partitions(), durability);
+        metrics.ifAvailable(publisher::recordMetrics);
+        return publisher;
     }
 
     /**

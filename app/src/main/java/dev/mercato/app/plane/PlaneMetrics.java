@@ -2,6 +2,7 @@ package dev.mercato.app.plane;
 
 import dev.mercato.plane.consume.DerivedView;
 import dev.mercato.plane.consume.DerivedWork;
+import dev.mercato.plane.consume.PartitionFreshness;
 import dev.mercato.plane.consume.ViewFreshness;
 import dev.mercato.plane.consume.ViewRegistry;
 import dev.mercato.plane.outbox.OutboxStatus;
@@ -9,18 +10,23 @@ import dev.mercato.plane.outbox.Outboxes;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 import org.springframework.stereotype.Component;
 
 /**
  * The data plane's freshness as Micrometer gauges, for dashboards and alerts: per capability the outbox
- * backlog and the age of its oldest row, per view the lag in events and in milliseconds, and per view the
- * poison records it skipped (views that park them instead count 0). Gauges read a snapshot refreshed at
+ * backlog and the age of its oldest row; the slowest view's lag in events and in seconds, and each view's
+ * per partition (tagged view, generation, topic, partition); and per view the poison records it skipped (views that park them instead count 0). Gauges read a snapshot refreshed at
  * most once a second, so a scrape does not hit the database for every meter.
  */
 @Component
@@ -35,7 +41,13 @@ class PlaneMetrics implements MeterBinder {
 
     private record Snapshot(List<OutboxStatus> outboxes, List<ViewFreshness> views, long takenAt) {}
 
+    /** One partition of one generation of a view, as the per-partition gauges are tagged. */
+    private record PartitionKey(String view, int generation, String topic, int partition) {}
+
     private final DerivedWork work;
+    private volatile MultiGauge partitionLag;
+    private volatile MultiGauge partitionLagEvents;
+    private volatile Set<PartitionKey> partitionRows = Set.of();
 
     PlaneMetrics(Outboxes outboxes, ViewRegistry views, DerivedWork work) {
         this.outboxes = outboxes;
@@ -67,6 +79,18 @@ class PlaneMetrics implements MeterBinder {
                 .description("Active views that cannot say how far behind they are: no partitions yet, a log"
                         + " end not read yet, or stopped")
                 .register(registry);
+        if (registered.putIfAbsent("partitions", Boolean.TRUE) == null) {
+            partitionLag = MultiGauge.builder("mercato.view.partition.lag")
+                    .description("Age of the oldest event this view generation has not applied on the partition, in"
+                            + " seconds; no value (NaN) while unknown")
+                    .baseUnit("seconds")
+                    .register(registry);
+            partitionLagEvents = MultiGauge.builder("mercato.view.partition.lag.events")
+                    .description("Events this view generation has not applied on the partition; no value (NaN)"
+                            + " while the partition's log end is unknown")
+                    .register(registry);
+            refreshPartitions(current());
+        }
         if (registered.putIfAbsent("derived-work", Boolean.TRUE) == null) {
             FunctionCounter.builder("mercato.views.held.back", work, DerivedWork::lingered)
                     .description("Times a view held its records back to batch them because checkout was busy")
@@ -134,7 +158,62 @@ class PlaneMetrics implements MeterBinder {
         if (now - s.takenAt() > MAX_AGE.toNanos()) {
             s = new Snapshot(outboxes.status(), views.freshness(), now);
             snapshot = s;
+            refreshPartitions(s);
         }
         return s;
+    }
+
+    /**
+     * Registers one row per (view, generation, topic, partition) this process consumes, when that set changed
+     * since the last snapshot (a view took its partitions, a rebuild started or was swapped in). The rows
+     * read the snapshot when scraped; a scrape that changes the set shows the new rows from the next one.
+     */
+    private void refreshPartitions(Snapshot s) {
+        MultiGauge lag = partitionLag;
+        MultiGauge lagEvents = partitionLagEvents;
+        if (lag == null || lagEvents == null) {
+            return;
+        }
+        Set<PartitionKey> keys = new LinkedHashSet<>();
+        for (ViewFreshness v : s.views()) {
+            for (PartitionFreshness p : v.partitions()) {
+                keys.add(new PartitionKey(v.view(), v.generation(), p.topic(), p.partition()));
+            }
+        }
+        synchronized (this) {
+            if (keys.equals(partitionRows)) {
+                return;
+            }
+            partitionRows = Set.copyOf(keys);
+            List<MultiGauge.Row<?>> seconds = new ArrayList<>();
+            List<MultiGauge.Row<?>> events = new ArrayList<>();
+            for (PartitionKey key : keys) {
+                Tags tags = Tags.of(
+                        "view", key.view(),
+                        "generation", Integer.toString(key.generation()),
+                        "topic", key.topic(),
+                        "partition", Integer.toString(key.partition()));
+                seconds.add(MultiGauge.Row.of(tags, this, m -> m.partitionLag(key, false) / 1000.0));
+                events.add(MultiGauge.Row.of(tags, this, m -> m.partitionLag(key, true)));
+            }
+            lag.register(seconds, true);
+            lagEvents.register(events, true);
+        }
+    }
+
+    /** A partition's lag from the current snapshot, NaN when unknown or no longer consumed here. */
+    private double partitionLag(PartitionKey key, boolean events) {
+        for (ViewFreshness v : current().views()) {
+            if (!v.view().equals(key.view()) || v.generation() != key.generation()) {
+                continue;
+            }
+            for (PartitionFreshness p : v.partitions()) {
+                if (p.topic().equals(key.topic()) && p.partition() == key.partition()) {
+                    long lag = events ? p.lagEvents() : p.lagMillis();
+                    return lag < 0 ? Double.NaN : lag;
+                }
+            }
+        }
+        return Double.NaN;
     }
 }

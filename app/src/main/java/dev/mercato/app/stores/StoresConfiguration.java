@@ -52,13 +52,20 @@ class StoresConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    PostgresStores postgresStores(MercatoSettings settings, PostgresServer server, DataFolder folder) {
+    PostgresStores postgresStores(
+            MercatoSettings settings,
+            PostgresServer server,
+            DataFolder folder,
+            org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry> metrics) {
         var pg = settings.postgres();
         String secret = settings.mode() == Mode.EXTERNAL
                 ? requireSecret(pg.roleSecret())
                 : folder.secret("postgres", "role.secret");
-        return new PostgresStores(
+        var stores = new PostgresStores(
                 server, pg.database(), secret, new PostgresStores.PoolSettings(pg.poolSize(), Duration.ofSeconds(5)));
+        // Before any capability opens its pool: each pool then reports hikaricp.* tagged with its name.
+        metrics.ifAvailable(stores::recordMetrics);
+        return stores;
     }
 
     @Bean

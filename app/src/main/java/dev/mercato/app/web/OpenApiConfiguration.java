@@ -1,11 +1,13 @@
 package dev.mercato.app.web;
 
+import dev.mercato.plane.security.Caller;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
+import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
@@ -17,6 +19,7 @@ import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.util.Map;
 import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -29,16 +32,36 @@ import org.springframework.context.annotation.Configuration;
 class OpenApiConfiguration {
 
     static final String BEARER = "bearer";
+    static final String PROBLEM = "Problem";
+
+    static {
+        // The caller is resolved from the bearer token by the server (CallerArguments), never sent by a client:
+        // without this every protected operation listed a required "caller" query parameter.
+        SpringDocUtils.getConfig().addRequestWrapperToIgnore(Caller.class);
+    }
+
+    /** RFC 9457 problem details as every error answer carries them. */
+    static Schema<?> problemSchema() {
+        Schema<?> fieldError = new ObjectSchema()
+                .addProperty("field", new StringSchema().example("price.amount"))
+                .addProperty("message", new StringSchema().example("must be a decimal number"));
+        return new ObjectSchema()
+                .description("RFC 9457 problem details. The type names the fault and is stable; validation errors add"
+                        + " errors, one per field at fault; a problem may carry further members that identify what"
+                        + " it is about (checkoutId, skus, ...)")
+                .addProperty(
+                        "type", new StringSchema().format("uri").example("https://mercato.dev/problems/out-of-stock"))
+                .addProperty("title", new StringSchema().example("Conflict"))
+                .addProperty("status", new IntegerSchema().example(409))
+                .addProperty("detail", new StringSchema().example("Not enough stock for SKU-1: 1 available"))
+                .addProperty("instance", new StringSchema().example("/api/v1/orders"))
+                .addProperty("errors", new ArraySchema().items(fieldError))
+                .additionalProperties(true)
+                .required(java.util.List.of("type", "title", "status"));
+    }
 
     @Bean
     OpenAPI mercatoOpenApi() {
-        Schema<?> problem = new ObjectSchema()
-                .description("RFC 9457 problem details; validation errors add \"errors\": [{field, message}]")
-                .addProperty("type", new StringSchema().example("https://mercato.dev/problems/out-of-stock"))
-                .addProperty("title", new StringSchema())
-                .addProperty("status", new IntegerSchema())
-                .addProperty("detail", new StringSchema())
-                .addProperty("instance", new StringSchema());
         return new OpenAPI()
                 .info(new Info()
                         .title("Mercato API")
@@ -47,7 +70,7 @@ class OpenApiConfiguration {
                                 + " application/problem+json; money is {\"amount\": \"19.99\", \"currency\": \"EUR\"};"
                                 + " lists take ?limit=&cursor= and answer next. Reads served from a derived view carry"
                                 + " Mercato-Freshness; writes return Mercato-Consistency-Token.")
-                        .license(new License().name("Apache-2.0")))
+                        .license(new License().name("Apache-2.0").url("https://www.apache.org/licenses/LICENSE-2.0")))
                 .components(new Components()
                         .addSecuritySchemes(
                                 BEARER,
@@ -58,7 +81,7 @@ class OpenApiConfiguration {
                                         .description("Claims sub, role (customer | merchant | admin) and, for"
                                                 + " merchants, merchant. In embedded mode POST /api/v1/dev/tokens"
                                                 + " issues one."))
-                        .addSchemas("Problem", problem))
+                        .addSchemas(PROBLEM, problemSchema()))
                 .addSecurityItem(new SecurityRequirement().addList(BEARER));
     }
 
@@ -75,34 +98,52 @@ class OpenApiConfiguration {
      */
     @Bean
     OpenApiCustomizer problemResponses() {
-        return api -> api.getPaths()
-                .forEach((path, item) -> item.readOperationsMap().forEach((method, op) -> {
-                    if (op.getResponses() == null) {
-                        return;
-                    }
-                    for (Map.Entry<String, String> answer : Map.of(
-                                    "400", "Invalid input, naming the field at fault",
-                                    "401", "No valid bearer token",
-                                    "403", "The caller's role may not do this",
-                                    "404", "Not found, or not visible to this caller")
-                            .entrySet()) {
-                        if (!op.getResponses().containsKey(answer.getKey())) {
-                            op.getResponses().addApiResponse(answer.getKey(), problem(answer.getValue()));
+        return api -> {
+            if (api.getComponents().getSchemas() == null
+                    || !api.getComponents().getSchemas().containsKey(PROBLEM)) {
+                api.getComponents().addSchemas(PROBLEM, problemSchema());
+            }
+            api.getPaths()
+                    .forEach((path, item) -> item.readOperationsMap().forEach((method, op) -> {
+                        if (op.getSummary() == null && op.getOperationId() != null) {
+                            op.setSummary(sentence(op.getOperationId()));
                         }
-                    }
-                    boolean checkout = path.equals("/api/v1/orders") && method == PathItem.HttpMethod.POST;
-                    if (checkout && !op.getResponses().containsKey("503")) {
-                        op.getResponses()
-                                .addApiResponse(
-                                        "503",
-                                        problem(CHECKOUT_UNAVAILABLE)
-                                                .addHeaderObject(
-                                                        "Retry-After",
-                                                        new Header()
-                                                                .description("Seconds to wait before asking again")
-                                                                .schema(new IntegerSchema())));
-                    }
-                }));
+                        if (op.getResponses() == null) {
+                            return;
+                        }
+                        for (Map.Entry<String, String> answer : Map.of(
+                                        "400", "Invalid input, naming the field at fault",
+                                        "401", "No valid bearer token",
+                                        "403", "The caller's role may not do this",
+                                        "404", "Not found, or not visible to this caller")
+                                .entrySet()) {
+                            if (!op.getResponses().containsKey(answer.getKey())) {
+                                op.getResponses().addApiResponse(answer.getKey(), problem(answer.getValue()));
+                            }
+                        }
+                        boolean checkout = path.equals("/api/v1/orders") && method == PathItem.HttpMethod.POST;
+                        if (checkout && !op.getResponses().containsKey("503")) {
+                            op.getResponses()
+                                    .addApiResponse(
+                                            "503",
+                                            problem(CHECKOUT_UNAVAILABLE)
+                                                    .addHeaderObject(
+                                                            "Retry-After",
+                                                            new Header()
+                                                                    .description("Seconds to wait before asking again")
+                                                                    .schema(new IntegerSchema())));
+                        }
+                    }));
+        };
+    }
+
+    /** {@code listOrders_1} as "List orders": a summary for an operation that has none of its own. */
+    static String sentence(String operationId) {
+        String words = operationId
+                .replaceAll("_\\d+$", "")
+                .replaceAll("([a-z0-9])([A-Z])", "$1 $2")
+                .toLowerCase(java.util.Locale.ROOT);
+        return words.isEmpty() ? operationId : Character.toUpperCase(words.charAt(0)) + words.substring(1);
     }
 
     private static ApiResponse problem(String description) {
@@ -111,6 +152,6 @@ class OpenApiConfiguration {
                 .content(new Content()
                         .addMediaType(
                                 "application/problem+json",
-                                new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem"))));
+                                new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
     }
 }

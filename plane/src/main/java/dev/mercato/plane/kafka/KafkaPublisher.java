@@ -2,6 +2,8 @@ package dev.mercato.plane.kafka;
 
 import dev.mercato.plane.events.Event;
 import dev.mercato.plane.outbox.LogPublisher;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,8 @@ public final class KafkaPublisher implements LogPublisher, AutoCloseable {
     private final DurabilitySettings durability;
     private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
     private KafkaProducer<String, byte[]> producer;
+    private MeterRegistry registry;
+    private KafkaClientMetrics producerMetrics;
 
     /** A publisher to the embedded broker (or any single node), with its policy. */
     public KafkaPublisher(String bootstrapServers) {
@@ -52,9 +56,22 @@ public final class KafkaPublisher implements LogPublisher, AutoCloseable {
         this.durability = durability;
     }
 
+    /** The producer reports to {@code registry} ({@code kafka.producer.*}, tagged with its client id). */
+    public synchronized void recordMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        if (producer != null && producerMetrics == null) {
+            producerMetrics = new KafkaClientMetrics(producer);
+            producerMetrics.bindTo(registry);
+        }
+    }
+
     private synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
             producer = create(bootstrapServers.get(), durability);
+            if (registry != null) {
+                producerMetrics = new KafkaClientMetrics(producer);
+                producerMetrics.bindTo(registry);
+            }
         }
         return producer;
     }
@@ -125,6 +142,9 @@ public final class KafkaPublisher implements LogPublisher, AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (producerMetrics != null) {
+            producerMetrics.close();
+        }
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
         }

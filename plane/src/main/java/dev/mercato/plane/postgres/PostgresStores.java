@@ -2,6 +2,9 @@ package dev.mercato.plane.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
@@ -46,6 +49,7 @@ public final class PostgresStores implements AutoCloseable {
     private final PoolSettings pool;
     private final Map<String, Opened> opened = new LinkedHashMap<>();
     private boolean databaseReady;
+    private volatile MetricsTrackerFactory metrics;
 
     /**
      * @param maximumSize connections per capability pool
@@ -66,6 +70,14 @@ public final class PostgresStores implements AutoCloseable {
         this.database = database;
         this.roleSecret = roleSecret.getBytes(StandardCharsets.UTF_8);
         this.pool = pool;
+    }
+
+    /**
+     * Pools opened from now on report to {@code registry} ({@code hikaricp.connections.*}, tagged with the pool
+     * {@code pg-<schema>}): active, idle and pending connections, and how long a connection took to get.
+     */
+    public void recordMetrics(MeterRegistry registry) {
+        metrics = new MicrometerMetricsTrackerFactory(registry);
     }
 
     public PostgresServer server() {
@@ -200,6 +212,9 @@ public final class PostgresStores implements AutoCloseable {
         config.setSchema(schema);
         config.addDataSourceProperty("ApplicationName", "mercato-" + schema);
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        if (metrics != null) {
+            config.setMetricsTrackerFactory(metrics);
+        }
         return new HikariDataSource(config);
     }
 
