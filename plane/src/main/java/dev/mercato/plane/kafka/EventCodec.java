@@ -44,7 +44,7 @@ public final class EventCodec {
         put(h, CONTENT_TYPE, Event.CONTENT_TYPE);
         put(h, MERCHANT, e.merchant().value());
         put(h, AGGREGATE, e.aggregateId());
-        put(h, SEQUENCE, Long.toString(e.sequence()));
+        put(h, SEQUENCE, sequence(e.sequence()));
         put(h, SCHEMA_VERSION, Integer.toString(e.schemaVersion()));
         if (!e.traceId().isEmpty()) {
             put(h, TRACE, e.traceId());
@@ -77,6 +77,16 @@ public final class EventCodec {
                             + e.getMessage(),
                     e);
         }
+    }
+
+    /**
+     * The CloudEvents sequence extension compares values as strings, so they are zero-padded to the 19 digits
+     * of the largest long: "0000000000000000010" sorts after "0000000000000000009", where "10" sorts before
+     * "9". Reading takes either form (records written before the padding are unpadded).
+     */
+    static String sequence(long sequence) {
+        String digits = Long.toString(sequence);
+        return digits.length() >= 19 || sequence < 0 ? digits : "0".repeat(19 - digits.length()) + digits;
     }
 
     private static void put(Headers h, String key, String value) {
