@@ -50,6 +50,8 @@ class PrometheusIntegrationTest extends PlatformIntegrationTest {
         var scraped = send("GET", SCRAPE, null, null, basic("prometheus", password()));
         assertThat(scraped.statusCode()).isEqualTo(200);
         assertThat(scraped.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+        // Kept for whoever checks the names docs/operations.md and docs/prometheus/alerts.yml use.
+        Files.writeString(Path.of("target", "prometheus.txt"), scraped.body());
         // The scrape credentials open the metrics and nothing else.
         assertThat(send("GET", "/api/v1/plane/views", null, null, basic("prometheus", password()))
                         .statusCode())
@@ -66,7 +68,8 @@ class PrometheusIntegrationTest extends PlatformIntegrationTest {
                     .containsPattern("mercato_view_partition_lag_events\\{[^}]*view=\"search\"[^}]*\\} \\d")
                     .containsPattern("mercato_view_partition_lag_seconds\\{[^}]*view=\"order_history\"[^}]*\\}")
                     .containsPattern("hikaricp_connections_active\\{[^}]*pool=\"pg-orders\"")
-                    .contains("mercato_outbox_unpublished_rows{capability=\"orders\"");
+                    .contains("mercato_outbox_unpublished_rows{capability=\"orders\"")
+                    .containsPattern("mercato_view_dead_letters\\{[^}]*view=\"order_history\"[^}]*\\} 0");
         });
         // The relay's producer exists once something was published: the sample catalog is, at start.
         await().atMost(Duration.ofSeconds(30))

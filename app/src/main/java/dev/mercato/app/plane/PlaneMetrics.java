@@ -1,5 +1,6 @@
 package dev.mercato.app.plane;
 
+import dev.mercato.plane.NotFound;
 import dev.mercato.plane.consume.DerivedView;
 import dev.mercato.plane.consume.DerivedWork;
 import dev.mercato.plane.consume.PartitionFreshness;
@@ -37,9 +38,10 @@ class PlaneMetrics implements MeterBinder {
     private final Outboxes outboxes;
     private final ViewRegistry views;
     private final Map<String, Object> registered = new ConcurrentHashMap<>();
-    private volatile Snapshot snapshot = new Snapshot(List.of(), List.of(), 0);
+    private volatile Snapshot snapshot = new Snapshot(List.of(), List.of(), Map.of(), 0);
 
-    private record Snapshot(List<OutboxStatus> outboxes, List<ViewFreshness> views, long takenAt) {}
+    private record Snapshot(
+            List<OutboxStatus> outboxes, List<ViewFreshness> views, Map<String, Integer> parked, long takenAt) {}
 
     /** One partition of one generation of a view, as the per-partition gauges are tagged. */
     private record PartitionKey(String view, int generation, String topic, int partition) {}
@@ -102,6 +104,16 @@ class PlaneMetrics implements MeterBinder {
                     .register(registry);
         }
         for (DerivedView view : views.views()) {
+            if (registered.putIfAbsent("parked" + view.name(), Boolean.TRUE) == null) {
+                Gauge.builder("mercato.view.dead.letters", this, m -> {
+                            Integer parked = m.current().parked().get(view.name());
+                            return parked == null ? Double.NaN : parked;
+                        })
+                        .description("Events the view parked after its retries, waiting for a redrive or a discard;"
+                                + " no value (NaN) for a view that logs and skips instead, or one not running")
+                        .tag("view", view.name())
+                        .register(registry);
+            }
             if (registered.putIfAbsent("skipped" + view.name(), Boolean.TRUE) == null) {
                 FunctionCounter.builder("mercato.view.skipped", view, DerivedView::skippedEvents)
                         .description("Records the view dropped as never applicable (logged), since start")
@@ -156,7 +168,7 @@ class PlaneMetrics implements MeterBinder {
         Snapshot s = snapshot;
         long now = System.nanoTime();
         if (now - s.takenAt() > MAX_AGE.toNanos()) {
-            s = new Snapshot(outboxes.status(), views.freshness(), now);
+            s = new Snapshot(outboxes.status(), views.freshness(), parked(), now);
             snapshot = s;
             refreshPartitions(s);
         }
@@ -199,6 +211,20 @@ class PlaneMetrics implements MeterBinder {
             lag.register(seconds, true);
             lagEvents.register(events, true);
         }
+    }
+
+    /** Parked events per view that parks them. */
+    private Map<String, Integer> parked() {
+        Map<String, Integer> parked = new java.util.HashMap<>();
+        for (DerivedView view : views.views()) {
+            try {
+                view.deadLetters()
+                        .ifPresent(d -> parked.put(view.name(), d.list().size()));
+            } catch (NotFound notRunning) {
+                // Not started yet, or stopped: no count rather than a made-up 0.
+            }
+        }
+        return parked;
     }
 
     /** A partition's lag from the current snapshot, NaN when unknown or no longer consumed here. */
