@@ -30,6 +30,7 @@ import tools.jackson.databind.JsonNode;
  * PostgreSQL, broker and data folder), which keeps the suite fast.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@org.springframework.context.annotation.Import(TestSpans.class)
 abstract class PlatformIntegrationTest {
 
     @LocalServerPort

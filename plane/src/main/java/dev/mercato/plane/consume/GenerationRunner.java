@@ -1,7 +1,9 @@
 package dev.mercato.plane.consume;
 
 import dev.mercato.plane.events.Event;
+import dev.mercato.plane.events.Tracing;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -137,6 +139,7 @@ final class GenerationRunner implements LogSink {
     public void accept(List<LogRecord> records) {
         stopper.check();
         List<Outcome> outcomes;
+        Instant began = Instant.now();
         try {
             outcomes = handle.transaction(() -> applyRound(records));
         } catch (RuntimeException e) {
@@ -160,6 +163,21 @@ final class GenerationRunner implements LogSink {
             return;
         }
         handled(records, outcomes);
+        traced(records, outcomes, began);
+    }
+
+    /** One span per applied event of a sampled trace: the last hop of the request that wrote it. */
+    private void traced(List<LogRecord> records, List<Outcome> outcomes, Instant began) {
+        List<Event> applied = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            if (outcomes.get(i) == Outcome.APPLIED
+                    && Tracing.sampled(records.get(i).event().traceId())) {
+                applied.add(records.get(i).event());
+            }
+        }
+        if (!applied.isEmpty()) {
+            Tracing.record("apply " + generation.view(), applied, began, Instant.now());
+        }
     }
 
     private List<Outcome> applyRound(List<LogRecord> records) {

@@ -29,7 +29,10 @@ public final class EventCodec {
     static final String AGGREGATE = "ce_aggregateid";
     static final String SEQUENCE = "ce_sequence";
     static final String SCHEMA_VERSION = "ce_schemaversion";
-    static final String TRACE = "ce_traceid";
+    // The CloudEvents distributed-tracing extension: the W3C traceparent of the request that wrote the event.
+    static final String TRACE = "ce_traceparent";
+    // Read only: what records written before the extension carried (an empty or opaque trace id).
+    static final String OLD_TRACE = "ce_traceid";
 
     private EventCodec() {}
 
@@ -69,7 +72,7 @@ public final class EventCodec {
                     MerchantId.of(get(h, MERCHANT)),
                     get(h, AGGREGATE),
                     Long.parseLong(get(h, SEQUENCE)),
-                    optional(h, TRACE),
+                    optional(h, TRACE).isEmpty() ? optional(h, OLD_TRACE) : optional(h, TRACE),
                     new String(r.value(), StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(

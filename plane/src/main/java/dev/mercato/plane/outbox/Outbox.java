@@ -5,6 +5,7 @@ import dev.mercato.plane.events.ConsistencyToken;
 import dev.mercato.plane.events.Event;
 import dev.mercato.plane.events.EventJson;
 import dev.mercato.plane.events.EventType;
+import dev.mercato.plane.events.Tracing;
 import dev.mercato.plane.postgres.CapabilityStore;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -80,6 +81,11 @@ public final class Outbox {
         }
     }
 
+    /** The draft's own trace, else the current thread's: the request that wrote the event. */
+    private static String traceOf(Draft draft) {
+        return draft.traceId() == null || draft.traceId().isEmpty() ? Tracing.current() : draft.traceId();
+    }
+
     public Appended append(EventType type, MerchantId merchant, String aggregateId, Object payload) {
         return append(new Draft(type, merchant, aggregateId, payload));
     }
@@ -99,7 +105,7 @@ public final class Outbox {
                 draft.type().wire(),
                 draft.merchant().value(),
                 draft.aggregateId(),
-                draft.traceId() == null ? "" : draft.traceId(),
+                traceOf(draft),
                 now,
                 payload(draft),
                 draft.merchant().value(),
@@ -126,7 +132,7 @@ public final class Outbox {
                 d.type().wire(),
                 d.merchant().value(),
                 d.aggregateId(),
-                d.traceId() == null ? "" : d.traceId(),
+                traceOf(d),
                 now,
                 payload(d),
                 d.merchant().value(),

@@ -4,6 +4,7 @@ import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.consume.WritePressure;
 import dev.mercato.plane.events.Event;
 import dev.mercato.plane.events.EventType;
+import dev.mercato.plane.events.Tracing;
 import dev.mercato.plane.outbox.OutboxStatus.RelayState;
 import dev.mercato.plane.postgres.CapabilityStore;
 import java.nio.charset.StandardCharsets;
@@ -202,7 +203,9 @@ public final class OutboxRelay implements AutoCloseable {
         if (events.isEmpty()) {
             return 0;
         }
+        Instant sending = Instant.now();
         publisher.publish(events);
+        Tracing.record("publish " + store.schema(), events, sending, Instant.now());
         faults.afterPublishBeforeMark(events);
         try (PreparedStatement ps =
                 c.prepareStatement("UPDATE outbox SET published_at = now() WHERE position = ANY(?)")) {
