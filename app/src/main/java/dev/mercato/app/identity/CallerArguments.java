@@ -4,6 +4,7 @@ import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.security.Caller;
 import dev.mercato.plane.security.Role;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.MethodParameter;
 import org.springframework.security.core.Authentication;
@@ -18,6 +19,12 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 /** Lets any controller take a {@link Caller} parameter, built from the verified token. */
 @Configuration(proxyBeanMethods = false)
 class CallerArguments implements WebMvcConfigurer, HandlerMethodArgumentResolver {
+
+    private final Claims claims;
+
+    CallerArguments(IdentitySettings settings) {
+        this.claims = new Claims(settings);
+    }
 
     @Override
     public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
@@ -39,8 +46,12 @@ class CallerArguments implements WebMvcConfigurer, HandlerMethodArgumentResolver
         if (auth == null || !(auth.getPrincipal() instanceof Jwt jwt)) {
             return Caller.ANONYMOUS;
         }
-        Role role = Role.parse(jwt.getClaimAsString("role"));
-        String merchant = jwt.getClaimAsString("merchant");
-        return Caller.of(jwt.getSubject(), role, merchant == null ? null : MerchantId.ofMerchant(merchant));
+        // A token without a role Mercato knows is a caller every role check refuses (403), not a bad request.
+        Optional<Role> role = claims.role(jwt).map(Role::parse);
+        String merchant = claims.merchant(jwt);
+        return new Caller(
+                jwt.getSubject(),
+                role,
+                merchant == null ? Optional.empty() : Optional.of(MerchantId.ofMerchant(merchant)));
     }
 }

@@ -22,7 +22,8 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/v1/dev")
-@ConditionalOnExpression("'${mercato.mode:embedded}' == 'embedded' and ${mercato.identity.dev-tokens:true}")
+@ConditionalOnExpression("'${mercato.mode:embedded}' == 'embedded' and ${mercato.identity.dev-tokens:true}"
+        + " and '${mercato.identity.issuer-uri:}' == '' and '${mercato.identity.jwk-set-uri:}' == ''")
 class DevTokenController {
 
     private final JwtEncoder encoder;

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
@@ -29,10 +30,17 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
@@ -62,8 +70,14 @@ class SecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain scrape(
-            HttpSecurity http, JwtDecoder decoder, ScrapeSettings scrape, MercatoSettings settings, DataFolder folder)
+            HttpSecurity http,
+            JwtDecoder decoder,
+            ScrapeSettings scrape,
+            MercatoSettings settings,
+            DataFolder folder,
+            IdentitySettings identity)
             throws Exception {
+        Claims claims = new Claims(identity);
         String password = scrape.password();
         if (password.isBlank() && settings.mode() != Mode.EXTERNAL) {
             password = folder.secret("metrics", "scrape.secret");
@@ -95,7 +109,7 @@ class SecurityConfiguration {
         };
         // This chain's manager serves both: basic credentials to the scraper, bearer tokens to their decoder.
         JwtAuthenticationProvider tokens = new JwtAuthenticationProvider(decoder);
-        tokens.setJwtAuthenticationConverter(roles());
+        tokens.setJwtAuthenticationConverter(roles(claims));
         AuthenticationEntryPoint unauthenticated = (request, response, e) -> problem(
                 response,
                 HttpStatus.UNAUTHORIZED,
@@ -110,13 +124,14 @@ class SecurityConfiguration {
                 .authenticationManager(new ProviderManager(scraper, tokens))
                 .authorizeHttpRequests(auth -> auth.anyRequest().hasAnyRole("SCRAPER", "ADMIN"))
                 .httpBasic(basic -> basic.realmName("mercato-metrics").authenticationEntryPoint(unauthenticated))
-                .oauth2ResourceServer(rs -> rs.jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(roles()))
-                        .authenticationEntryPoint(unauthenticated)
-                        .accessDeniedHandler((request, response, e) -> problem(
-                                response,
-                                HttpStatus.FORBIDDEN,
-                                "forbidden",
-                                "Only a scraper or an admin reads metrics.")))
+                .oauth2ResourceServer(
+                        rs -> rs.jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(roles(claims)))
+                                .authenticationEntryPoint(unauthenticated)
+                                .accessDeniedHandler((request, response, e) -> problem(
+                                        response,
+                                        HttpStatus.FORBIDDEN,
+                                        "forbidden",
+                                        "Only a scraper or an admin reads metrics.")))
                 .exceptionHandling(ex -> ex.authenticationEntryPoint(unauthenticated)
                         .accessDeniedHandler((request, response, e) -> problem(
                                 response,
@@ -127,7 +142,8 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder, IdentitySettings identity) throws Exception {
+        Claims claims = new Claims(identity);
         // A stateless API: no logout endpoint and no saved requests to replay after a login page.
         http.csrf(csrf -> csrf.disable())
                 .logout(logout -> logout.disable())
@@ -151,15 +167,16 @@ class SecurityConfiguration {
                         .hasRole("ADMIN")
                         .anyRequest()
                         .authenticated())
-                .oauth2ResourceServer(rs -> rs.jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(roles()))
-                        .authenticationEntryPoint((request, response, e) -> problem(
-                                response,
-                                HttpStatus.UNAUTHORIZED,
-                                "unauthenticated",
-                                "A valid bearer token is required: Authorization: Bearer <token>."
-                                        + " In embedded mode, POST /api/v1/dev/tokens issues one."))
-                        .accessDeniedHandler((request, response, e) ->
-                                problem(response, HttpStatus.FORBIDDEN, "forbidden", "Your role may not do this.")))
+                .oauth2ResourceServer(
+                        rs -> rs.jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(roles(claims)))
+                                .authenticationEntryPoint((request, response, e) -> problem(
+                                        response,
+                                        HttpStatus.UNAUTHORIZED,
+                                        "unauthenticated",
+                                        "A valid bearer token is required: Authorization: Bearer <token>."
+                                                + " In embedded mode, POST /api/v1/dev/tokens issues one."))
+                                .accessDeniedHandler((request, response, e) -> problem(
+                                        response, HttpStatus.FORBIDDEN, "forbidden", "Your role may not do this.")))
                 .exceptionHandling(ex -> ex.authenticationEntryPoint((request, response, e) -> problem(
                                 response,
                                 HttpStatus.UNAUTHORIZED,
@@ -170,12 +187,11 @@ class SecurityConfiguration {
         return http.build();
     }
 
-    private static JwtAuthenticationConverter roles() {
+    private static JwtAuthenticationConverter roles(Claims claims) {
         JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
-        converter.setJwtGrantedAuthoritiesConverter(jwt -> {
-            String role = jwt.getClaimAsString("role");
-            return role == null ? List.of() : List.of(new SimpleGrantedAuthority("ROLE_" + role.toUpperCase()));
-        });
+        converter.setJwtGrantedAuthoritiesConverter(jwt -> claims.role(jwt)
+                .map(role -> List.<GrantedAuthority>of(new SimpleGrantedAuthority("ROLE_" + role.toUpperCase())))
+                .orElse(List.of()));
         return converter;
     }
 
@@ -201,6 +217,12 @@ class SecurityConfiguration {
 
     @Bean
     SecretKey tokenKey(MercatoSettings settings, IdentitySettings identity, DataFolder folder) {
+        if (identity.provider()) {
+            // Tokens come from the provider; the development issuer is off and this key verifies nothing.
+            byte[] unused = new byte[32];
+            new java.security.SecureRandom().nextBytes(unused);
+            return new SecretKeySpec(unused, "HmacSHA256");
+        }
         String secret = identity.jwtSecret();
         if (secret.isBlank()) {
             if (settings.mode() == Mode.EXTERNAL) {
@@ -216,11 +238,41 @@ class SecurityConfiguration {
     }
 
     @Bean
-    JwtDecoder jwtDecoder(SecretKey key, Clock clock) {
-        NimbusJwtDecoder verifier = NimbusJwtDecoder.withSecretKey(key)
-                .macAlgorithm(MacAlgorithm.HS256)
-                .build();
-        verifier.setJwtValidator(JwtValidators.createDefaultWithValidators(new TenantClaim()));
+    JwtDecoder jwtDecoder(SecretKey key, Clock clock, IdentitySettings identity) {
+        List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
+        validators.add(new TenantClaim(new Claims(identity)));
+        NimbusJwtDecoder verifier;
+        if (identity.provider()) {
+            verifier = (identity.jwkSetUri().isBlank()
+                            ? NimbusJwtDecoder.withIssuerLocation(identity.issuerUri())
+                                    .jwsAlgorithms(algorithms -> identity.algorithms()
+                                            .forEach(a -> algorithms.add(SignatureAlgorithm.from(a))))
+                            : NimbusJwtDecoder.withJwkSetUri(identity.jwkSetUri())
+                                    .jwsAlgorithms(algorithms -> identity.algorithms()
+                                            .forEach(a -> algorithms.add(SignatureAlgorithm.from(a)))))
+                    .build();
+            if (!identity.issuerUri().isBlank()) {
+                validators.add(new JwtIssuerValidator(identity.issuerUri()));
+            }
+            if (!identity.audiences().isEmpty()) {
+                validators.add(token -> token.getAudience() != null
+                                && token.getAudience().stream().anyMatch(identity.audiences()::contains)
+                        ? OAuth2TokenValidatorResult.success()
+                        : OAuth2TokenValidatorResult.failure(new OAuth2Error(
+                                "invalid_token", "The token is not meant for this platform (aud)", null)));
+            }
+            log.info(
+                    "Bearer tokens from the identity provider {} (keys {}), algorithms {}, audiences {}",
+                    identity.issuerUri().isBlank() ? "(issuer not checked)" : identity.issuerUri(),
+                    identity.jwkSetUri().isBlank() ? "by discovery" : identity.jwkSetUri(),
+                    identity.algorithms(),
+                    identity.audiences().isEmpty() ? "(not checked)" : identity.audiences());
+        } else {
+            verifier = NimbusJwtDecoder.withSecretKey(key)
+                    .macAlgorithm(MacAlgorithm.HS256)
+                    .build();
+        }
+        verifier.setJwtValidator(JwtValidators.createDefaultWithValidators(validators));
         return new VerifiedTokens(verifier, clock, Duration.ofMinutes(5), 100_000);
     }
 

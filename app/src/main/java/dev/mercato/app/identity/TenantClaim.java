@@ -14,9 +14,15 @@ import org.springframework.security.oauth2.jwt.Jwt;
  */
 final class TenantClaim implements OAuth2TokenValidator<Jwt> {
 
+    private final Claims claims;
+
+    TenantClaim(Claims claims) {
+        this.claims = claims;
+    }
+
     @Override
     public OAuth2TokenValidatorResult validate(Jwt token) {
-        String merchant = token.getClaimAsString("merchant");
+        String merchant = claims.merchant(token);
         if (merchant == null) {
             return OAuth2TokenValidatorResult.success();
         }
