@@ -44,6 +44,14 @@ public record EventType(String source, String name, int version) {
         return "/mercato/" + source;
     }
 
+    /**
+     * The CloudEvents {@code dataschema}: the JSON Schema of this type's payload, kept in the publishing
+     * capability's resources as {@code events/<source>/<name>.v<N>.schema.json} and named here by that path.
+     */
+    public String schemaUri() {
+        return "https://mercato.dev/schemas/events/" + source + "/" + name + ".v" + version + ".schema.json";
+    }
+
     /** The Kafka topic the publishing capability's events go to. */
     public String topic() {
         return Topics.of(source);

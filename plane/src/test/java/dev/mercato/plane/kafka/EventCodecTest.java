@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.events.Event;
+import dev.mercato.plane.events.EventJson;
 import dev.mercato.plane.events.EventType;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.SpecVersion;
+import io.cloudevents.kafka.CloudEventDeserializer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +53,60 @@ class EventCodecTest {
         }
         assertThat(written).isSorted().allMatch(v -> v.length() == 19);
         assertThat(written.getFirst()).isEqualTo("0000000000000000001");
+    }
+
+    @Test
+    void the_official_cloudevents_sdk_reads_every_attribute_and_extension() {
+        Event event = new Event(
+                UUID.randomUUID(),
+                EventType.of("orders", "order-placed", 1),
+                Instant.parse("2026-12-06T10:15:30.123456Z"),
+                MerchantId.of("shop-1"),
+                "order-1",
+                7,
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                "{\"total\":\"10.00\"}");
+        var record = EventCodec.toRecord(event);
+        try (var deserializer = new CloudEventDeserializer()) {
+            CloudEvent read = deserializer.deserialize(record.topic(), record.headers(), record.value());
+            assertThat(read.getSpecVersion()).isEqualTo(SpecVersion.V1);
+            assertThat(read.getId()).isEqualTo(event.id().toString());
+            assertThat(read.getSource()).hasToString("/mercato/orders");
+            assertThat(read.getType()).isEqualTo("orders.order-placed.v1");
+            assertThat(read.getTime().toInstant()).isEqualTo(event.time());
+            assertThat(read.getSubject()).isEqualTo("order-1");
+            assertThat(read.getDataContentType()).isEqualTo("application/json");
+            assertThat(read.getDataSchema())
+                    .hasToString("https://mercato.dev/schemas/events/orders/order-placed.v1.schema.json");
+            assertThat(read.getExtension("sequence")).isEqualTo("0000000000000000007");
+            assertThat(read.getExtension("traceparent")).isEqualTo(event.traceId());
+            assertThat(read.getExtension("merchant")).isEqualTo("shop-1");
+            assertThat(read.getExtension("aggregateid")).isEqualTo("order-1");
+            assertThat(new String(read.getData().toBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo(event.data());
+        }
+    }
+
+    @Test
+    void a_structured_mode_record_reads_as_the_same_event() {
+        Event event = event(12);
+        String envelope = "{\"specversion\":\"1.0\",\"id\":\"" + event.id() + "\",\"source\":\"/mercato/orders\","
+                + "\"type\":\"orders.order-placed.v1\",\"time\":\"" + event.time() + "\","
+                + "\"subject\":\"order-1\",\"datacontenttype\":\"application/json\","
+                + "\"merchant\":\"shop-1\",\"aggregateid\":\"order-1\",\"sequence\":\"0000000000000000012\","
+                + "\"data\":" + event.data() + "}";
+        ConsumerRecord<String, byte[]> record =
+                new ConsumerRecord<>("orders", 0, 3, event.key(), envelope.getBytes(StandardCharsets.UTF_8));
+        record.headers()
+                .add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8));
+        Event read = EventCodec.fromRecord(record);
+        assertThat(read.id()).isEqualTo(event.id());
+        assertThat(read.type()).isEqualTo(event.type());
+        assertThat(read.time()).isEqualTo(event.time());
+        assertThat(read.merchant()).isEqualTo(event.merchant());
+        assertThat(read.aggregateId()).isEqualTo("order-1");
+        assertThat(read.sequence()).isEqualTo(12);
+        assertThat(EventJson.tree(read.data())).isEqualTo(EventJson.tree(event.data()));
     }
 
     @Test
