@@ -46,10 +46,12 @@ public record MercatoSettings(
             @DefaultValue("") String adminPassword,
             @DefaultValue("") String roleSecret,
             @DefaultValue("8") int poolSize,
-            Map<String, String> serverConfig) {
+            Map<String, String> serverConfig,
+            Map<String, String> connection) {
 
         public PostgresSettings {
             serverConfig = serverConfig == null ? Map.of() : Map.copyOf(serverConfig);
+            connection = connection == null ? Map.of() : Map.copyOf(connection);
         }
     }
 
@@ -67,7 +69,12 @@ public record MercatoSettings(
             @DefaultValue("") String bootstrapServers,
             Integer replicationFactor,
             Integer minInsyncReplicas,
-            @DefaultValue("all") String acks) {
+            @DefaultValue("all") String acks,
+            Map<String, String> client) {
+
+        public KafkaSettings {
+            client = client == null ? Map.of() : Map.copyOf(client);
+        }
 
         /** The log's durability policy for this mode, validated: a contradiction fails start-up with what to change. */
         public DurabilitySettings durability(Mode mode) {

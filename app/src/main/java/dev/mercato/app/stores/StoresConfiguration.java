@@ -5,6 +5,7 @@ import dev.mercato.app.MercatoSettings.Mode;
 import dev.mercato.plane.kafka.DurabilitySettings;
 import dev.mercato.plane.kafka.EmbeddedKafka;
 import dev.mercato.plane.kafka.EmbeddedKafkaSettings;
+import dev.mercato.plane.kafka.KafkaClients;
 import dev.mercato.plane.kafka.KafkaProbe;
 import dev.mercato.plane.kafka.LogTopics;
 import dev.mercato.plane.postgres.EmbeddedPostgres;
@@ -45,7 +46,7 @@ class StoresConfiguration {
         var pg = settings.postgres();
         if (settings.mode() == Mode.EXTERNAL) {
             return new ExternalPostgres(
-                    pg.host(), pg.port() == 0 ? 5432 : pg.port(), pg.adminUser(), pg.adminPassword());
+                    pg.host(), pg.port() == 0 ? 5432 : pg.port(), pg.adminUser(), pg.adminPassword(), pg.connection());
         }
         return EmbeddedPostgres.start(
                 new EmbeddedPostgresSettings(folder.resolve("postgres"), pg.port(), pg.serverConfig()));
@@ -84,6 +85,8 @@ class StoresConfiguration {
                 throw new IllegalStateException(
                         "mercato.mode=external needs mercato.kafka.bootstrap-servers, e.g. kafka-1:9092,kafka-2:9092");
             }
+            // TLS and SASL for the cluster: every client of this process connects with them.
+            KafkaClients.use(settings.kafka().client());
             return KafkaAddress.external(servers);
         }
         // The broker takes seconds to start; it starts beside PostgreSQL rather than after it.

@@ -25,6 +25,7 @@ public final class KafkaProbe implements StoreProbe, AutoCloseable {
     private synchronized Admin admin() {
         if (admin == null) {
             Properties props = new Properties();
+            KafkaClients.apply(props);
             props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers.get());
             props.put(AdminClientConfig.CLIENT_ID_CONFIG, "mercato-health");
             props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);

@@ -78,6 +78,7 @@ public final class KafkaPublisher implements LogPublisher, AutoCloseable {
 
     private static KafkaProducer<String, byte[]> create(String bootstrapServers, DurabilitySettings durability) {
         Properties p = new Properties();
+        KafkaClients.apply(p);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "mercato-relay");
         // Idempotence needs acks=all, which DurabilitySettings insists on: an explicit setting, not a default.

@@ -158,6 +158,7 @@ public final class LogTopics {
 
     private static Admin admin(String bootstrapServers) {
         Properties p = new Properties();
+        KafkaClients.apply(p);
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
         return Admin.create(p);

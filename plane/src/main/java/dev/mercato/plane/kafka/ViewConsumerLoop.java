@@ -119,6 +119,7 @@ public final class ViewConsumerLoop implements LogSource {
 
     private Map<String, Object> properties(String group) {
         Map<String, Object> props = new HashMap<>();
+        KafkaClients.apply(props);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // The outbox relay may publish in transactions: never show a view what may still be aborted.

@@ -55,6 +55,29 @@ class ExternalPostgresIntegrationTest {
     }
 
     @Test
+    void connection_parameters_reach_every_connection_the_driver_makes() throws SQLException {
+        var named = new ExternalPostgres(
+                "127.0.0.1",
+                5432,
+                "postgres",
+                "",
+                java.util.Map.of("sslmode", "disable", "ApplicationName", "mercato x"));
+        assertThat(named.jdbcUrl("postgres"))
+                .isEqualTo("jdbc:postgresql://127.0.0.1:5432/postgres?ApplicationName=mercato+x&sslmode=disable");
+        try (Connection c = DriverManager.getConnection(named.jdbcUrl("postgres"), "postgres", "");
+                var rs = c.createStatement().executeQuery("SELECT current_setting('application_name')")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("mercato x");
+        }
+        // TLS demanded of a server that offers none (this machine's) is refused, not quietly downgraded.
+        var tls = new ExternalPostgres("127.0.0.1", 5432, "postgres", "", java.util.Map.of("sslmode", "require"));
+        assertThatThrownBy(() -> DriverManager.getConnection(tls.jdbcUrl("postgres"), "postgres", "")
+                        .close())
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("SSL");
+    }
+
+    @Test
     void two_instances_provision_the_same_schemas_and_share_their_rows() {
         first.open("alpha")
                 .jdbc()
