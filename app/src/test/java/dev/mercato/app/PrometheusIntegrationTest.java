@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
@@ -76,5 +78,36 @@ class PrometheusIntegrationTest extends PlatformIntegrationTest {
                 .until(() -> send("GET", SCRAPE, null, null, basic("prometheus", password))
                         .body()
                         .contains("kafka_producer_"));
+    }
+
+    @Test
+    void the_heaviest_statements_are_listed_per_capability_for_an_admin_and_counted_in_the_metrics() throws Exception {
+        String admin = token("admin", "prom-a2", null);
+        assertThat(send("GET", "/api/v1/plane/statements", token("customer", "prom-c2", null), null)
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(send("GET", "/api/v1/plane/statements?limit=0", admin, null).statusCode())
+                .isEqualTo(400);
+        var top = send("GET", "/api/v1/plane/statements?limit=50", admin, null);
+        assertThat(top.statusCode()).as(top.body()).isEqualTo(200);
+        var items = json(top).get("items");
+        assertThat(items.size()).isPositive();
+        List<String> capabilities = new ArrayList<>();
+        items.forEach(i -> capabilities.add(i.get("capability").asString()));
+        // The sample catalog was loaded at start, as the catalog's own role.
+        assertThat(capabilities).contains("catalog");
+        assertThat(items.get(0).get("totalMillis").asDouble())
+                .isGreaterThanOrEqualTo(
+                        items.get(items.size() - 1).get("totalMillis").asDouble());
+        var catalogOnly = json(send("GET", "/api/v1/plane/statements?capability=catalog", admin, null))
+                .get("items");
+        catalogOnly.forEach(i -> assertThat(i.get("capability").asString()).isEqualTo("catalog"));
+        String password = password();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> send("GET", SCRAPE, null, null, basic("prometheus", password))
+                        .body()
+                        .lines()
+                        .anyMatch(l -> l.startsWith("mercato_db_statements_calls_total{capability=\"catalog\"}")
+                                && !l.endsWith(" 0.0")));
     }
 }

@@ -26,6 +26,12 @@ public record EmbeddedPostgresSettings(Path folder, int port, Map<String, String
             "max_connections", "300",
             "listen_addresses", "127.0.0.1");
 
+    /**
+     * What the server records about its own work: per-statement counts and times ({@code pg_stat_statements},
+     * read by the platform's slow-statement route and metrics). A setting of the same name overrides it.
+     */
+    static final Map<String, String> OBSERVED = Map.of("shared_preload_libraries", "pg_stat_statements");
+
     /** The settings that decide whether a commit that returned survives a crash: never overridden. */
     static final Set<String> DURABILITY = Set.of("fsync", "synchronous_commit", "full_page_writes", "wal_sync_method");
 
@@ -40,6 +46,7 @@ public record EmbeddedPostgresSettings(Path folder, int port, Map<String, String
             }
         }
         Map<String, String> merged = new LinkedHashMap<>(DURABLE);
+        merged.putAll(OBSERVED);
         merged.putAll(serverConfig);
         serverConfig = Map.copyOf(merged);
     }
