@@ -2,6 +2,7 @@ package dev.mercato.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mercato.plane.events.EventJson;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
@@ -124,6 +125,29 @@ class OpenApiIntegrationTest extends PlatformIntegrationTest {
             }
         });
         assertThat(required).contains("Idempotency-Key");
+    }
+
+    /**
+     * The served document is the one in docs/openapi.json, from which the build generates a client
+     * (GeneratedClientIntegrationTest): an API change shows as a change to that file, reviewed with the code.
+     * After a deliberate change, {@code -Dmercato.openapi.update=true} rewrites it.
+     */
+    @Test
+    void the_served_document_is_the_published_snapshot() throws Exception {
+        var response = send("GET", "/api/v1/openapi.json", null, null);
+        JsonNode served = json(response);
+        Path snapshot = Path.of("..", "docs", "openapi.json");
+        if (Boolean.getBoolean("mercato.openapi.update")) {
+            Files.writeString(
+                    snapshot,
+                    EventJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(served) + "\n");
+        }
+        assertThat(Files.exists(snapshot)).as(snapshot + " exists").isTrue();
+        assertThat(served)
+                .as("the served document differs from docs/openapi.json; if the API change is deliberate, run"
+                        + " ./mvnw -pl app -am verify -Dit.test=OpenApiIntegrationTest -Dmercato.openapi.update=true"
+                        + " and review the diff")
+                .isEqualTo(EventJson.tree(Files.readString(snapshot)));
     }
 
     /** Collects every {@code $ref} under {@code node} that does not point at something in {@code doc}. */

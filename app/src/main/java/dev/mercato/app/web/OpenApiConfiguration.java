@@ -17,6 +17,8 @@ import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.servers.Server;
+import io.swagger.v3.oas.models.servers.Server;
 import java.util.Map;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.utils.SpringDocUtils;
@@ -71,6 +73,9 @@ class OpenApiConfiguration {
                                 + " lists take ?limit=&cursor= and answer next. Reads served from a derived view carry"
                                 + " Mercato-Freshness; writes return Mercato-Consistency-Token.")
                         .license(new License().name("Apache-2.0").url("https://www.apache.org/licenses/LICENSE-2.0")))
+                // Relative: the document is the same whatever host and port serve it, so the snapshot in
+                // docs/openapi.json (what clients are generated from) can be compared with it.
+                .addServersItem(new Server().url("/").description("The platform serving this document"))
                 .components(new Components()
                         .addSecuritySchemes(
                                 BEARER,
