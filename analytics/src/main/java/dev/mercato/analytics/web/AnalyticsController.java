@@ -119,6 +119,7 @@ class AnalyticsController {
         return new Refreshed(files, analytics.freshness());
     }
 
+    @Schema(name = "WarehouseReconciliationJson")
     record ReconciliationJson(Reconciliation last) {}
 
     @GetMapping("/api/v1/plane/reconciliation")

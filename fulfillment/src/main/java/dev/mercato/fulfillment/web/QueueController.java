@@ -40,6 +40,7 @@ class QueueController {
         this.reads = reads;
     }
 
+    @Schema(name = "FulfillmentQueuePage")
     record Page(List<FulfillmentQueue.Entry> items, String next) {}
 
     @GetMapping("/api/v1/merchants/me/fulfillment")

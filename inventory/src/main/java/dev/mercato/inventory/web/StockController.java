@@ -65,6 +65,7 @@ class StockController {
 
     record MisownedJson(String sku, String holder, String owner, int onHand) {}
 
+    @Schema(name = "StockReconciliationJson")
     record ReconciliationJson(boolean consistent, List<DriftJson> drift, List<MisownedJson> misowned) {}
 
     /** The caller's merchant's stock (an admin names the merchant), in SKU order. */

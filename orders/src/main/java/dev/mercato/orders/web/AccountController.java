@@ -39,6 +39,7 @@ class AccountController {
         this.reads = reads;
     }
 
+    @Schema(name = "OrderHistoryPage")
     record Page(List<OrderHistory.Entry> items, String next) {}
 
     @GetMapping("/api/v1/customers/me/orders")
