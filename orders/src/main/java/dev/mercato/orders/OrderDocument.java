@@ -2,6 +2,7 @@ package dev.mercato.orders;
 
 import dev.mercato.customers.Address;
 import dev.mercato.plane.web.MoneyJson;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 
@@ -24,6 +25,7 @@ public record OrderDocument(
         Instant updatedAt,
         List<Change> history) {
 
+    @Schema(name = "OrderDocumentLine")
     public record Line(
             String sku, String title, String category, int quantity, MoneyJson unitPrice, MoneyJson lineTotal) {
         static Line of(OrderLine l) {

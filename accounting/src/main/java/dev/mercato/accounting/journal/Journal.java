@@ -5,6 +5,7 @@ import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.consume.ViewRuntime;
 import dev.mercato.plane.web.MoneyJson;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -35,6 +36,7 @@ public final class Journal implements Books {
     }
 
     /** One booked entry: what caused it (the payment, its order, the event) and its balanced lines. */
+    @Schema(name = "JournalEntry")
     public record Entry(
             String id,
             String kind,
@@ -45,6 +47,7 @@ public final class Journal implements Books {
             Instant at,
             List<Line> lines) {}
 
+    @Schema(name = "JournalLine")
     public record Line(String account, String side, MoneyJson amount) {}
 
     /** Debits, credits and their difference for one account in one currency. */

@@ -8,6 +8,13 @@ import dev.mercato.plane.consume.ViewReads;
 import dev.mercato.plane.security.Caller;
 import dev.mercato.plane.security.Role;
 import dev.mercato.plane.web.Cursor;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.http.ResponseEntity;
@@ -22,6 +29,10 @@ import org.springframework.web.bind.annotation.RestController;
  * admin names the merchant.
  */
 @RestController
+@Tag(
+        name = "Books",
+        description = "A merchant's double-entry books (journal and trial balance) from accounting's view, which may"
+                + " lag the payments that booked them; every answer says how fresh it is.")
 class BooksController {
 
     private final Journal journal;
@@ -41,11 +52,30 @@ class BooksController {
             boolean balanced) {}
 
     @GetMapping("/api/v1/merchants/me/journal")
+    @Operation(
+            summary = "List my journal entries",
+            operationId = "listJournalEntries",
+            description = "Merchants (their own) and admins (naming the merchant). From the journal view: it may lag;"
+                    + " send the Mercato-Consistency-Token of an order move to see its booking.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "A page of journal entries; next is the following page's cursor, absent on the last",
+            headers =
+                    @Header(
+                            name = ViewReads.FRESHNESS_HEADER,
+                            description = "lag-ms=<n>; as-of=<time>, with ; stale when the read may miss writes"
+                                    + " (a token's write not applied in time, or a lag the view cannot tell)",
+                            schema = @Schema(type = "string")),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = JournalPage.class)))
     ResponseEntity<JournalPage> journal(
             @RequestParam(required = false) String merchant,
             @RequestParam(defaultValue = "50") int limit,
             @RequestParam(required = false) String cursor,
-            @RequestHeader(name = ViewReads.TOKEN_HEADER, required = false) String tokens,
+            @Parameter(
+                            description = "Tokens of your own writes (comma-separated): the view waits up to 2 s for"
+                                    + " them, else answers marked stale")
+                    @RequestHeader(name = ViewReads.TOKEN_HEADER, required = false)
+                    String tokens,
             Caller caller) {
         caller.requireRole(Role.MERCHANT, Role.ADMIN);
         MerchantId owner = caller.merchantFor(merchant);
@@ -66,9 +96,29 @@ class BooksController {
     }
 
     @GetMapping("/api/v1/merchants/me/trial-balance")
+    @Operation(
+            summary = "Get my trial balance",
+            operationId = "getTrialBalance",
+            description = "Merchants (their own) and admins (naming the merchant): the balance of every account and"
+                    + " whether debits equal credits per currency. From the journal view: it may lag.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The trial balance",
+            headers =
+                    @Header(
+                            name = ViewReads.FRESHNESS_HEADER,
+                            description = "lag-ms=<n>; as-of=<time>, with ; stale when the read may miss writes"
+                                    + " (a token's write not applied in time, or a lag the view cannot tell)",
+                            schema = @Schema(type = "string")),
+            content =
+                    @Content(mediaType = "application/json", schema = @Schema(implementation = TrialBalanceJson.class)))
     ResponseEntity<TrialBalanceJson> trialBalance(
             @RequestParam(required = false) String merchant,
-            @RequestHeader(name = ViewReads.TOKEN_HEADER, required = false) String tokens,
+            @Parameter(
+                            description = "Tokens of your own writes (comma-separated): the view waits up to 2 s for"
+                                    + " them, else answers marked stale")
+                    @RequestHeader(name = ViewReads.TOKEN_HEADER, required = false)
+                    String tokens,
             Caller caller) {
         caller.requireRole(Role.MERCHANT, Role.ADMIN);
         MerchantId owner = caller.merchantFor(merchant);

@@ -5,6 +5,11 @@ import dev.mercato.orders.OrderMove;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.security.Caller;
 import dev.mercato.plane.security.Role;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +23,10 @@ import org.springframework.web.bind.annotation.RestController;
  * the stock counters against the reservations.
  */
 @RestController
+@Tag(
+        name = "Consistency",
+        description = "Checks that the capabilities agree with each other: orders against their payment, stock, pick"
+                + " list and books.")
 class ReconciliationController {
 
     private final OrderReconciliation reconciliation;
@@ -72,6 +81,16 @@ class ReconciliationController {
 
     /** @param limit how many of the newest orders to check (1-100000) */
     @GetMapping("/api/v1/orders/reconciliation")
+    @Operation(
+            summary = "Check orders against payments, stock and books",
+            operationId = "reconcileOrders",
+            description = "Admins only: the newest orders (limit, 1-100000) whose payment, stock, pick list or books"
+                    + " disagree with the order, each with what to do; moves still in flight; misowned stock and"
+                    + " stock drift.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "consistent, with the findings",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ReportJson.class)))
     ReportJson reconciliation(@RequestParam(defaultValue = "1000") int limit, Caller caller) {
         caller.requireRole(Role.ADMIN);
         OrderReconciliation.Report r = reconciliation.check(limit);

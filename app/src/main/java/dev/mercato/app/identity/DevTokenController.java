@@ -3,6 +3,12 @@ package dev.mercato.app.identity;
 import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.security.Role;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirements;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.time.Instant;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -24,6 +30,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/dev")
 @ConditionalOnExpression("'${mercato.mode:embedded}' == 'embedded' and ${mercato.identity.dev-tokens:true}"
         + " and '${mercato.identity.issuer-uri:}' == '' and '${mercato.identity.jwk-set-uri:}' == ''")
+@Tag(
+        name = "Identity (development)",
+        description = "The development token issuer, in embedded mode only: in external mode tokens come from the"
+                + " operator's identity provider.")
 class DevTokenController {
 
     private final JwtEncoder encoder;
@@ -39,6 +49,30 @@ class DevTokenController {
     record TokenResponse(String token, String tokenType, Instant expiresAt) {}
 
     @PostMapping("/tokens")
+    @Operation(
+            summary = "Issue a development token",
+            operationId = "issueDevToken",
+            description = "Public, embedded mode only. A bearer token for any role (customer, merchant with its"
+                    + " merchant, admin) and subject: for trying the API, never for production.")
+    @SecurityRequirements
+    @ApiResponse(
+            responseCode = "200",
+            description = "The token, to send as Authorization: Bearer <token>",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = TokenResponse.class)))
+    @ApiResponse(
+            responseCode = "413",
+            description = "payload-too-large: the body is over the size limit",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(
+            responseCode = "415",
+            description = "unsupported-media-type: send application/json",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
     TokenResponse issue(@RequestBody TokenRequest request) {
         Role role = Role.parse(request.role());
         String subject = request.subject();

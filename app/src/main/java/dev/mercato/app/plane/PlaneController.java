@@ -12,6 +12,13 @@ import dev.mercato.plane.consume.ViewFreshness;
 import dev.mercato.plane.consume.ViewRegistry;
 import dev.mercato.plane.outbox.OutboxStatus;
 import dev.mercato.plane.outbox.Outboxes;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.SchemaProperty;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +35,10 @@ import org.springframework.web.bind.annotation.RestController;
 /** The data plane's operations API (admins only, enforced by the security filter chain). */
 @RestController
 @RequestMapping("/api/v1/plane")
+@Tag(
+        name = "Data plane",
+        description = "Operating the data plane, admins only: outboxes, derived views (lag, rebuild, pause, resume)"
+                + " and the events they parked as dead letters.")
 class PlaneController {
 
     private final Outboxes outboxes;
@@ -62,6 +73,21 @@ class PlaneController {
     record Items<T>(List<T> items) {}
 
     @GetMapping("/outbox")
+    @Operation(
+            summary = "List the outboxes",
+            operationId = "listOutboxes",
+            description = "Admins only: per capability, the events not yet published to the log and how old the"
+                    + " oldest is.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "Every capability's outbox",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schemaProperties =
+                                    @SchemaProperty(
+                                            name = "items",
+                                            array = @ArraySchema(schema = @Schema(implementation = OutboxJson.class)))))
     Items<OutboxJson> outbox() {
         return new Items<>(outboxes.status().stream().map(OutboxJson::of).toList());
     }
@@ -134,6 +160,21 @@ class PlaneController {
     }
 
     @GetMapping("/views")
+    @Operation(
+            summary = "List the derived views",
+            operationId = "listViews",
+            description = "Admins only: every generation of every view with its state and lag per partition; a lag"
+                    + " not known (yet) is null, never 0.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "Every view generation",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schemaProperties =
+                                    @SchemaProperty(
+                                            name = "items",
+                                            array = @ArraySchema(schema = @Schema(implementation = ViewJson.class)))))
     Items<ViewJson> views() {
         List<ViewJson> all = new ArrayList<>();
         views.views().forEach(v -> all.addAll(json(v)));
@@ -149,12 +190,44 @@ class PlaneController {
 
     @PostMapping("/views/{view}/rebuild")
     @ResponseStatus(HttpStatus.ACCEPTED)
+    @Operation(
+            summary = "Rebuild a view from the log",
+            operationId = "rebuildView",
+            description = "Admins only. Starts a new generation that replays the log in the background; the current"
+                    + " one keeps answering until the new one has caught up.")
+    @ApiResponse(
+            responseCode = "202",
+            description = "The rebuild started: the generation being built",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = RebuildJson.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "view-not-rebuildable: the view writes into its capability's own tables, which hold facts"
+                    + " the log does not",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
     RebuildJson rebuild(@PathVariable String view) {
         Generation g = known(view).rebuild();
         return new RebuildJson(view, g.number(), "rebuilding");
     }
 
     @PostMapping("/views/{view}/pause")
+    @Operation(
+            summary = "Pause a view",
+            operationId = "pauseView",
+            description = "Admins only: the view stops applying the log (and fetching from it) until resumed; reads"
+                    + " go on and report a growing lag.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The view's generations, paused",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schemaProperties =
+                                    @SchemaProperty(
+                                            name = "items",
+                                            array = @ArraySchema(schema = @Schema(implementation = ViewJson.class)))))
     Items<ViewJson> pause(@PathVariable String view) {
         DerivedView v = known(view);
         v.pause();
@@ -162,6 +235,20 @@ class PlaneController {
     }
 
     @PostMapping("/views/{view}/resume")
+    @Operation(
+            summary = "Resume a view",
+            operationId = "resumeView",
+            description = "Admins only: the view applies the log again from where it paused.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The view's generations, running",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schemaProperties =
+                                    @SchemaProperty(
+                                            name = "items",
+                                            array = @ArraySchema(schema = @Schema(implementation = ViewJson.class)))))
     Items<ViewJson> resume(@PathVariable String view) {
         DerivedView v = known(view);
         v.resume();
@@ -206,6 +293,22 @@ class PlaneController {
     }
 
     @GetMapping("/dead-letters")
+    @Operation(
+            summary = "List dead letters",
+            operationId = "listDeadLetters",
+            description = "Admins only: the events views parked because applying them failed, of every view or of one.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The parked events",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schemaProperties =
+                                    @SchemaProperty(
+                                            name = "items",
+                                            array =
+                                                    @ArraySchema(
+                                                            schema = @Schema(implementation = DeadLetterJson.class)))))
     Items<DeadLetterJson> deadLetters(@RequestParam(required = false) String view) {
         List<DeadLetterJson> all = new ArrayList<>();
         for (DerivedView v : view == null ? views.views() : List.of(known(view))) {
@@ -218,6 +321,14 @@ class PlaneController {
     }
 
     @GetMapping("/dead-letters/{id}")
+    @Operation(
+            summary = "Get a dead letter",
+            operationId = "getDeadLetter",
+            description = "Admins only. The id is <view>-<number>, as listed.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The parked event",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = DeadLetterJson.class)))
     DeadLetterJson deadLetter(@PathVariable String id) {
         Ref ref = Ref.parse(id);
         return known(ref.view())
@@ -234,6 +345,15 @@ class PlaneController {
     }
 
     @PostMapping("/dead-letters/{id}/redrive")
+    @Operation(
+            summary = "Redrive a dead letter",
+            operationId = "redriveDeadLetter",
+            description = "Admins only: applies the parked event again, if it is the first parked for its key (else"
+                    + " redrive that one or the whole key); if it fails again it stays parked.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "How many events were applied and how many are still parked",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = RedriveJson.class)))
     RedriveJson redrive(@PathVariable String id) {
         Ref ref = Ref.parse(id);
         DeadLetters letters = known(ref.view()).deadLetters().orElseThrow(() -> new NotFound("dead letter", id));
@@ -243,6 +363,15 @@ class PlaneController {
 
     /** Redrives every parked event, or those of one view, or of one key of one view. */
     @PostMapping("/dead-letters/redrive")
+    @Operation(
+            summary = "Redrive dead letters in bulk",
+            operationId = "redriveDeadLetters",
+            description = "Admins only: every parked event, or those of one view, or of one key of one view (key needs"
+                    + " view).")
+    @ApiResponse(
+            responseCode = "200",
+            description = "How many events were applied and how many are still parked",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = RedriveJson.class)))
     RedriveJson redriveAll(@RequestParam(required = false) String view, @RequestParam(required = false) String key) {
         if (key != null && view == null) {
             throw new InvalidInput("view", "is required with key");

@@ -12,6 +12,13 @@ import dev.mercato.plane.NotFound;
 import dev.mercato.plane.security.Caller;
 import dev.mercato.plane.security.Role;
 import dev.mercato.plane.web.MoneyJson;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.math.BigInteger;
 import java.net.URI;
 import java.time.Instant;
@@ -40,6 +47,11 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/v1/carts")
+@Tag(
+        name = "Carts",
+        description = "Carts, open without a token: an anonymous cart is reached by whoever holds its unguessable id,"
+                + " a customer's only by that customer (with their token) or an admin; to anyone else it answers 404."
+                + " Every answer carries the cart's version as its ETag, for If-Match.")
 class CartController {
 
     private static final Pattern ETAG = Pattern.compile("(?:W/)?\"([0-9]{1,18})\"");
@@ -92,6 +104,39 @@ class CartController {
 
     /** A customer's new cart is theirs; anyone else's is anonymous. The body, {@code {}}, has no fields yet. */
     @PostMapping
+    @Operation(
+            summary = "Create a cart",
+            operationId = "createCart",
+            description = "No token needed. With a customer's token the cart is that customer's; otherwise it is"
+                    + " anonymous. The body, {}, may be left out.")
+    @ApiResponse(
+            responseCode = "201",
+            description = "The new, empty cart",
+            headers = {
+                @Header(
+                        name = "Location",
+                        description = "The new cart: /api/v1/carts/{id}",
+                        schema = @Schema(type = "string")),
+                @Header(
+                        name = "ETag",
+                        description = "The cart's version, quoted: send it in If-Match to change only that version",
+                        schema = @Schema(type = "string"))
+            },
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = CartJson.class)))
+    @ApiResponse(
+            responseCode = "413",
+            description = "payload-too-large: the body is over the size limit",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(
+            responseCode = "415",
+            description = "unsupported-media-type: send application/json",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
     ResponseEntity<CartJson> create(@RequestBody(required = false) Map<String, Object> body, Caller caller) {
         Optional<CustomerId> owner = caller.is(Role.CUSTOMER) ? Optional.of(customer(caller)) : Optional.empty();
         Cart cart = carts.create(owner);
@@ -101,16 +146,79 @@ class CartController {
     }
 
     @GetMapping("/{id}")
+    @Operation(
+            summary = "Get a cart",
+            operationId = "getCart",
+            description = "An anonymous cart with no token; a customer's cart with that customer's token (or an"
+                    + " admin's).")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The cart, priced",
+            headers =
+                    @Header(
+                            name = "ETag",
+                            description = "The cart's version, quoted: send it in If-Match to change only that version",
+                            schema = @Schema(type = "string")),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = CartJson.class)))
     ResponseEntity<CartJson> get(@PathVariable String id, Caller caller) {
         return answer(reachable(id, caller));
     }
 
     @PutMapping("/{id}/items/{sku}")
+    @Operation(
+            summary = "Set the quantity of a product in a cart",
+            operationId = "setCartItemQuantity",
+            description = "Quantity 0 removes the line. A cart holds products of one merchant, in one currency.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The cart as it now stands",
+            headers =
+                    @Header(
+                            name = "ETag",
+                            description = "The cart's version, quoted: send it in If-Match to change only that version",
+                            schema = @Schema(type = "string")),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = CartJson.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "Refused, nothing changed: product-unavailable (retired), cart-merchant-mismatch,"
+                    + " cart-currency-mismatch, cart-full (too many different products), cart-converted (checked"
+                    + " out), cart-merged, cart-busy (kept changing under this change; try again)",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(
+            responseCode = "412",
+            description = "precondition-failed: the cart is no longer at the If-Match version (currentVersion says"
+                    + " where it is); nothing changed. Read it again and decide again",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(
+            responseCode = "413",
+            description = "payload-too-large: the body is over the size limit",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(
+            responseCode = "415",
+            description = "unsupported-media-type: send application/json",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
     ResponseEntity<CartJson> setQuantity(
             @PathVariable String id,
             @PathVariable String sku,
             @RequestBody QuantityInput input,
-            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+            @Parameter(
+                            description =
+                                    "An ETag this API returned for the cart (\"3\"): the change applies only to that"
+                                            + " version, else 412. Absent or *, to any version")
+                    @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
+                    String ifMatch,
             Caller caller) {
         int quantity = quantity(input);
         Sku item = Sku.of(sku);
@@ -120,10 +228,44 @@ class CartController {
     }
 
     @DeleteMapping("/{id}/items/{sku}")
+    @Operation(
+            summary = "Remove a product from a cart",
+            operationId = "removeCartItem",
+            description = "Removing a product the cart does not hold changes nothing.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The cart as it now stands",
+            headers =
+                    @Header(
+                            name = "ETag",
+                            description = "The cart's version, quoted: send it in If-Match to change only that version",
+                            schema = @Schema(type = "string")),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = CartJson.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "Refused, nothing changed: cart-converted (checked out), cart-merged, cart-busy (kept"
+                    + " changing under this change; try again)",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(
+            responseCode = "412",
+            description = "precondition-failed: the cart is no longer at the If-Match version (currentVersion says"
+                    + " where it is); nothing changed. Read it again and decide again",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
     ResponseEntity<CartJson> remove(
             @PathVariable String id,
             @PathVariable String sku,
-            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+            @Parameter(
+                            description =
+                                    "An ETag this API returned for the cart (\"3\"): the change applies only to that"
+                                            + " version, else 412. Absent or *, to any version")
+                    @RequestHeader(name = HttpHeaders.IF_MATCH, required = false)
+                    String ifMatch,
             Caller caller) {
         Sku item = Sku.of(sku);
         OptionalLong expected = expectedVersion(ifMatch);
@@ -133,6 +275,28 @@ class CartController {
 
     /** At login: the anonymous cart {id} goes into the calling customer's cart, which is answered. */
     @PostMapping("/{id}/merge")
+    @Operation(
+            summary = "Merge an anonymous cart into my cart",
+            operationId = "mergeCart",
+            description = "Customers only, at login: the anonymous cart's lines move into the customer's open cart of"
+                    + " the same merchant (or the cart becomes theirs when they have none), which is answered. Lines"
+                    + " past the line limit or in another currency stay behind. Safe to repeat.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The customer's cart after the merge",
+            headers =
+                    @Header(
+                            name = "ETag",
+                            description = "The cart's version, quoted: send it in If-Match to change only that version",
+                            schema = @Schema(type = "string")),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = CartJson.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "Refused: cart-converted (checked out), cart-merged, cart-busy (kept changing; try again)",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
     ResponseEntity<CartJson> merge(@PathVariable String id, Caller caller) {
         caller.requireRole(Role.CUSTOMER);
         return answer(carts.merge(CartId.of(id), customer(caller)));

@@ -14,6 +14,15 @@ import dev.mercato.plane.security.Caller;
 import dev.mercato.plane.security.Role;
 import dev.mercato.plane.web.Cursor;
 import dev.mercato.plane.web.MoneyJson;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirements;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,6 +44,10 @@ import org.springframework.web.bind.annotation.RestController;
 /** Public reads of the catalog, from its source of truth. */
 @RestController
 @RequestMapping("/api/v1")
+@Tag(
+        name = "Catalog",
+        description = "Products and categories from the catalog's source of truth: public reads; writes by the"
+                + " owning merchant or an admin.")
 class ProductController {
 
     private final Catalog catalog;
@@ -79,8 +92,39 @@ class ProductController {
      * shared cache revalidates with {@code If-None-Match} and gets a 304 without a body while unchanged.
      */
     @GetMapping("/products/{sku}")
+    @Operation(
+            summary = "Get a product",
+            operationId = "getProduct",
+            description = "Public. The ETag is the product's version: revalidate with If-None-Match to get a 304"
+                    + " without a body while it is unchanged.")
+    @SecurityRequirements
+    @ApiResponse(
+            responseCode = "200",
+            description = "The product",
+            headers = {
+                @Header(
+                        name = "ETag",
+                        description = "The product's version, quoted",
+                        schema = @Schema(type = "string")),
+                @Header(name = "Cache-Control", description = "max-age=5, public", schema = @Schema(type = "string"))
+            },
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProductJson.class)))
+    @ApiResponse(
+            responseCode = "304",
+            description = "Unchanged since the ETag sent in If-None-Match; no body",
+            headers = {
+                @Header(
+                        name = "ETag",
+                        description = "The product's version, quoted",
+                        schema = @Schema(type = "string")),
+                @Header(name = "Cache-Control", description = "max-age=5, public", schema = @Schema(type = "string"))
+            },
+            content = @Content)
     ResponseEntity<ProductJson> product(
-            @PathVariable String sku, @RequestHeader(name = "If-None-Match", required = false) String ifNoneMatch) {
+            @PathVariable String sku,
+            @Parameter(description = "An ETag this API returned for the product (\"3\" or W/\"3\")")
+                    @RequestHeader(name = "If-None-Match", required = false)
+                    String ifNoneMatch) {
         Product product = catalog.product(Sku.of(sku)).orElseThrow(() -> new NotFound("product", sku));
         String etag = "\"" + product.version() + "\"";
         CacheControl cache = CacheControl.maxAge(Duration.ofSeconds(5)).cachePublic();
@@ -95,6 +139,21 @@ class ProductController {
 
     /** Takes a product off sale: it stays readable with status retired, and can no longer be bought. */
     @DeleteMapping("/products/{sku}")
+    @Operation(
+            summary = "Retire a product",
+            operationId = "retireProduct",
+            description = "The owning merchant or an admin. The product stays readable with status retired and can"
+                    + " no longer be bought.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The retired product",
+            headers =
+                    @Header(
+                            name = ViewReads.TOKEN_HEADER,
+                            description = "Tokens of the events this write produced: send them back to read it from"
+                                    + " derived views (search)",
+                            schema = @Schema(type = "string")),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProductJson.class)))
     ResponseEntity<ProductJson> retire(@PathVariable String sku, Caller caller) {
         caller.requireRole(Role.MERCHANT, Role.ADMIN);
         Sku id = Sku.of(sku);
@@ -110,6 +169,14 @@ class ProductController {
 
     /** The caller's own products (an admin names the merchant), retired ones included. */
     @GetMapping("/merchants/me/products")
+    @Operation(
+            summary = "List my products",
+            operationId = "listMyProducts",
+            description = "Merchants (their own) and admins (naming the merchant), retired products included.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "A page of products; next is the following page's cursor, absent on the last",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProductPage.class)))
     ProductPage mine(
             @RequestParam(required = false) String merchant,
             @RequestParam(defaultValue = "50") int limit,
@@ -123,6 +190,15 @@ class ProductController {
     }
 
     @GetMapping("/products")
+    @Operation(
+            summary = "List products",
+            operationId = "listProducts",
+            description = "Public; optionally one category.")
+    @SecurityRequirements
+    @ApiResponse(
+            responseCode = "200",
+            description = "A page of products; next is the following page's cursor, absent on the last",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProductPage.class)))
     ProductPage products(
             @RequestParam(required = false) String category,
             @RequestParam(defaultValue = "50") int limit,
@@ -149,6 +225,45 @@ class ProductController {
 
     /** Creates or updates a product of the caller's merchant (an admin names the merchant). */
     @PostMapping("/products")
+    @Operation(
+            summary = "Create or update a product",
+            operationId = "upsertProduct",
+            description = "Merchants (their own products) and admins (naming the merchant). 201 when the SKU is new,"
+                    + " 200 when it existed.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The product, updated",
+            headers =
+                    @Header(
+                            name = ViewReads.TOKEN_HEADER,
+                            description = "Tokens of the events this write produced: send them back to read it from"
+                                    + " derived views (search)",
+                            schema = @Schema(type = "string")),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProductJson.class)))
+    @ApiResponse(
+            responseCode = "201",
+            description = "The product, created",
+            headers =
+                    @Header(
+                            name = ViewReads.TOKEN_HEADER,
+                            description = "Tokens of the events this write produced: send them back to read it from"
+                                    + " derived views (search)",
+                            schema = @Schema(type = "string")),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProductJson.class)))
+    @ApiResponse(
+            responseCode = "413",
+            description = "payload-too-large: the body is over the size limit",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(
+            responseCode = "415",
+            description = "unsupported-media-type: send application/json",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
     ResponseEntity<ProductJson> upsert(@RequestBody ProductInput input, Caller caller) {
         caller.requireRole(Role.MERCHANT, Role.ADMIN);
         MerchantId merchant = caller.merchantFor(input.merchant());
@@ -180,6 +295,18 @@ class ProductController {
     }
 
     @GetMapping("/categories")
+    @Operation(
+            summary = "List categories",
+            operationId = "listCategories",
+            description = "Public: every category path with its number of products.")
+    @SecurityRequirements
+    @ApiResponse(
+            responseCode = "200",
+            description = "The categories",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            array = @ArraySchema(schema = @Schema(implementation = CategoryJson.class))))
     List<CategoryJson> categories() {
         return catalog.categories().stream()
                 .map(c -> new CategoryJson(c.path(), c.products()))

@@ -8,6 +8,11 @@ import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.NotFound;
 import dev.mercato.plane.security.Caller;
 import dev.mercato.plane.security.Role;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,6 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
 /** A customer's own profile; admins may read anyone's. */
 @RestController
 @RequestMapping("/api/v1/customers")
+@Tag(name = "Customers", description = "A customer's own profile and addresses; admins may read anyone's.")
 class CustomerController {
 
     private final Customers customers;
@@ -62,6 +68,14 @@ class CustomerController {
     record ProfileInput(String email, String name, String country, List<AddressJson> addresses) {}
 
     @GetMapping("/me")
+    @Operation(
+            summary = "Get my profile",
+            operationId = "getMyProfile",
+            description = "Customers only; 404 until the profile was first saved.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The caller's profile",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProfileJson.class)))
     ProfileJson me(Caller caller) {
         caller.requireRole(Role.CUSTOMER);
         return customers
@@ -71,6 +85,36 @@ class CustomerController {
     }
 
     @PutMapping("/me")
+    @Operation(
+            summary = "Save my profile",
+            operationId = "saveMyProfile",
+            description = "Customers only. Creates the profile or replaces it whole, addresses included (the first"
+                    + " address is the default shipping address).")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The profile as saved",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProfileJson.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "email-unavailable: this e-mail address cannot be used for this profile; nothing was saved",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(
+            responseCode = "413",
+            description = "payload-too-large: the body is over the size limit",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(
+            responseCode = "415",
+            description = "unsupported-media-type: send application/json",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
     ProfileJson save(@RequestBody ProfileInput input, Caller caller) {
         caller.requireRole(Role.CUSTOMER);
         if (input == null) {
@@ -91,6 +135,11 @@ class CustomerController {
     }
 
     @GetMapping("/{id}")
+    @Operation(summary = "Get a customer's profile", operationId = "getCustomerProfile", description = "Admins only.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The customer's profile",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProfileJson.class)))
     ProfileJson profile(@PathVariable String id, Caller caller) {
         caller.requireRole(Role.ADMIN);
         return customers

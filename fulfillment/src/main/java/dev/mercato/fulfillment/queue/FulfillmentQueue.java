@@ -4,6 +4,7 @@ import dev.mercato.fulfillment.events.PickLine;
 import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.consume.ViewRuntime;
 import dev.mercato.plane.events.EventJson;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +31,7 @@ public final class FulfillmentQueue {
         this.clock = clock;
     }
 
+    @Schema(name = "FulfillmentQueueEntry")
     public record Entry(
             String orderId,
             String merchant,

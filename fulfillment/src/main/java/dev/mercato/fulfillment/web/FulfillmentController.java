@@ -16,6 +16,12 @@ import dev.mercato.plane.consume.ViewReads;
 import dev.mercato.plane.events.ConsistencyToken;
 import dev.mercato.plane.security.Caller;
 import dev.mercato.plane.security.Role;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +40,10 @@ import org.springframework.web.bind.annotation.RestController;
  * view both follow the order's status from the orders log).
  */
 @RestController
+@Tag(
+        name = "Fulfillment",
+        description = "What happens to an order in the warehouse (picked, packed, shipped, delivered), reported by"
+                + " its merchant, and each merchant's queue of orders by the stage they wait in.")
 class FulfillmentController {
 
     static final int MAX_TEXT = 100;
@@ -49,6 +59,59 @@ class FulfillmentController {
     record StepInput(String status, String carrier, String trackingNumber) {}
 
     @PostMapping("/api/v1/orders/{id}/fulfillment")
+    @Operation(
+            summary = "Report a fulfillment step of an order",
+            operationId = "reportFulfillment",
+            description = "The order's merchant or an admin: status picked, packed, shipped (carrier and trackingNumber"
+                    + " only then) or delivered. Picking commits the stock, shipping captures the payment. Reporting"
+                    + " the status the order already has changes nothing.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The order as orders now holds it",
+            headers =
+                    @Header(
+                            name = ViewReads.TOKEN_HEADER,
+                            description = "Tokens of the events this move wrote: send them back to read it from the"
+                                    + " fulfillment queue or the account view",
+                            schema = @Schema(type = "string")),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = OrderDocument.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "Refused: illegal-transition (not from the order's status, or the order was cancelled),"
+                    + " order-busy (another move of this order is running; retry shortly), order-move-stuck (a later"
+                    + " step of the move was refused; it stays in flight), illegal-payment-transition,"
+                    + " payment-provider-refused",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(
+            responseCode = "413",
+            description = "payload-too-large: the body is over the size limit",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(
+            responseCode = "415",
+            description = "unsupported-media-type: send application/json",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(
+            responseCode = "503",
+            description = "order-move-incomplete (decided but could not finish now; it is finished automatically,"
+                    + " read the order), order-busy, store-unavailable; retry after Retry-After seconds",
+            headers =
+                    @Header(
+                            name = "Retry-After",
+                            description = "Seconds to wait before asking again",
+                            schema = @Schema(type = "integer")),
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
     ResponseEntity<OrderDocument> report(@PathVariable String id, @RequestBody StepInput input, Caller caller) {
         caller.requireRole(Role.MERCHANT, Role.ADMIN);
         FulfillmentStep step = FulfillmentStep.parse(input == null ? null : input.status());
@@ -96,6 +159,15 @@ class FulfillmentController {
      * be missing for a moment after the order exists (404 {@code pick list}); a report never waits for it.
      */
     @GetMapping("/api/v1/orders/{id}/fulfillment")
+    @Operation(
+            summary = "Get an order's pick list",
+            operationId = "getPickList",
+            description = "The order's merchant or an admin. Created shortly after checkout, so it may be missing"
+                    + " (404 pick list) for a moment after the order exists.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The pick list",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PickListJson.class)))
     PickListJson pickList(@PathVariable String id, Caller caller) {
         caller.requireRole(Role.MERCHANT, Role.ADMIN);
         Order order = visible(id, caller);

@@ -8,6 +8,13 @@ import dev.mercato.plane.consume.ViewReads;
 import dev.mercato.plane.security.Caller;
 import dev.mercato.plane.security.Role;
 import dev.mercato.plane.web.Cursor;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.http.ResponseEntity;
@@ -22,6 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
  * A merchant sees its own merchant's; an admin names one with {@code ?merchant=} or sees every merchant's.
  */
 @RestController
+@Tag(name = "Fulfillment")
 class QueueController {
 
     private final FulfillmentQueue queue;
@@ -32,15 +40,36 @@ class QueueController {
         this.reads = reads;
     }
 
+    @Schema(name = "FulfillmentQueuePage")
     record Page(List<FulfillmentQueue.Entry> items, String next) {}
 
     @GetMapping("/api/v1/merchants/me/fulfillment")
+    @Operation(
+            summary = "List my fulfillment queue",
+            operationId = "listFulfillmentQueue",
+            description = "Merchants (their own) and admins (one merchant with merchant, else all), oldest first, from"
+                    + " the queue view: fast but it may lag. Mercato-Freshness says how far behind it is; send the"
+                    + " Mercato-Consistency-Token of a write to see it.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "A page of orders waiting; next is the following page's cursor, absent on the last",
+            headers =
+                    @Header(
+                            name = ViewReads.FRESHNESS_HEADER,
+                            description = "lag-ms=<n>; as-of=<time>, with ; stale when the read may miss writes"
+                                    + " (a token's write not applied in time, or a lag the view cannot tell)",
+                            schema = @Schema(type = "string")),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Page.class)))
     ResponseEntity<Page> queue(
             @RequestParam(required = false) String stage,
             @RequestParam(defaultValue = "20") int limit,
             @RequestParam(required = false) String cursor,
             @RequestParam(required = false) String merchant,
-            @RequestHeader(name = ViewReads.TOKEN_HEADER, required = false) String tokens,
+            @Parameter(
+                            description = "Tokens of your own writes (comma-separated): the view waits up to 2 s for"
+                                    + " them, else answers marked stale")
+                    @RequestHeader(name = ViewReads.TOKEN_HEADER, required = false)
+                    String tokens,
             Caller caller) {
         caller.requireRole(Role.MERCHANT, Role.ADMIN);
         Optional<String> of = caller.isAdmin() && (merchant == null || merchant.isBlank())

@@ -9,6 +9,13 @@ import dev.mercato.plane.consume.ViewReads;
 import dev.mercato.plane.security.Caller;
 import dev.mercato.plane.security.Role;
 import dev.mercato.plane.web.Cursor;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
  * says how fresh it is). {@code GET /api/v1/inventory/{sku}} is the source of truth for the levels.
  */
 @RestController
+@Tag(name = "Inventory")
 class ReorderController {
 
     private final ReorderSuggestions suggestions;
@@ -37,12 +45,32 @@ class ReorderController {
 
     /** Open suggestions by default; {@code status=closed} or {@code status=all} for the others. */
     @GetMapping("/api/v1/merchants/me/reorder-suggestions")
+    @Operation(
+            summary = "List my reorder suggestions",
+            operationId = "listReorderSuggestions",
+            description = "Merchants (their own) and admins (naming the merchant); open ones unless status is closed"
+                    + " or all. From the reorder view: fast but it may lag. Mercato-Freshness says how far behind it"
+                    + " is; send the Mercato-Consistency-Token of a stock change to see it.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "A page of suggestions; next is the following page's cursor, absent on the last",
+            headers =
+                    @Header(
+                            name = ViewReads.FRESHNESS_HEADER,
+                            description = "lag-ms=<n>; as-of=<time>, with ; stale when the read may miss writes"
+                                    + " (a token's write not applied in time, or a lag the view cannot tell)",
+                            schema = @Schema(type = "string")),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuggestionPage.class)))
     ResponseEntity<SuggestionPage> mine(
             @RequestParam(required = false) String merchant,
             @RequestParam(defaultValue = "open") String status,
             @RequestParam(defaultValue = "50") int limit,
             @RequestParam(required = false) String cursor,
-            @RequestHeader(name = ViewReads.TOKEN_HEADER, required = false) String tokens,
+            @Parameter(
+                            description = "Tokens of your own writes (comma-separated): the view waits up to 2 s for"
+                                    + " them, else answers marked stale")
+                    @RequestHeader(name = ViewReads.TOKEN_HEADER, required = false)
+                    String tokens,
             Caller caller) {
         caller.requireRole(Role.MERCHANT, Role.ADMIN);
         MerchantId owner = caller.merchantFor(merchant);

@@ -11,6 +11,12 @@ import dev.mercato.plane.events.ConsistencyToken;
 import dev.mercato.plane.security.Caller;
 import dev.mercato.plane.security.Role;
 import dev.mercato.plane.web.Cursor;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.http.ResponseEntity;
@@ -25,6 +31,10 @@ import org.springframework.web.bind.annotation.RestController;
 /** Stock levels from the source of truth, for the merchant that owns them and for admins. */
 @RestController
 @RequestMapping("/api/v1/inventory")
+@Tag(
+        name = "Inventory",
+        description = "Stock levels from the source of truth for the merchant that owns them and for admins, and"
+                + " reorder suggestions from a derived view.")
 class StockController {
 
     private final Inventory inventory;
@@ -55,10 +65,19 @@ class StockController {
 
     record MisownedJson(String sku, String holder, String owner, int onHand) {}
 
+    @Schema(name = "StockReconciliationJson")
     record ReconciliationJson(boolean consistent, List<DriftJson> drift, List<MisownedJson> misowned) {}
 
     /** The caller's merchant's stock (an admin names the merchant), in SKU order. */
     @GetMapping
+    @Operation(
+            summary = "List stock levels",
+            operationId = "listStockLevels",
+            description = "Merchants (their own) and admins (naming the merchant), in SKU order.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "A page of stock levels; next is the following page's cursor, absent on the last",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = StockPage.class)))
     StockPage levels(
             @RequestParam(required = false) String merchant,
             @RequestParam(defaultValue = "50") int limit,
@@ -77,6 +96,18 @@ class StockController {
      * every stock row is held by its product's merchant (rows that are not are repaired at start-up).
      */
     @GetMapping("/reconciliation")
+    @Operation(
+            summary = "Check stock counters against reservations",
+            operationId = "reconcileStock",
+            description = "Admins only: reserved must equal the sum of live reservations, available must not be"
+                    + " negative, and every stock row must be held by its product's merchant.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "consistent, with the drift and misowned rows found",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = ReconciliationJson.class)))
     ReconciliationJson reconciliation(Caller caller) {
         caller.requireRole(Role.ADMIN);
         List<DriftJson> drift = inventory.reconcile().stream()
@@ -93,6 +124,14 @@ class StockController {
     }
 
     @GetMapping("/{sku}")
+    @Operation(
+            summary = "Get a product's stock level",
+            operationId = "getStockLevel",
+            description = "The owning merchant or an admin; another merchant's stock answers 404.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The stock level",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = StockJson.class)))
     StockJson level(@PathVariable String sku, Caller caller) {
         caller.requireRole(Role.MERCHANT, Role.ADMIN);
         StockLevel level = inventory.level(Sku.of(sku)).orElseThrow(() -> new NotFound("stock for sku", sku));
@@ -105,6 +144,35 @@ class StockController {
     }
 
     @PutMapping("/{sku}")
+    @Operation(
+            summary = "Set a product's stock on hand",
+            operationId = "setStockLevel",
+            description = "The owning merchant or an admin. onHand may not drop below what is reserved;"
+                    + " lowThreshold is optional.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The stock level as it now stands",
+            headers =
+                    @Header(
+                            name = ViewReads.TOKEN_HEADER,
+                            description = "Tokens of the events this write produced: send them back to read it from"
+                                    + " derived views (search, reorder suggestions)",
+                            schema = @Schema(type = "string")),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = StockJson.class)))
+    @ApiResponse(
+            responseCode = "413",
+            description = "payload-too-large: the body is over the size limit",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(
+            responseCode = "415",
+            description = "unsupported-media-type: send application/json",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
     ResponseEntity<StockJson> set(@PathVariable String sku, @RequestBody StockInput input, Caller caller) {
         caller.requireRole(Role.MERCHANT, Role.ADMIN);
         if (input == null || input.onHand() == null) {

@@ -3,6 +3,7 @@ package dev.mercato.orders.history;
 import dev.mercato.plane.consume.ViewRuntime;
 import dev.mercato.plane.events.EventJson;
 import dev.mercato.plane.web.MoneyJson;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ public final class OrderHistory {
         this.runtime = runtime;
     }
 
+    @Schema(name = "OrderHistoryEntry")
     public record Entry(
             String id,
             String merchant,

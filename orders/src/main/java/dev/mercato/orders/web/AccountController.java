@@ -8,6 +8,13 @@ import dev.mercato.plane.consume.ViewReads;
 import dev.mercato.plane.security.Caller;
 import dev.mercato.plane.security.Role;
 import dev.mercato.plane.web.Cursor;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.http.ResponseEntity;
@@ -21,6 +28,7 @@ import org.springframework.web.bind.annotation.RestController;
  * lag, says how fresh it is). {@code GET /api/v1/orders/{id}} is the source of truth.
  */
 @RestController
+@Tag(name = "Checkout and orders")
 class AccountController {
 
     private final OrderHistory history;
@@ -31,13 +39,33 @@ class AccountController {
         this.reads = reads;
     }
 
+    @Schema(name = "OrderHistoryPage")
     record Page(List<OrderHistory.Entry> items, String next) {}
 
     @GetMapping("/api/v1/customers/me/orders")
+    @Operation(
+            summary = "List my orders with their timelines",
+            operationId = "listMyOrders",
+            description = "Customers only, newest first, from the account view: fast but it may lag. Mercato-Freshness"
+                    + " says how far behind it is; send the Mercato-Consistency-Token of your checkout to see it.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "A page of the caller's orders; next is the following page's cursor, absent on the last",
+            headers =
+                    @Header(
+                            name = ViewReads.FRESHNESS_HEADER,
+                            description = "lag-ms=<n>; as-of=<time>, with ; stale when the read may miss writes"
+                                    + " (a token's write not applied in time, or a lag the view cannot tell)",
+                            schema = @Schema(type = "string")),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Page.class)))
     ResponseEntity<Page> mine(
             @RequestParam(defaultValue = "20") int limit,
             @RequestParam(required = false) String cursor,
-            @RequestHeader(name = ViewReads.TOKEN_HEADER, required = false) String tokens,
+            @Parameter(
+                            description = "Tokens of your own writes (comma-separated): the view waits up to 2 s for"
+                                    + " them, else answers marked stale")
+                    @RequestHeader(name = ViewReads.TOKEN_HEADER, required = false)
+                    String tokens,
             Caller caller) {
         caller.requireRole(Role.CUSTOMER);
         if (limit < 1 || limit > 100) {

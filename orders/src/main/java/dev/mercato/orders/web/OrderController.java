@@ -20,6 +20,13 @@ import dev.mercato.plane.security.Caller;
 import dev.mercato.plane.security.Role;
 import dev.mercato.plane.web.Cursor;
 import dev.mercato.plane.web.Problems;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +49,11 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/v1/orders")
+@Tag(
+        name = "Checkout and orders",
+        description = "Checkout (idempotent by Idempotency-Key) and orders from their source of truth: a customer's"
+                + " own, a merchant's merchant's, any for an admin; plus a customer's order history from the"
+                + " account view.")
 class OrderController {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -62,8 +74,92 @@ class OrderController {
     record OrderPage(List<OrderDocument> items, String next) {}
 
     @PostMapping
+    @Operation(
+            summary = "Check out a cart",
+            operationId = "checkout",
+            description = "Customers only. Places an order from the cart: stock is reserved, the payment authorized,"
+                    + " the cart converted. One Idempotency-Key, one outcome: a retry with the same key and body gets"
+                    + " the first answer again (Idempotent-Replayed: true), whatever it was.")
+    @ApiResponse(
+            responseCode = "201",
+            description = "Order placed; or, with Idempotent-Replayed, the stored answer to an earlier request"
+                    + " with this key",
+            headers = {
+                @Header(
+                        name = "Location",
+                        description = "The new order: /api/v1/orders/{id}",
+                        schema = @Schema(type = "string")),
+                @Header(
+                        name = ViewReads.TOKEN_HEADER,
+                        description = "The order-placed event's token: send it back to read the order from derived"
+                                + " views (account, fulfillment queue)",
+                        schema = @Schema(type = "string")),
+                @Header(
+                        name = "Idempotent-Replayed",
+                        description = "true when this is the stored answer to an earlier request with the same key",
+                        schema = @Schema(type = "string"))
+            },
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = OrderDocument.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "Refused, nothing charged; the problem type says why: out-of-stock (skus, shortages),"
+                    + " payment-declined, reservation-expired, cart-empty, cart-converted, cart-merged,"
+                    + " product-unavailable, mixed-currencies, order-too-large, cart-checkout-in-progress (another"
+                    + " checkout of this cart), checkout-in-progress (this key still running; retry shortly),"
+                    + " idempotency-key-reused (the key was sent with another body). A stored refusal is replayed for"
+                    + " the same key",
+            headers =
+                    @Header(
+                            name = "Idempotent-Replayed",
+                            description = "true when this is the stored answer to an earlier request with the same key",
+                            schema = @Schema(type = "string")),
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(
+            responseCode = "413",
+            description = "payload-too-large: the body is over the size limit",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(
+            responseCode = "415",
+            description = "unsupported-media-type: send application/json",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(
+            responseCode = "503",
+            description = "Not now, retry after Retry-After seconds: checkout-overloaded (more checkouts running than"
+                    + " this instance admits; refused before anything was recorded, so a retry with the same"
+                    + " Idempotency-Key starts afresh), checkout-incomplete (a store failed mid-way; recovery finishes"
+                    + " or undoes it and a retry with the same key gets its outcome), payment-provider-unavailable"
+                    + " (nothing charged; stored for this key, so retry with a new Idempotency-Key),"
+                    + " store-unavailable",
+            headers = {
+                @Header(
+                        name = "Retry-After",
+                        description = "Seconds to wait before asking again",
+                        schema = @Schema(type = "integer")),
+                @Header(
+                        name = "Idempotent-Replayed",
+                        description = "true when this is the stored answer to an earlier request with the same key",
+                        schema = @Schema(type = "string"))
+            },
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
     ResponseEntity<String> checkout(
-            @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key,
+            @Parameter(
+                            required = true,
+                            description = "A unique key per checkout (1-255 visible ASCII characters, e.g. a UUID);"
+                                    + " send the same key and body when retrying it")
+                    @RequestHeader(name = IDEMPOTENCY_KEY, required = false)
+                    String key,
             @RequestBody CheckoutInput input,
             Caller caller) {
         caller.requireRole(Role.CUSTOMER);
@@ -93,12 +189,29 @@ class OrderController {
     }
 
     @GetMapping("/{id}")
+    @Operation(
+            summary = "Get an order",
+            operationId = "getOrder",
+            description = "From the source of truth. An order the caller may not see answers 404, like a missing one.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The order",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = OrderDocument.class)))
     OrderDocument order(@PathVariable String id, Caller caller) {
         return OrderDocument.of(visible(id, caller));
     }
 
     /** The caller's orders, newest first: a customer's own, a merchant's merchant's, or any for an admin. */
     @GetMapping
+    @Operation(
+            summary = "List orders",
+            operationId = "listOrders",
+            description = "Newest first: a customer's own, a merchant's merchant's (merchant names it for an admin"
+                    + " too), or any for an admin (optionally one merchant's or one customer's).")
+    @ApiResponse(
+            responseCode = "200",
+            description = "A page of orders; next is the cursor of the following page, absent on the last",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = OrderPage.class)))
     OrderPage orders(
             @RequestParam(defaultValue = "20") int limit,
             @RequestParam(required = false) String cursor,
@@ -125,6 +238,44 @@ class OrderController {
     }
 
     @PostMapping("/{id}/cancel")
+    @Operation(
+            summary = "Cancel an order",
+            operationId = "cancelOrder",
+            description = "The order's customer or an admin. Voids or refunds the payment and gives the stock back;"
+                    + " only an admin may cancel (refund) after shipment.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The order as it now stands (unchanged if it was cancelled already)",
+            headers =
+                    @Header(
+                            name = ViewReads.TOKEN_HEADER,
+                            description = "Tokens of the events this move wrote: send them back to read it from"
+                                    + " derived views",
+                            schema = @Schema(type = "string")),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = OrderDocument.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "Refused, nothing changed unless said: illegal-transition (not from its status),"
+                    + " order-busy (another move of this order is running; retry shortly), order-move-stuck (a later"
+                    + " step of the move was refused; it stays in flight), illegal-payment-transition,"
+                    + " payment-provider-refused",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(
+            responseCode = "503",
+            description = "order-move-incomplete (decided but could not finish now; it is finished automatically,"
+                    + " read the order), order-busy, store-unavailable; retry after Retry-After seconds",
+            headers =
+                    @Header(
+                            name = "Retry-After",
+                            description = "Seconds to wait before asking again",
+                            schema = @Schema(type = "integer")),
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
     ResponseEntity<OrderDocument> cancel(@PathVariable String id, Caller caller) {
         caller.requireRole(Role.CUSTOMER, Role.ADMIN);
         Order order = visible(id, caller);

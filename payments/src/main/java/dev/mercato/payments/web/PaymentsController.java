@@ -12,6 +12,11 @@ import dev.mercato.plane.security.Caller;
 import dev.mercato.plane.security.Role;
 import dev.mercato.plane.web.Cursor;
 import dev.mercato.plane.web.MoneyJson;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +31,10 @@ import org.springframework.web.bind.annotation.RestController;
 /** Payment intents for their merchant and admins, and the simulated provider's ledger for admins. */
 @RestController
 @RequestMapping("/api/v1/payments")
+@Tag(
+        name = "Payments",
+        description = "Payment intents for their merchant and admins, and the payment provider's ledger of money"
+                + " movements for admins.")
 class PaymentsController {
 
     static final int MAX_LIMIT = 1000;
@@ -79,6 +88,14 @@ class PaymentsController {
 
     /** Another merchant's payment does not exist for this caller: the same answer as a missing one. */
     @GetMapping("/{id}")
+    @Operation(
+            summary = "Get a payment",
+            operationId = "getPayment",
+            description = "The payment's merchant or an admin (its id is the order's); another merchant's answers 404.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The payment intent",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PaymentJson.class)))
     PaymentJson payment(@PathVariable String id, Caller caller) {
         PaymentId paymentId = PaymentId.of(id);
         return payments.find(paymentId)
@@ -96,6 +113,15 @@ class PaymentsController {
      * evidence that nothing was charged twice. The cursor is the position of the page's last entry.
      */
     @GetMapping("/ledger")
+    @Operation(
+            summary = "List the payment provider's ledger",
+            operationId = "listPaymentLedger",
+            description = "Admins only. Every money movement the provider made, oldest first, with totals per kind"
+                    + " over the whole ledger: the evidence that nothing was charged twice.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "A page of ledger entries; next is the following page's cursor, absent on the last",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = LedgerJson.class)))
     LedgerJson ledger(
             @RequestParam(defaultValue = "100") int limit,
             @RequestParam(required = false) String cursor,

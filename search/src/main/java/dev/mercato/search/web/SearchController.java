@@ -8,6 +8,14 @@ import dev.mercato.search.Search;
 import dev.mercato.search.Search.Query;
 import dev.mercato.search.Search.Sort;
 import dev.mercato.search.store.ListingsView;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirements;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
 /** Public discovery, served from the search view with its freshness. */
 @RestController
 @RequestMapping("/api/v1")
+@Tag(name = "Search", description = "Public product discovery with facets, from the search view.")
 class SearchController {
 
     private final Search search;
@@ -38,6 +47,24 @@ class SearchController {
     record ResultsJson(List<HitJson> items, Map<String, Map<String, Long>> facets, long total, String next) {}
 
     @GetMapping("/search")
+    @Operation(
+            summary = "Search products",
+            operationId = "searchProducts",
+            description = "Public. Full text (q), category, price range and stock filters; sort relevance, price-asc,"
+                    + " price-desc or newest. From the search view: fast but it may lag. Mercato-Freshness says how far"
+                    + " behind it is; send the Mercato-Consistency-Token of a catalog write to see it.")
+    @SecurityRequirements
+    @ApiResponse(
+            responseCode = "200",
+            description = "A page of hits with facets and the total; next is the following page's cursor, absent on"
+                    + " the last",
+            headers =
+                    @Header(
+                            name = ViewReads.FRESHNESS_HEADER,
+                            description = "lag-ms=<n>; as-of=<time>, with ; stale when the read may miss writes"
+                                    + " (a token's write not applied in time, or a lag the view cannot tell)",
+                            schema = @Schema(type = "string")),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ResultsJson.class)))
     ResponseEntity<ResultsJson> search(
             @RequestParam(required = false) String q,
             @RequestParam(required = false) String category,
@@ -47,7 +74,11 @@ class SearchController {
             @RequestParam(defaultValue = "relevance") String sort,
             @RequestParam(defaultValue = "20") int limit,
             @RequestParam(required = false) String cursor,
-            @RequestHeader(name = ViewReads.TOKEN_HEADER, required = false) String tokens) {
+            @Parameter(
+                            description = "Tokens of your own writes (comma-separated): the view waits up to 2 s for"
+                                    + " them, else answers marked stale")
+                    @RequestHeader(name = ViewReads.TOKEN_HEADER, required = false)
+                    String tokens) {
         if (q != null && q.length() > 200) {
             throw new InvalidInput("q", "must be at most 200 characters");
         }
