@@ -401,6 +401,11 @@ class AccessPolicyIntegrationTest extends PlatformIntegrationTest {
                 allow(Who.ADMIN, 200),
                 nothingHidden()));
         rules.add(new Rule(
+                "GET /api/v1/plane/statements",
+                w -> Call.of("GET", "/api/v1/plane/statements?limit=5"),
+                allow(Who.ADMIN, 200),
+                nothingHidden()));
+        rules.add(new Rule(
                 "POST /api/v1/plane/views/{view}/rebuild",
                 w -> Call.of("POST", "/api/v1/plane/views/nope/rebuild"),
                 allow(Who.ADMIN, 404),

@@ -202,7 +202,8 @@ class PlaneController {
     @ApiResponse(
             responseCode = "409",
             description = "view-not-rebuildable: the view writes into its capability's own tables, which hold facts"
-                    + " the log does not",
+                    + " the log does not; rebuild-in-progress: a rebuild of the view is under way; view-stopped: the"
+                    + " view is not running",
             content =
                     @Content(
                             mediaType = "application/problem+json",
@@ -354,6 +355,14 @@ class PlaneController {
             responseCode = "200",
             description = "How many events were applied and how many are still parked",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = RedriveJson.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "dead-letter-not-first: an earlier dead letter of the same key must go first (its id is in"
+                    + " first); dead-letter-undecodable: the record can never be applied, discard it",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(ref = "#/components/schemas/Problem")))
     RedriveJson redrive(@PathVariable String id) {
         Ref ref = Ref.parse(id);
         DeadLetters letters = known(ref.view()).deadLetters().orElseThrow(() -> new NotFound("dead letter", id));

@@ -7,7 +7,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -17,7 +16,6 @@ import org.springframework.web.bind.annotation.RestController;
 /** The statements that cost the database most, per capability, for an operator chasing a slow path. */
 @RestController
 @RequestMapping("/api/v1/plane/statements")
-@Tag(name = "Data plane", description = "Operating the outbox, the log and the derived views (admin)")
 class StatementsController {
 
     private final TopStatements statements;
@@ -31,6 +29,7 @@ class StatementsController {
     @GetMapping
     @Operation(
             operationId = "listTopStatements",
+            tags = "Data plane",
             summary = "List the statements with the most database time",
             description = "From PostgreSQL's pg_stat_statements since its last reset, heaviest first; each"
                     + " capability runs as its own role, so each statement names its capability.")

@@ -18,7 +18,6 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
-import io.swagger.v3.oas.models.servers.Server;
 import java.util.Map;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.utils.SpringDocUtils;
@@ -94,8 +93,9 @@ class OpenApiConfiguration {
     static final String CHECKOUT_UNAVAILABLE = "Not now, retry after Retry-After seconds with the same"
             + " Idempotency-Key: checkout-overloaded (more checkouts running than this instance admits; refused"
             + " before anything was recorded, so the retry starts afresh), checkout-incomplete (a store failed"
-            + " mid-way; recovery finishes it and the retry gets its outcome), payment-provider-unavailable,"
-            + " store-unavailable";
+            + " mid-way; recovery finishes it and the retry gets its outcome), store-unavailable; and"
+            + " payment-provider-unavailable, which is the checkout's stored answer: retry that one with a new"
+            + " Idempotency-Key";
 
     /**
      * Every operation may answer a problem; say so once, for all of them. Checkout also says it may answer

@@ -1,5 +1,6 @@
 package dev.mercato.plane.consume;
 
+import dev.mercato.plane.Conflict;
 import dev.mercato.plane.NotFound;
 import java.util.List;
 import java.util.Optional;
@@ -39,15 +40,20 @@ public final class DeadLetters {
     public Redrive redrive(long id) {
         DeadLetter letter = get(id).orElseThrow(() -> new NotFound("dead letter", Long.toString(id)));
         if (letter.reason() == DeadLetter.Reason.UNDECODABLE) {
-            throw new IllegalStateException("Dead letter " + id + " cannot be decoded, so never applied; discard it");
+            throw new Conflict(
+                    "dead-letter-undecodable",
+                    "Dead letter " + id + " cannot be decoded, so it can never be applied; discard it");
         }
         long head = handle.parking()
                 .head(letter.generation(), letter.key())
                 .map(ParkingLot.Parked::id)
                 .orElse(id);
         if (head != id) {
-            throw new IllegalStateException("Dead letter " + id + " waits behind dead letter " + head + " of key "
-                    + letter.key() + "; redrive that one or the whole key");
+            throw new Conflict(
+                    "dead-letter-not-first",
+                    "Dead letter " + id + " waits behind dead letter " + head + " of key " + letter.key()
+                            + "; redrive that one or the whole key",
+                    java.util.Map.of("first", head, "key", letter.key()));
         }
         return drain(letter.generation(), letter.key(), 1);
     }

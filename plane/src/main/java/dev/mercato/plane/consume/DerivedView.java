@@ -30,7 +30,8 @@ public interface DerivedView {
      * Starts filling generation N+1 from the start of the log while N keeps serving; once N+1 reaches the
      * log end seen now it is swapped in and N is dropped. Returns N+1.
      *
-     * @throws IllegalStateException when a rebuild is already under way or the view is stopped
+     * @throws dev.mercato.plane.Conflict when a rebuild is already under way ({@code rebuild-in-progress}) or
+     *     the view is stopped ({@code view-stopped}): an operator's request that cannot be done now, a 409
      */
     Generation rebuild();
 

@@ -101,7 +101,7 @@ final class ViewHandle {
 
     synchronized Generation rebuild() {
         if (closed) {
-            throw new IllegalStateException("View " + view.name() + " is stopped");
+            throw new Conflict("view-stopped", "View " + view.name() + " is stopped; it cannot be rebuilt");
         }
         if (!view.rebuildable()) {
             throw new Conflict(
@@ -110,8 +110,12 @@ final class ViewHandle {
                             + " does not; it cannot be rebuilt from the log");
         }
         if (building != null) {
-            throw new IllegalStateException("View " + view.name() + " is already rebuilding generation "
-                    + building.generation().number());
+            throw new Conflict(
+                    "rebuild-in-progress",
+                    "View " + view.name() + " is already rebuilding generation "
+                            + building.generation().number()
+                            + "; wait for it to be swapped in (GET /api/v1/plane/views)",
+                    Map.of("generation", building.generation().number()));
         }
         Map<LogPartition, Long> target = source.endOffsets(view.topics());
         int next = transaction(() -> {

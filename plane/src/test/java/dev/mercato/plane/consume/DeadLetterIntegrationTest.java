@@ -72,7 +72,9 @@ class DeadLetterIntegrationTest extends ViewTestSupport {
                 .orElseThrow()
                 .id();
         assertThatThrownBy(() -> deadLetters.redrive(behindId))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOfSatisfying(
+                        dev.mercato.plane.Conflict.class,
+                        c -> assertThat(c.type()).isEqualTo("dead-letter-not-first"))
                 .hasMessageContaining("waits behind");
 
         // Still blocked: a later event of the key joins its queue; other keys keep flowing.

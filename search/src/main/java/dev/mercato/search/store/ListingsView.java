@@ -1,5 +1,6 @@
 package dev.mercato.search.store;
 
+import dev.mercato.plane.Conflict;
 import dev.mercato.plane.StoreProbe;
 import dev.mercato.plane.consume.AppliedSignal;
 import dev.mercato.plane.consume.Generation;
@@ -167,10 +168,14 @@ public final class ListingsView implements StandaloneView, Search {
     @Override
     public synchronized Generation rebuild() {
         if (closed || !started) {
-            throw new IllegalStateException("The search view is not running");
+            throw new Conflict("view-stopped", "The search view is not running; it cannot be rebuilt");
         }
         if (building != null) {
-            throw new IllegalStateException("The search view is already rebuilding generation " + building.number());
+            throw new Conflict(
+                    "rebuild-in-progress",
+                    "The search view is already rebuilding generation " + building.number()
+                            + "; wait for it to be swapped in (GET /api/v1/plane/views)",
+                    java.util.Map.of("generation", building.number()));
         }
         var target = source.endOffsets(settings.topics());
         int next = active.number() + 1;
