@@ -3,6 +3,7 @@ package dev.mercato.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mercato.plane.events.EventJson;
+import dev.mercato.plane.events.schema.PayloadValidator;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
@@ -125,6 +126,61 @@ class OpenApiIntegrationTest extends PlatformIntegrationTest {
             }
         });
         assertThat(required).contains("Idempotency-Key");
+    }
+
+    /** Every example the document gives is valid under the schema it illustrates. */
+    @Test
+    void every_example_matches_its_schema() throws Exception {
+        JsonNode doc = json(send("GET", "/api/v1/openapi.json", null, null));
+        List<String> faults = new ArrayList<>();
+        int checked = 0;
+        for (var path : doc.get("paths").properties()) {
+            for (var method : path.getValue().properties()) {
+                JsonNode op = method.getValue();
+                List<JsonNode> contents = new ArrayList<>();
+                contents.add(op.path("requestBody").path("content"));
+                op.path("responses")
+                        .properties()
+                        .forEach(r -> contents.add(r.getValue().path("content")));
+                for (JsonNode content : contents) {
+                    for (var media : content.properties()) {
+                        JsonNode example = media.getValue().get("example");
+                        if (example == null) {
+                            continue;
+                        }
+                        checked++;
+                        JsonNode schema = inline(media.getValue().path("schema"), doc, 0);
+                        PayloadValidator.violations(schema, example)
+                                .forEach(v -> faults.add(
+                                        method.getKey() + " " + path.getKey() + " " + media.getKey() + ": " + v));
+                    }
+                }
+            }
+        }
+        assertThat(checked).as("examples in the document").isGreaterThanOrEqualTo(8);
+        assertThat(faults).isEmpty();
+    }
+
+    /** The schema with its references replaced by what they point at (a few levels deep). */
+    private static JsonNode inline(JsonNode schema, JsonNode doc, int depth) {
+        if (depth > 8 || schema == null) {
+            return schema;
+        }
+        if (schema.isObject()) {
+            JsonNode ref = schema.get("$ref");
+            if (ref != null) {
+                return inline(doc.at(ref.asString().substring(1)), doc, depth + 1);
+            }
+            var copy = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            schema.properties().forEach(e -> copy.set(e.getKey(), inline(e.getValue(), doc, depth + 1)));
+            return copy;
+        }
+        if (schema.isArray()) {
+            var copy = tools.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+            schema.forEach(e -> copy.add(inline(e, doc, depth + 1)));
+            return copy;
+        }
+        return schema;
     }
 
     /**

@@ -1,8 +1,10 @@
 package dev.mercato.app.web;
 
+import dev.mercato.plane.events.EventJson;
 import dev.mercato.plane.security.Caller;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
@@ -116,6 +118,7 @@ class OpenApiConfiguration {
                         if (op.getResponses() == null) {
                             return;
                         }
+                        examples(op);
                         for (Map.Entry<String, String> answer : Map.of(
                                         "400", "Invalid input, naming the field at fault",
                                         "401", "No valid bearer token",
@@ -140,6 +143,71 @@ class OpenApiConfiguration {
                         }
                     }));
         };
+    }
+
+    /**
+     * Examples of the buy flow the README walks through, by operation id: the request body, and answers by
+     * status. Parsed, so they appear in the document as JSON, not as strings; the build checks each against its
+     * schema (OpenApiIntegrationTest) and the linter does too.
+     */
+    static final Map<String, Map<String, String>> EXAMPLES = Map.of(
+            "issueDevToken",
+            Map.of(
+                    "request",
+                    "{\"role\":\"customer\",\"subject\":\"ada\"}",
+                    "200",
+                    "{\"token\":\"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJl\",\"tokenType\":\"Bearer\","
+                            + "\"expiresAt\":\"2026-12-06T22:00:00Z\"}"),
+            "upsertProduct",
+            Map.of(
+                    "request",
+                    "{\"sku\":\"HOM-TEAPOT-1\",\"title\":\"Zebra Teapot\",\"description\":\"Cast iron, 1.2 l\","
+                            + "\"category\":\"home/kitchen/teapots\",\"price\":{\"amount\":\"39.00\",\"currency\":\"EUR\"},"
+                            + "\"attributes\":{\"colour\":\"black\"}}"),
+            "setStockLevel",
+            Map.of(
+                    "request",
+                    "{\"onHand\":30}",
+                    "200",
+                    "{\"sku\":\"HOM-TEAPOT-1\",\"onHand\":30,\"reserved\":2,\"available\":28}"),
+            "setCartItemQuantity",
+            Map.of("request", "{\"quantity\":2}"),
+            "checkout",
+            Map.of(
+                    "request",
+                    "{\"cartId\":\"c-01HZY3K7Q2\",\"payment\":{\"token\":\"tok_visa\"}}",
+                    "201",
+                    "{\"id\":\"o-01HZY3M1F8\",\"status\":\"placed\",\"merchant\":\"casa-bella\",\"customer\":\"ada\","
+                            + "\"lines\":[{\"sku\":\"HOM-KNIV-001\",\"title\":\"Chef's knife\",\"category\":\"home/kitchen/knives\","
+                            + "\"quantity\":2,\"unitPrice\":{\"amount\":\"49.90\",\"currency\":\"EUR\"},"
+                            + "\"lineTotal\":{\"amount\":\"99.80\",\"currency\":\"EUR\"}}],"
+                            + "\"subtotal\":{\"amount\":\"99.80\",\"currency\":\"EUR\"},"
+                            + "\"total\":{\"amount\":\"99.80\",\"currency\":\"EUR\"},\"itemCount\":2,\"version\":1,"
+                            + "\"placedAt\":\"2026-12-06T10:15:30.123456Z\",\"updatedAt\":\"2026-12-06T10:15:30.123456Z\","
+                            + "\"history\":[{\"to\":\"placed\",\"reason\":\"\",\"at\":\"2026-12-06T10:15:30.123456Z\"}]}",
+                    "409",
+                    "{\"type\":\"https://mercato.dev/problems/out-of-stock\",\"title\":\"Conflict\",\"status\":409,"
+                            + "\"detail\":\"Not enough stock: HOM-KNIV-001 (2 asked, 1 available); nothing was charged\","
+                            + "\"checkoutId\":\"o-01HZY3M1F8\",\"skus\":[\"HOM-KNIV-001\"]}"));
+
+    private static void examples(Operation op) {
+        Map<String, String> examples = EXAMPLES.get(op.getOperationId());
+        if (examples == null) {
+            return;
+        }
+        examples.forEach((at, json) -> {
+            Object value = EventJson.read(json, Object.class);
+            Content content = at.equals("request")
+                    ? op.getRequestBody() == null ? null : op.getRequestBody().getContent()
+                    : op.getResponses().get(at) == null
+                            ? null
+                            : op.getResponses().get(at).getContent();
+            if (content == null) {
+                throw new IllegalStateException(
+                        "No " + at + " content to put an example in for " + op.getOperationId());
+            }
+            content.values().forEach(media -> media.setExample(value));
+        });
     }
 
     /** {@code listOrders_1} as "List orders": a summary for an operation that has none of its own. */
