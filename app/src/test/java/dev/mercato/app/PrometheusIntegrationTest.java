@@ -73,6 +73,13 @@ class PrometheusIntegrationTest extends PlatformIntegrationTest {
                     .contains("mercato_outbox_unpublished_rows{capability=\"orders\"")
                     .containsPattern("mercato_view_dead_letters\\{[^}]*view=\"order_history\"[^}]*\\} 0");
         });
+        // The views' consumers report as Kafka clients, tagged with their group.
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> send("GET", SCRAPE, null, null, basic("prometheus", password))
+                        .body()
+                        .lines()
+                        .anyMatch(l ->
+                                l.matches("kafka_consumer_[a-z_]+\\{.*consumer_group=\"view\\.order_history\\..*")));
         // The relay's producer exists once something was published: the sample catalog is, at start.
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> send("GET", SCRAPE, null, null, basic("prometheus", password))

@@ -57,7 +57,7 @@ class TraceIntegrationTest extends PlatformIntegrationTest {
                     .as("spans of the trace")
                     .anyMatch(n -> n.contains("/api/v1/orders"))
                     .contains("publish orders", "publish inventory", "publish payments")
-                    .contains("apply order_history", "apply accounting", "apply fulfillment_queue");
+                    .contains("apply order_history", "apply accounting", "apply fulfillment_queue", "apply search");
         });
         List<SpanData> trace = spans.getFinishedSpanItems().stream()
                 .filter(s -> s.getTraceId().equals(traceId))

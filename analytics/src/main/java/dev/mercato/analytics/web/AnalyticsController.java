@@ -67,20 +67,6 @@ class AnalyticsController {
             description = "The columns and rows, how long it took and the warehouse's freshness",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = QueryResult.class)))
     @ApiResponse(
-            responseCode = "413",
-            description = "payload-too-large: the body is over the size limit",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(
-            responseCode = "415",
-            description = "unsupported-media-type: send application/json",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(
             responseCode = "503",
             description = "query-timeout: the statement ran longer than the timeout and was cancelled; narrow it or"
                     + " aggregate more (or store-unavailable)",
@@ -88,11 +74,7 @@ class AnalyticsController {
                     @Header(
                             name = "Retry-After",
                             description = "Seconds to wait before asking again",
-                            schema = @Schema(type = "integer")),
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
+                            schema = @Schema(type = "integer")))
     QueryResult sql(@RequestBody(required = false) SqlRequest request, Caller caller) {
         caller.requireRole(Role.ADMIN);
         if (request == null || request.sql() == null) {

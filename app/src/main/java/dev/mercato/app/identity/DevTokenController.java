@@ -59,20 +59,6 @@ class DevTokenController {
             responseCode = "200",
             description = "The token, to send as Authorization: Bearer <token>",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = TokenResponse.class)))
-    @ApiResponse(
-            responseCode = "413",
-            description = "payload-too-large: the body is over the size limit",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(
-            responseCode = "415",
-            description = "unsupported-media-type: send application/json",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
     TokenResponse issue(@RequestBody TokenRequest request) {
         Role role = Role.parse(request.role());
         String subject = request.subject();

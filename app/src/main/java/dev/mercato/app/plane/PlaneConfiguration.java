@@ -149,8 +149,13 @@ class PlaneConfiguration {
 
     /** The log as consumers read it: views, cache invalidation. */
     @Bean
-    LogSource logSource(KafkaAddress kafka, DerivedWork work) {
-        return ViewConsumerLoop.on(kafka.bootstrapServers(), work);
+    LogSource logSource(
+            KafkaAddress kafka,
+            DerivedWork work,
+            org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry> metrics) {
+        ViewConsumerLoop loop = ViewConsumerLoop.on(kafka.bootstrapServers(), work);
+        metrics.ifAvailable(loop::recordMetrics);
+        return loop;
     }
 
     /**

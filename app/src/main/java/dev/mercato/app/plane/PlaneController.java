@@ -203,11 +203,7 @@ class PlaneController {
             responseCode = "409",
             description = "view-not-rebuildable: the view writes into its capability's own tables, which hold facts"
                     + " the log does not; rebuild-in-progress: a rebuild of the view is under way; view-stopped: the"
-                    + " view is not running",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
+                    + " view is not running")
     RebuildJson rebuild(@PathVariable String view) {
         Generation g = known(view).rebuild();
         return new RebuildJson(view, g.number(), "rebuilding");
@@ -358,11 +354,7 @@ class PlaneController {
     @ApiResponse(
             responseCode = "409",
             description = "dead-letter-not-first: an earlier dead letter of the same key must go first (its id is in"
-                    + " first); dead-letter-undecodable: the record can never be applied, discard it",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
+                    + " first); dead-letter-undecodable: the record can never be applied, discard it")
     RedriveJson redrive(@PathVariable String id) {
         Ref ref = Ref.parse(id);
         DeadLetters letters = known(ref.view()).deadLetters().orElseThrow(() -> new NotFound("dead letter", id));

@@ -39,11 +39,7 @@ class StatementsController {
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = StatementsPage.class)))
     @ApiResponse(
             responseCode = "503",
-            description = "statements-unavailable: the server does not record statement statistics",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
+            description = "statements-unavailable: the server does not record statement statistics")
     StatementsPage top(
             @RequestParam(defaultValue = "20") int limit,
             @RequestParam(required = false, defaultValue = "") String capability,

@@ -5,8 +5,6 @@ import dev.mercato.plane.security.Caller;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
-import io.swagger.v3.oas.models.PathItem;
-import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.ArraySchema;
@@ -91,17 +89,11 @@ class OpenApiConfiguration {
                 .addSecurityItem(new SecurityRequirement().addList(BEARER));
     }
 
-    /** Checkout's 503s, which a client must tell apart only by retrying them the same way. */
-    static final String CHECKOUT_UNAVAILABLE = "Not now, retry after Retry-After seconds with the same"
-            + " Idempotency-Key: checkout-overloaded (more checkouts running than this instance admits; refused"
-            + " before anything was recorded, so the retry starts afresh), checkout-incomplete (a store failed"
-            + " mid-way; recovery finishes it and the retry gets its outcome), store-unavailable; and"
-            + " payment-provider-unavailable, which is the checkout's stored answer: retry that one with a new"
-            + " Idempotency-Key";
-
     /**
-     * Every operation may answer a problem; say so once, for all of them. Checkout also says it may answer
-     * 503 with Retry-After: beyond capacity it refuses at once rather than queue (docs/operations.md).
+     * What every operation shares, said once: the problem answers any operation may give (400, 401, 403, 404,
+     * and 413 and 415 for one that takes a body), the problem+json body of every error answer a controller
+     * documents by status and description only, summaries, the carts' optional authentication, and the buy
+     * flow's examples.
      */
     @Bean
     OpenApiCustomizer problemResponses() {
@@ -118,29 +110,31 @@ class OpenApiConfiguration {
                         if (op.getResponses() == null) {
                             return;
                         }
-                        examples(op);
-                        for (Map.Entry<String, String> answer : Map.of(
-                                        "400", "Invalid input, naming the field at fault",
-                                        "401", "No valid bearer token",
-                                        "403", "The caller's role may not do this",
-                                        "404", "Not found, or not visible to this caller")
-                                .entrySet()) {
-                            if (!op.getResponses().containsKey(answer.getKey())) {
-                                op.getResponses().addApiResponse(answer.getKey(), problem(answer.getValue()));
+                        Map<String, String> answers = new java.util.LinkedHashMap<>(Map.of(
+                                "400", "Invalid input, naming the field at fault",
+                                "401", "No valid bearer token",
+                                "403", "The caller's role may not do this",
+                                "404", "Not found, or not visible to this caller"));
+                        if (op.getRequestBody() != null) {
+                            answers.put("413", "payload-too-large: the body is over the size limit");
+                            answers.put("415", "unsupported-media-type: send application/json");
+                        }
+                        answers.forEach((status, description) -> {
+                            if (!op.getResponses().containsKey(status)) {
+                                op.getResponses().addApiResponse(status, problem(description));
                             }
-                        }
-                        boolean checkout = path.equals("/api/v1/orders") && method == PathItem.HttpMethod.POST;
-                        if (checkout && !op.getResponses().containsKey("503")) {
-                            op.getResponses()
-                                    .addApiResponse(
-                                            "503",
-                                            problem(CHECKOUT_UNAVAILABLE)
-                                                    .addHeaderObject(
-                                                            "Retry-After",
-                                                            new Header()
-                                                                    .description("Seconds to wait before asking again")
-                                                                    .schema(new IntegerSchema())));
-                        }
+                        });
+                        // Every error answer is a problem. A controller documents one by status and description;
+                        // springdoc would give it the method's own return type (a String body's "string").
+                        op.getResponses().forEach((status, answer) -> {
+                            if ((status.startsWith("4") || status.startsWith("5"))
+                                    && answer.get$ref() == null
+                                    && (answer.getContent() == null
+                                            || !answer.getContent().containsKey("application/problem+json"))) {
+                                answer.setContent(problemContent());
+                            }
+                        });
+                        examples(op);
                     }));
         };
     }
@@ -220,11 +214,13 @@ class OpenApiConfiguration {
     }
 
     private static ApiResponse problem(String description) {
-        return new ApiResponse()
-                .description(description)
-                .content(new Content()
-                        .addMediaType(
-                                "application/problem+json",
-                                new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
+        return new ApiResponse().description(description).content(problemContent());
+    }
+
+    private static Content problemContent() {
+        return new Content()
+                .addMediaType(
+                        "application/problem+json",
+                        new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM)));
     }
 }

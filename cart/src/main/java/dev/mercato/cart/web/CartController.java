@@ -123,20 +123,6 @@ class CartController {
                         schema = @Schema(type = "string"))
             },
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = CartJson.class)))
-    @ApiResponse(
-            responseCode = "413",
-            description = "payload-too-large: the body is over the size limit",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(
-            responseCode = "415",
-            description = "unsupported-media-type: send application/json",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
     ResponseEntity<CartJson> create(@RequestBody(required = false) Map<String, Object> body, Caller caller) {
         Optional<CustomerId> owner = caller.is(Role.CUSTOMER) ? Optional.of(customer(caller)) : Optional.empty();
         Cart cart = carts.create(owner);
@@ -182,33 +168,11 @@ class CartController {
             responseCode = "409",
             description = "Refused, nothing changed: product-unavailable (retired), cart-merchant-mismatch,"
                     + " cart-currency-mismatch, cart-full (too many different products), cart-converted (checked"
-                    + " out), cart-merged, cart-busy (kept changing under this change; try again)",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
+                    + " out), cart-merged, cart-busy (kept changing under this change; try again)")
     @ApiResponse(
             responseCode = "412",
             description = "precondition-failed: the cart is no longer at the If-Match version (currentVersion says"
-                    + " where it is); nothing changed. Read it again and decide again",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(
-            responseCode = "413",
-            description = "payload-too-large: the body is over the size limit",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(
-            responseCode = "415",
-            description = "unsupported-media-type: send application/json",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
+                    + " where it is); nothing changed. Read it again and decide again")
     ResponseEntity<CartJson> setQuantity(
             @PathVariable String id,
             @PathVariable String sku,
@@ -244,19 +208,11 @@ class CartController {
     @ApiResponse(
             responseCode = "409",
             description = "Refused, nothing changed: cart-converted (checked out), cart-merged, cart-busy (kept"
-                    + " changing under this change; try again)",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
+                    + " changing under this change; try again)")
     @ApiResponse(
             responseCode = "412",
             description = "precondition-failed: the cart is no longer at the If-Match version (currentVersion says"
-                    + " where it is); nothing changed. Read it again and decide again",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
+                    + " where it is); nothing changed. Read it again and decide again")
     ResponseEntity<CartJson> remove(
             @PathVariable String id,
             @PathVariable String sku,
@@ -292,11 +248,7 @@ class CartController {
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = CartJson.class)))
     @ApiResponse(
             responseCode = "409",
-            description = "Refused: cart-converted (checked out), cart-merged, cart-busy (kept changing; try again)",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
+            description = "Refused: cart-converted (checked out), cart-merged, cart-busy (kept changing; try again)")
     ResponseEntity<CartJson> merge(@PathVariable String id, Caller caller) {
         caller.requireRole(Role.CUSTOMER);
         return answer(carts.merge(CartId.of(id), customer(caller)));

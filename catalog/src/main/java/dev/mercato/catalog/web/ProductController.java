@@ -250,20 +250,6 @@ class ProductController {
                                     + " derived views (search)",
                             schema = @Schema(type = "string")),
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProductJson.class)))
-    @ApiResponse(
-            responseCode = "413",
-            description = "payload-too-large: the body is over the size limit",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(
-            responseCode = "415",
-            description = "unsupported-media-type: send application/json",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
     ResponseEntity<ProductJson> upsert(@RequestBody ProductInput input, Caller caller) {
         caller.requireRole(Role.MERCHANT, Role.ADMIN);
         MerchantId merchant = caller.merchantFor(input.merchant());

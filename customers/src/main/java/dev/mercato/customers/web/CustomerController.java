@@ -96,25 +96,7 @@ class CustomerController {
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProfileJson.class)))
     @ApiResponse(
             responseCode = "409",
-            description = "email-unavailable: this e-mail address cannot be used for this profile; nothing was saved",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(
-            responseCode = "413",
-            description = "payload-too-large: the body is over the size limit",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(
-            responseCode = "415",
-            description = "unsupported-media-type: send application/json",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
+            description = "email-unavailable: this e-mail address cannot be used for this profile; nothing was saved")
     ProfileJson save(@RequestBody ProfileInput input, Caller caller) {
         caller.requireRole(Role.CUSTOMER);
         if (input == null) {

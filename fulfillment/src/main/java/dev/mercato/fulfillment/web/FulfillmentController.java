@@ -80,25 +80,7 @@ class FulfillmentController {
             description = "Refused: illegal-transition (not from the order's status, or the order was cancelled),"
                     + " order-busy (another move of this order is running; retry shortly), order-move-stuck (a later"
                     + " step of the move was refused; it stays in flight), illegal-payment-transition,"
-                    + " payment-provider-refused",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(
-            responseCode = "413",
-            description = "payload-too-large: the body is over the size limit",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(
-            responseCode = "415",
-            description = "unsupported-media-type: send application/json",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
+                    + " payment-provider-refused")
     @ApiResponse(
             responseCode = "503",
             description = "order-move-incomplete (decided but could not finish now; it is finished automatically,"
@@ -107,11 +89,7 @@ class FulfillmentController {
                     @Header(
                             name = "Retry-After",
                             description = "Seconds to wait before asking again",
-                            schema = @Schema(type = "integer")),
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
+                            schema = @Schema(type = "integer")))
     ResponseEntity<OrderDocument> report(@PathVariable String id, @RequestBody StepInput input, Caller caller) {
         caller.requireRole(Role.MERCHANT, Role.ADMIN);
         FulfillmentStep step = FulfillmentStep.parse(input == null ? null : input.status());

@@ -159,20 +159,6 @@ class StockController {
                                     + " derived views (search, reorder suggestions)",
                             schema = @Schema(type = "string")),
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = StockJson.class)))
-    @ApiResponse(
-            responseCode = "413",
-            description = "payload-too-large: the body is over the size limit",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(
-            responseCode = "415",
-            description = "unsupported-media-type: send application/json",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
     ResponseEntity<StockJson> set(@PathVariable String sku, @RequestBody StockInput input, Caller caller) {
         caller.requireRole(Role.MERCHANT, Role.ADMIN);
         if (input == null || input.onHand() == null) {

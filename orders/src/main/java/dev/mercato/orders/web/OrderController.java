@@ -112,25 +112,7 @@ class OrderController {
                     @Header(
                             name = "Idempotent-Replayed",
                             description = "true when this is the stored answer to an earlier request with the same key",
-                            schema = @Schema(type = "string")),
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(
-            responseCode = "413",
-            description = "payload-too-large: the body is over the size limit",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(
-            responseCode = "415",
-            description = "unsupported-media-type: send application/json",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
+                            schema = @Schema(type = "string")))
     @ApiResponse(
             responseCode = "503",
             description = "Not now, retry after Retry-After seconds: checkout-overloaded (more checkouts running than"
@@ -148,11 +130,7 @@ class OrderController {
                         name = "Idempotent-Replayed",
                         description = "true when this is the stored answer to an earlier request with the same key",
                         schema = @Schema(type = "string"))
-            },
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
+            })
     ResponseEntity<String> checkout(
             @Parameter(
                             required = true,
@@ -258,11 +236,7 @@ class OrderController {
             description = "Refused, nothing changed unless said: illegal-transition (not from its status),"
                     + " order-busy (another move of this order is running; retry shortly), order-move-stuck (a later"
                     + " step of the move was refused; it stays in flight), illegal-payment-transition,"
-                    + " payment-provider-refused",
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
+                    + " payment-provider-refused")
     @ApiResponse(
             responseCode = "503",
             description = "order-move-incomplete (decided but could not finish now; it is finished automatically,"
@@ -271,11 +245,7 @@ class OrderController {
                     @Header(
                             name = "Retry-After",
                             description = "Seconds to wait before asking again",
-                            schema = @Schema(type = "integer")),
-            content =
-                    @Content(
-                            mediaType = "application/problem+json",
-                            schema = @Schema(ref = "#/components/schemas/Problem")))
+                            schema = @Schema(type = "integer")))
     ResponseEntity<OrderDocument> cancel(@PathVariable String id, Caller caller) {
         caller.requireRole(Role.CUSTOMER, Role.ADMIN);
         Order order = visible(id, caller);

@@ -7,6 +7,9 @@ import dev.mercato.plane.consume.LogSink;
 import dev.mercato.plane.consume.LogSource;
 import dev.mercato.plane.consume.LogSubscription;
 import dev.mercato.plane.events.Event;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -68,6 +71,7 @@ public final class ViewConsumerLoop implements LogSource {
 
     private final Map<String, Object> config;
     private final DerivedWork work;
+    private volatile MeterRegistry registry;
 
     /**
      * @param config consumer properties; at least {@code bootstrap.servers}
@@ -86,6 +90,14 @@ public final class ViewConsumerLoop implements LogSource {
 
     public static ViewConsumerLoop on(String bootstrapServers, DerivedWork work) {
         return new ViewConsumerLoop(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), work);
+    }
+
+    /**
+     * Consumers started from now on report their Kafka client metrics to {@code registry} ({@code
+     * kafka.consumer.*}, tagged with the consumer group: the view and its generation), for as long as they run.
+     */
+    public void recordMetrics(MeterRegistry registry) {
+        this.registry = registry;
     }
 
     @Override
@@ -196,6 +208,12 @@ public final class ViewConsumerLoop implements LogSource {
         private void consume() {
             KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(properties(group));
             consumer = c;
+            MeterRegistry meters = registry;
+            KafkaClientMetrics clientMetrics = null;
+            if (meters != null) {
+                clientMetrics = new KafkaClientMetrics(c, Tags.of("consumer.group", group));
+                clientMetrics.bindTo(meters);
+            }
             earlierFetches += fetchesOf(fetches);
             fetches = c.metrics().entrySet().stream()
                     .filter(e -> e.getKey().name().equals("fetch-total")
@@ -237,6 +255,9 @@ public final class ViewConsumerLoop implements LogSource {
                     throw e;
                 }
             } finally {
+                if (clientMetrics != null) {
+                    clientMetrics.close();
+                }
                 try {
                     c.close(CloseOptions.timeout(CLOSE));
                 } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import dev.mercato.plane.consume.PartitionFreshness;
 import dev.mercato.plane.consume.PartitionProgress;
 import dev.mercato.plane.consume.ViewFreshness;
 import dev.mercato.plane.consume.ViewState;
+import dev.mercato.plane.events.Tracing;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -227,10 +228,12 @@ final class GenerationConsumer implements LogSink {
     @Override
     public void accept(List<LogRecord> records) {
         List<ListingChange> visible = List.of();
+        java.time.Instant began = java.time.Instant.now();
         synchronized (this) {
             check();
             List<ListingChange> changes = decode(records);
             durably("applying", () -> index.apply(changes));
+            traced(records, began);
             uncommitted.addAll(changes);
             if (uncommittedRecords == 0) {
                 uncommittedSince = System.nanoTime();
@@ -256,6 +259,17 @@ final class GenerationConsumer implements LogSink {
         }
         view.applied(this, visible);
         promoteWhenCaughtUp();
+    }
+
+    /** One span per applied event of a sampled trace, as the PostgreSQL views record theirs. */
+    private static void traced(List<LogRecord> records, java.time.Instant began) {
+        List<dev.mercato.plane.events.Event> sampled = records.stream()
+                .map(LogRecord::event)
+                .filter(e -> e != null && Tracing.sampled(e.traceId()))
+                .toList();
+        if (!sampled.isEmpty()) {
+            Tracing.record("apply search", sampled, began, java.time.Instant.now());
+        }
     }
 
     /** Makes a caught-up rebuild durable and visible, so it can serve from the swap on. */
