@@ -10,7 +10,6 @@ import dev.mercato.plane.security.Caller;
 import dev.mercato.plane.security.Role;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.headers.Header;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -47,8 +46,7 @@ class AnalyticsController {
                     + " answer says how fresh the warehouse is.")
     @ApiResponse(
             responseCode = "200",
-            description = "The report's rows, the parameters used and the warehouse's freshness",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Report.class)))
+            description = "The report's rows, the parameters used and the warehouse's freshness")
     Report report(@PathVariable String name, @RequestParam Map<String, String> parameters, Caller caller) {
         caller.requireRole(Role.ADMIN);
         return analytics.report(name, parameters);
@@ -64,8 +62,7 @@ class AnalyticsController {
                     + " statement running past the timeout is cancelled.")
     @ApiResponse(
             responseCode = "200",
-            description = "The columns and rows, how long it took and the warehouse's freshness",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = QueryResult.class)))
+            description = "The columns and rows, how long it took and the warehouse's freshness")
     @ApiResponse(
             responseCode = "503",
             description = "query-timeout: the statement ran longer than the timeout and was cancelled; narrow it or"
@@ -91,10 +88,7 @@ class AnalyticsController {
             operationId = "refreshWarehouse",
             description = "Admins only. Loads the lake files not loaded yet, now rather than at the next scheduled"
                     + " refresh.")
-    @ApiResponse(
-            responseCode = "200",
-            description = "How many files were loaded, and the warehouse's freshness after",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Refreshed.class)))
+    @ApiResponse(responseCode = "200", description = "How many files were loaded, and the warehouse's freshness after")
     Refreshed refresh(Caller caller) {
         caller.requireRole(Role.ADMIN);
         int files = analytics.refresh();
@@ -110,13 +104,7 @@ class AnalyticsController {
             operationId = "getLastReconciliation",
             description = "Admins only: the last comparison of the warehouse's daily totals per merchant with the"
                     + " orders' and payments' sources of truth; last is null when none ran yet.")
-    @ApiResponse(
-            responseCode = "200",
-            description = "The last reconciliation, or null",
-            content =
-                    @Content(
-                            mediaType = "application/json",
-                            schema = @Schema(implementation = ReconciliationJson.class)))
+    @ApiResponse(responseCode = "200", description = "The last reconciliation, or null")
     ReconciliationJson reconciliation(Caller caller) {
         caller.requireRole(Role.ADMIN);
         return new ReconciliationJson(analytics.lastReconciliation().orElse(null));
@@ -128,13 +116,7 @@ class AnalyticsController {
             operationId = "runReconciliation",
             description = "Admins only: compares the warehouse's daily totals per merchant with the orders' and"
                     + " payments' sources of truth now, and reloads what drifted.")
-    @ApiResponse(
-            responseCode = "200",
-            description = "The reconciliation just run",
-            content =
-                    @Content(
-                            mediaType = "application/json",
-                            schema = @Schema(implementation = ReconciliationJson.class)))
+    @ApiResponse(responseCode = "200", description = "The reconciliation just run")
     ReconciliationJson reconcile(Caller caller) {
         caller.requireRole(Role.ADMIN);
         return new ReconciliationJson(analytics.reconcile());

@@ -6,8 +6,6 @@ import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.security.Caller;
 import dev.mercato.plane.security.Role;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
@@ -87,10 +85,7 @@ class ReconciliationController {
             description = "Admins only: the newest orders (limit, 1-100000) whose payment, stock, pick list or books"
                     + " disagree with the order, each with what to do; moves still in flight; misowned stock and"
                     + " stock drift.")
-    @ApiResponse(
-            responseCode = "200",
-            description = "consistent, with the findings",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ReportJson.class)))
+    @ApiResponse(responseCode = "200", description = "consistent, with the findings")
     ReportJson reconciliation(@RequestParam(defaultValue = "1000") int limit, Caller caller) {
         caller.requireRole(Role.ADMIN);
         OrderReconciliation.Report r = reconciliation.check(limit);

@@ -4,8 +4,6 @@ import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.security.Role;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -55,10 +53,7 @@ class DevTokenController {
             description = "Public, embedded mode only. A bearer token for any role (customer, merchant with its"
                     + " merchant, admin) and subject: for trying the API, never for production.")
     @SecurityRequirements
-    @ApiResponse(
-            responseCode = "200",
-            description = "The token, to send as Authorization: Bearer <token>",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = TokenResponse.class)))
+    @ApiResponse(responseCode = "200", description = "The token, to send as Authorization: Bearer <token>")
     TokenResponse issue(@RequestBody TokenRequest request) {
         Role role = Role.parse(request.role());
         String subject = request.subject();

@@ -15,7 +15,6 @@ import dev.mercato.plane.web.MoneyJson;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -121,8 +120,7 @@ class CartController {
                         name = "ETag",
                         description = "The cart's version, quoted: send it in If-Match to change only that version",
                         schema = @Schema(type = "string"))
-            },
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = CartJson.class)))
+            })
     ResponseEntity<CartJson> create(@RequestBody(required = false) Map<String, Object> body, Caller caller) {
         Optional<CustomerId> owner = caller.is(Role.CUSTOMER) ? Optional.of(customer(caller)) : Optional.empty();
         Cart cart = carts.create(owner);
@@ -144,8 +142,7 @@ class CartController {
                     @Header(
                             name = "ETag",
                             description = "The cart's version, quoted: send it in If-Match to change only that version",
-                            schema = @Schema(type = "string")),
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = CartJson.class)))
+                            schema = @Schema(type = "string")))
     ResponseEntity<CartJson> get(@PathVariable String id, Caller caller) {
         return answer(reachable(id, caller));
     }
@@ -162,8 +159,7 @@ class CartController {
                     @Header(
                             name = "ETag",
                             description = "The cart's version, quoted: send it in If-Match to change only that version",
-                            schema = @Schema(type = "string")),
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = CartJson.class)))
+                            schema = @Schema(type = "string")))
     @ApiResponse(
             responseCode = "409",
             description = "Refused, nothing changed: product-unavailable (retired), cart-merchant-mismatch,"
@@ -203,8 +199,7 @@ class CartController {
                     @Header(
                             name = "ETag",
                             description = "The cart's version, quoted: send it in If-Match to change only that version",
-                            schema = @Schema(type = "string")),
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = CartJson.class)))
+                            schema = @Schema(type = "string")))
     @ApiResponse(
             responseCode = "409",
             description = "Refused, nothing changed: cart-converted (checked out), cart-merged, cart-busy (kept"
@@ -244,8 +239,7 @@ class CartController {
                     @Header(
                             name = "ETag",
                             description = "The cart's version, quoted: send it in If-Match to change only that version",
-                            schema = @Schema(type = "string")),
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = CartJson.class)))
+                            schema = @Schema(type = "string")))
     @ApiResponse(
             responseCode = "409",
             description = "Refused: cart-converted (checked out), cart-merged, cart-busy (kept changing; try again)")

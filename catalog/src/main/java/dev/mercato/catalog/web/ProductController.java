@@ -107,8 +107,7 @@ class ProductController {
                         description = "The product's version, quoted",
                         schema = @Schema(type = "string")),
                 @Header(name = "Cache-Control", description = "max-age=5, public", schema = @Schema(type = "string"))
-            },
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProductJson.class)))
+            })
     @ApiResponse(
             responseCode = "304",
             description = "Unchanged since the ETag sent in If-None-Match; no body",
@@ -152,8 +151,7 @@ class ProductController {
                             name = ViewReads.TOKEN_HEADER,
                             description = "Tokens of the events this write produced: send them back to read it from"
                                     + " derived views (search)",
-                            schema = @Schema(type = "string")),
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProductJson.class)))
+                            schema = @Schema(type = "string")))
     ResponseEntity<ProductJson> retire(@PathVariable String sku, Caller caller) {
         caller.requireRole(Role.MERCHANT, Role.ADMIN);
         Sku id = Sku.of(sku);
@@ -175,8 +173,7 @@ class ProductController {
             description = "Merchants (their own) and admins (naming the merchant), retired products included.")
     @ApiResponse(
             responseCode = "200",
-            description = "A page of products; next is the following page's cursor, absent on the last",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProductPage.class)))
+            description = "A page of products; next is the following page's cursor, absent on the last")
     ProductPage mine(
             @RequestParam(required = false) String merchant,
             @RequestParam(defaultValue = "50") int limit,
@@ -197,8 +194,7 @@ class ProductController {
     @SecurityRequirements
     @ApiResponse(
             responseCode = "200",
-            description = "A page of products; next is the following page's cursor, absent on the last",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProductPage.class)))
+            description = "A page of products; next is the following page's cursor, absent on the last")
     ProductPage products(
             @RequestParam(required = false) String category,
             @RequestParam(defaultValue = "50") int limit,
@@ -238,8 +234,7 @@ class ProductController {
                             name = ViewReads.TOKEN_HEADER,
                             description = "Tokens of the events this write produced: send them back to read it from"
                                     + " derived views (search)",
-                            schema = @Schema(type = "string")),
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProductJson.class)))
+                            schema = @Schema(type = "string")))
     @ApiResponse(
             responseCode = "201",
             description = "The product, created",
@@ -248,8 +243,7 @@ class ProductController {
                             name = ViewReads.TOKEN_HEADER,
                             description = "Tokens of the events this write produced: send them back to read it from"
                                     + " derived views (search)",
-                            schema = @Schema(type = "string")),
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProductJson.class)))
+                            schema = @Schema(type = "string")))
     ResponseEntity<ProductJson> upsert(@RequestBody ProductInput input, Caller caller) {
         caller.requireRole(Role.MERCHANT, Role.ADMIN);
         MerchantId merchant = caller.merchantFor(input.merchant());

@@ -9,8 +9,6 @@ import dev.mercato.plane.NotFound;
 import dev.mercato.plane.security.Caller;
 import dev.mercato.plane.security.Role;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
@@ -72,10 +70,7 @@ class CustomerController {
             summary = "Get my profile",
             operationId = "getMyProfile",
             description = "Customers only; 404 until the profile was first saved.")
-    @ApiResponse(
-            responseCode = "200",
-            description = "The caller's profile",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProfileJson.class)))
+    @ApiResponse(responseCode = "200", description = "The caller's profile")
     ProfileJson me(Caller caller) {
         caller.requireRole(Role.CUSTOMER);
         return customers
@@ -90,10 +85,7 @@ class CustomerController {
             operationId = "saveMyProfile",
             description = "Customers only. Creates the profile or replaces it whole, addresses included (the first"
                     + " address is the default shipping address).")
-    @ApiResponse(
-            responseCode = "200",
-            description = "The profile as saved",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProfileJson.class)))
+    @ApiResponse(responseCode = "200", description = "The profile as saved")
     @ApiResponse(
             responseCode = "409",
             description = "email-unavailable: this e-mail address cannot be used for this profile; nothing was saved")
@@ -118,10 +110,7 @@ class CustomerController {
 
     @GetMapping("/{id}")
     @Operation(summary = "Get a customer's profile", operationId = "getCustomerProfile", description = "Admins only.")
-    @ApiResponse(
-            responseCode = "200",
-            description = "The customer's profile",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProfileJson.class)))
+    @ApiResponse(responseCode = "200", description = "The customer's profile")
     ProfileJson profile(@PathVariable String id, Caller caller) {
         caller.requireRole(Role.ADMIN);
         return customers

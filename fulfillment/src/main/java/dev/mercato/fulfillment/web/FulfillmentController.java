@@ -18,7 +18,6 @@ import dev.mercato.plane.security.Caller;
 import dev.mercato.plane.security.Role;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.headers.Header;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -73,8 +72,7 @@ class FulfillmentController {
                             name = ViewReads.TOKEN_HEADER,
                             description = "Tokens of the events this move wrote: send them back to read it from the"
                                     + " fulfillment queue or the account view",
-                            schema = @Schema(type = "string")),
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = OrderDocument.class)))
+                            schema = @Schema(type = "string")))
     @ApiResponse(
             responseCode = "409",
             description = "Refused: illegal-transition (not from the order's status, or the order was cancelled),"
@@ -142,10 +140,7 @@ class FulfillmentController {
             operationId = "getPickList",
             description = "The order's merchant or an admin. Created shortly after checkout, so it may be missing"
                     + " (404 pick list) for a moment after the order exists.")
-    @ApiResponse(
-            responseCode = "200",
-            description = "The pick list",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PickListJson.class)))
+    @ApiResponse(responseCode = "200", description = "The pick list")
     PickListJson pickList(@PathVariable String id, Caller caller) {
         caller.requireRole(Role.MERCHANT, Role.ADMIN);
         Order order = visible(id, caller);

@@ -12,7 +12,6 @@ import dev.mercato.plane.web.Cursor;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -59,8 +58,7 @@ class ReorderController {
                             name = ViewReads.FRESHNESS_HEADER,
                             description = "lag-ms=<n>; as-of=<time>, with ; stale when the read may miss writes"
                                     + " (a token's write not applied in time, or a lag the view cannot tell)",
-                            schema = @Schema(type = "string")),
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuggestionPage.class)))
+                            schema = @Schema(type = "string")))
     ResponseEntity<SuggestionPage> mine(
             @RequestParam(required = false) String merchant,
             @RequestParam(defaultValue = "open") String status,

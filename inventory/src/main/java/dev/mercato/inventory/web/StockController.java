@@ -13,7 +13,6 @@ import dev.mercato.plane.security.Role;
 import dev.mercato.plane.web.Cursor;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.headers.Header;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -76,8 +75,7 @@ class StockController {
             description = "Merchants (their own) and admins (naming the merchant), in SKU order.")
     @ApiResponse(
             responseCode = "200",
-            description = "A page of stock levels; next is the following page's cursor, absent on the last",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = StockPage.class)))
+            description = "A page of stock levels; next is the following page's cursor, absent on the last")
     StockPage levels(
             @RequestParam(required = false) String merchant,
             @RequestParam(defaultValue = "50") int limit,
@@ -101,13 +99,7 @@ class StockController {
             operationId = "reconcileStock",
             description = "Admins only: reserved must equal the sum of live reservations, available must not be"
                     + " negative, and every stock row must be held by its product's merchant.")
-    @ApiResponse(
-            responseCode = "200",
-            description = "consistent, with the drift and misowned rows found",
-            content =
-                    @Content(
-                            mediaType = "application/json",
-                            schema = @Schema(implementation = ReconciliationJson.class)))
+    @ApiResponse(responseCode = "200", description = "consistent, with the drift and misowned rows found")
     ReconciliationJson reconciliation(Caller caller) {
         caller.requireRole(Role.ADMIN);
         List<DriftJson> drift = inventory.reconcile().stream()
@@ -128,10 +120,7 @@ class StockController {
             summary = "Get a product's stock level",
             operationId = "getStockLevel",
             description = "The owning merchant or an admin; another merchant's stock answers 404.")
-    @ApiResponse(
-            responseCode = "200",
-            description = "The stock level",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = StockJson.class)))
+    @ApiResponse(responseCode = "200", description = "The stock level")
     StockJson level(@PathVariable String sku, Caller caller) {
         caller.requireRole(Role.MERCHANT, Role.ADMIN);
         StockLevel level = inventory.level(Sku.of(sku)).orElseThrow(() -> new NotFound("stock for sku", sku));
@@ -157,8 +146,7 @@ class StockController {
                             name = ViewReads.TOKEN_HEADER,
                             description = "Tokens of the events this write produced: send them back to read it from"
                                     + " derived views (search, reorder suggestions)",
-                            schema = @Schema(type = "string")),
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = StockJson.class)))
+                            schema = @Schema(type = "string")))
     ResponseEntity<StockJson> set(@PathVariable String sku, @RequestBody StockInput input, Caller caller) {
         caller.requireRole(Role.MERCHANT, Role.ADMIN);
         if (input == null || input.onHand() == null) {

@@ -171,10 +171,7 @@ class OrderController {
             summary = "Get an order",
             operationId = "getOrder",
             description = "From the source of truth. An order the caller may not see answers 404, like a missing one.")
-    @ApiResponse(
-            responseCode = "200",
-            description = "The order",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = OrderDocument.class)))
+    @ApiResponse(responseCode = "200", description = "The order")
     OrderDocument order(@PathVariable String id, Caller caller) {
         return OrderDocument.of(visible(id, caller));
     }
@@ -188,8 +185,7 @@ class OrderController {
                     + " too), or any for an admin (optionally one merchant's or one customer's).")
     @ApiResponse(
             responseCode = "200",
-            description = "A page of orders; next is the cursor of the following page, absent on the last",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = OrderPage.class)))
+            description = "A page of orders; next is the cursor of the following page, absent on the last")
     OrderPage orders(
             @RequestParam(defaultValue = "20") int limit,
             @RequestParam(required = false) String cursor,
@@ -229,8 +225,7 @@ class OrderController {
                             name = ViewReads.TOKEN_HEADER,
                             description = "Tokens of the events this move wrote: send them back to read it from"
                                     + " derived views",
-                            schema = @Schema(type = "string")),
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = OrderDocument.class)))
+                            schema = @Schema(type = "string")))
     @ApiResponse(
             responseCode = "409",
             description = "Refused, nothing changed unless said: illegal-transition (not from its status),"

@@ -13,8 +13,6 @@ import dev.mercato.plane.security.Role;
 import dev.mercato.plane.web.Cursor;
 import dev.mercato.plane.web.MoneyJson;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
@@ -92,10 +90,7 @@ class PaymentsController {
             summary = "Get a payment",
             operationId = "getPayment",
             description = "The payment's merchant or an admin (its id is the order's); another merchant's answers 404.")
-    @ApiResponse(
-            responseCode = "200",
-            description = "The payment intent",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PaymentJson.class)))
+    @ApiResponse(responseCode = "200", description = "The payment intent")
     PaymentJson payment(@PathVariable String id, Caller caller) {
         PaymentId paymentId = PaymentId.of(id);
         return payments.find(paymentId)
@@ -120,8 +115,7 @@ class PaymentsController {
                     + " over the whole ledger: the evidence that nothing was charged twice.")
     @ApiResponse(
             responseCode = "200",
-            description = "A page of ledger entries; next is the following page's cursor, absent on the last",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = LedgerJson.class)))
+            description = "A page of ledger entries; next is the following page's cursor, absent on the last")
     LedgerJson ledger(
             @RequestParam(defaultValue = "100") int limit,
             @RequestParam(required = false) String cursor,
