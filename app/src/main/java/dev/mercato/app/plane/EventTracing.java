@@ -42,7 +42,7 @@ class EventTracing implements Tracing.Tracer, InitializingBean, DisposableBean {
 
     @Override
     public void destroy() {
-        Tracing.use(null);
+        Tracing.remove(this);
     }
 
     @Override

@@ -3,14 +3,15 @@ package dev.mercato.plane.events;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * How events carry a trace from the request that wrote them to the views that apply them: the outbox stores
  * the current W3C {@code traceparent} with each event ({@link #current()}), the log carries it as the
  * CloudEvents distributed-tracing extension, and the relay and the views report one span per event of a
- * sampled trace ({@link #record}), as children of the context the event carries. The process installs its
- * tracer once at start ({@link #use}); until then, and in tools and tests that install none, events carry no
- * trace and nothing is recorded.
+ * sampled trace ({@link #record}), as children of the context the event carries. The platform installs its
+ * tracer at start ({@link #use}) and removes it at stop; until then, and in tools and tests that install none,
+ * events carry no trace and nothing is recorded.
  */
 public final class Tracing {
 
@@ -26,33 +27,35 @@ public final class Tracing {
         void record(String name, List<Event> events, Instant started, Instant ended);
     }
 
-    private static final Tracer NONE = new Tracer() {
-        @Override
-        public String current() {
-            return "";
-        }
-
-        @Override
-        public void record(String name, List<Event> events, Instant started, Instant ended) {}
-    };
-
-    private static volatile Tracer tracer = NONE;
+    // One per running platform in this JVM: one in production; tests may run several Spring contexts at once,
+    // and each must see the spans of its own requests' events.
+    private static final List<Tracer> tracers = new CopyOnWriteArrayList<>();
 
     private Tracing() {}
 
-    /** Installs the process's tracer; {@code null} removes it. */
+    /** Installs a platform's tracer. */
     public static void use(Tracer installed) {
-        tracer = installed == null ? NONE : installed;
+        tracers.add(Objects.requireNonNull(installed, "installed"));
+    }
+
+    /** Removes a tracer installed with {@link #use}, when its platform stops. */
+    public static void remove(Tracer installed) {
+        tracers.remove(installed);
     }
 
     /** The current thread's traceparent, or "" when there is none or no tracer is installed. */
     public static String current() {
-        try {
-            return Objects.requireNonNullElse(tracer.current(), "");
-        } catch (RuntimeException e) {
-            // A trace is never worth failing a write for.
-            return "";
+        for (Tracer t : tracers) {
+            try {
+                String current = t.current();
+                if (current != null && !current.isEmpty()) {
+                    return current;
+                }
+            } catch (RuntimeException e) {
+                // A trace is never worth failing a write for.
+            }
         }
+        return "";
     }
 
     /** Whether a traceparent's trace is sampled (flags end in 1): only those get spans recorded. */
@@ -60,20 +63,16 @@ public final class Tracing {
         return traceparent != null && traceparent.length() == 55 && (traceparent.charAt(54) & 1) == 1;
     }
 
-    /** Records {@code name} for the sampled events among {@code events}; never throws. */
+    /** Records {@code name} for the sampled events among {@code events}, with every installed tracer; never throws. */
     public static void record(String name, List<Event> events, Instant started, Instant ended) {
-        Tracer t = tracer;
-        if (t == NONE) {
+        if (tracers.isEmpty() || events.stream().noneMatch(e -> sampled(e.traceId()))) {
             return;
         }
-        for (Event e : events) {
-            if (sampled(e.traceId())) {
-                try {
-                    t.record(name, events, started, ended);
-                } catch (RuntimeException ignored) {
-                    // Tracing must not fail the relay or a view.
-                }
-                return;
+        for (Tracer t : tracers) {
+            try {
+                t.record(name, events, started, ended);
+            } catch (RuntimeException ignored) {
+                // Tracing must not fail the relay or a view.
             }
         }
     }
