@@ -31,7 +31,7 @@ import org.springframework.stereotype.Component;
  * most once a second, so a scrape does not hit the database for every meter.
  */
 @Component
-class PlaneMetrics implements MeterBinder {
+class PlaneMetrics implements MeterBinder, org.springframework.beans.factory.DisposableBean {
 
     private static final Duration MAX_AGE = Duration.ofSeconds(1);
 
@@ -50,6 +50,14 @@ class PlaneMetrics implements MeterBinder {
     private volatile MultiGauge partitionLag;
     private volatile MultiGauge partitionLagEvents;
     private volatile Set<PartitionKey> partitionRows = Set.of();
+    // Registers the per-partition rows as views take their partitions, so the first scrape already has them: a
+    // row registered while a scrape runs appears only in the next one.
+    private final java.util.concurrent.ScheduledExecutorService rows =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "plane-metrics-rows");
+                t.setDaemon(true);
+                return t;
+            });
 
     PlaneMetrics(Outboxes outboxes, ViewRegistry views, DerivedWork work) {
         this.outboxes = outboxes;
@@ -92,6 +100,17 @@ class PlaneMetrics implements MeterBinder {
                             + " while the partition's log end is unknown")
                     .register(registry);
             refreshPartitions(current());
+            rows.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            refreshPartitions(current());
+                        } catch (RuntimeException e) {
+                            // The stores are unavailable right now; the next turn, or a scrape, tries again.
+                        }
+                    },
+                    1,
+                    5,
+                    java.util.concurrent.TimeUnit.SECONDS);
         }
         if (registered.putIfAbsent("derived-work", Boolean.TRUE) == null) {
             FunctionCounter.builder("mercato.views.held.back", work, DerivedWork::lingered)
@@ -121,6 +140,11 @@ class PlaneMetrics implements MeterBinder {
                         .register(registry);
             }
         }
+    }
+
+    @Override
+    public void destroy() {
+        rows.shutdownNow();
     }
 
     private void outboxGauge(
