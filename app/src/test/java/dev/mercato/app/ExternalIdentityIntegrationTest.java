@@ -30,14 +30,16 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Tokens from an outside OpenID Connect provider: its signing keys are fetched from its JWKS (served here by a
- * real HTTP server, as a provider serves them), RS256 and ES256 signatures are verified, issuer and audience
+ * Tokens from an outside OpenID Connect provider, configured by its issuer alone: its signing keys are found
+ * through its discovery document and fetched from its JWKS (both served here by a real HTTP server, as a
+ * provider serves them), RS256 and ES256 signatures are verified, issuer and audience
  * checked, and the provider's role claim mapped to Mercato's roles. A tampered, foreign, expired or
  * misaddressed token is refused, and the development issuer is gone.
  */
 class ExternalIdentityIntegrationTest extends PlatformIntegrationTest {
 
-    static final String ISSUER = "https://id.example.test/realms/shop";
+    // The provider's issuer: its address, known once its server is listening.
+    static String issuer;
     static final String AUDIENCE = "mercato-api";
     static final RSAKey RSA = generateRsa("rsa-1");
     static final ECKey EC = generateEc();
@@ -72,10 +74,22 @@ class ExternalIdentityIntegrationTest extends PlatformIntegrationTest {
             exchange.getResponseBody().write(jwks);
             exchange.close();
         });
-        provider.start();
         String base = "http://127.0.0.1:" + provider.getAddress().getPort();
-        registry.add("mercato.identity.jwk-set-uri", () -> base + "/realms/shop/protocol/openid-connect/certs");
-        registry.add("mercato.identity.issuer-uri", () -> ISSUER);
+        issuer = base + "/realms/shop";
+        // OpenID Connect discovery: only the issuer is configured; its keys are found through this document.
+        byte[] discovery = ("{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer
+                        + "/protocol/openid-connect/certs\",\"id_token_signing_alg_values_supported\":[\"RS256\",\"ES256\"],"
+                        + "\"subject_types_supported\":[\"public\"],\"response_types_supported\":[\"code\"],"
+                        + "\"authorization_endpoint\":\"" + issuer + "/protocol/openid-connect/auth\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        provider.createContext("/realms/shop/.well-known/openid-configuration", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, discovery.length);
+            exchange.getResponseBody().write(discovery);
+            exchange.close();
+        });
+        provider.start();
+        registry.add("mercato.identity.issuer-uri", () -> issuer);
         registry.add("mercato.identity.audiences", () -> AUDIENCE);
         registry.add("mercato.identity.role-claim", () -> "realm_access.roles");
         registry.add("mercato.identity.roles.shop-admin", () -> "admin");
@@ -91,7 +105,7 @@ class ExternalIdentityIntegrationTest extends PlatformIntegrationTest {
     private static JWTClaimsSet.Builder claims(List<String> roles) {
         Instant now = Instant.now();
         return new JWTClaimsSet.Builder()
-                .issuer(ISSUER)
+                .issuer(issuer)
                 .audience(List.of(AUDIENCE, "account"))
                 .subject("oidc-user-1")
                 .issueTime(Date.from(now))
