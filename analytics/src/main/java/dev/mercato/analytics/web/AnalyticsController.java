@@ -9,7 +9,6 @@ import dev.mercato.plane.InvalidInput;
 import dev.mercato.plane.security.Caller;
 import dev.mercato.plane.security.Role;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -66,12 +65,7 @@ class AnalyticsController {
     @ApiResponse(
             responseCode = "503",
             description = "query-timeout: the statement ran longer than the timeout and was cancelled; narrow it or"
-                    + " aggregate more (or store-unavailable)",
-            headers =
-                    @Header(
-                            name = "Retry-After",
-                            description = "Seconds to wait before asking again",
-                            schema = @Schema(type = "integer")))
+                    + " aggregate more (or store-unavailable)")
     QueryResult sql(@RequestBody(required = false) SqlRequest request, Caller caller) {
         caller.requireRole(Role.ADMIN);
         if (request == null || request.sql() == null) {

@@ -99,11 +99,12 @@ class PlaneMetrics implements MeterBinder, org.springframework.beans.factory.Dis
                     .description("Events this view generation has not applied on the partition; no value (NaN)"
                             + " while the partition's log end is unknown")
                     .register(registry);
-            refreshPartitions(current());
+            refreshPartitions(current().views());
             rows.scheduleWithFixedDelay(
                     () -> {
                         try {
-                            refreshPartitions(current());
+                            // Freshness only: the rows' set, without the snapshot's queries of the database.
+                            refreshPartitions(views.freshness());
                         } catch (RuntimeException e) {
                             // The stores are unavailable right now; the next turn, or a scrape, tries again.
                         }
@@ -194,7 +195,7 @@ class PlaneMetrics implements MeterBinder, org.springframework.beans.factory.Dis
         if (now - s.takenAt() > MAX_AGE.toNanos()) {
             s = new Snapshot(outboxes.status(), views.freshness(), parked(), now);
             snapshot = s;
-            refreshPartitions(s);
+            refreshPartitions(s.views());
         }
         return s;
     }
@@ -204,14 +205,14 @@ class PlaneMetrics implements MeterBinder, org.springframework.beans.factory.Dis
      * since the last snapshot (a view took its partitions, a rebuild started or was swapped in). The rows
      * read the snapshot when scraped; a scrape that changes the set shows the new rows from the next one.
      */
-    private void refreshPartitions(Snapshot s) {
+    private void refreshPartitions(List<ViewFreshness> views) {
         MultiGauge lag = partitionLag;
         MultiGauge lagEvents = partitionLagEvents;
         if (lag == null || lagEvents == null) {
             return;
         }
         Set<PartitionKey> keys = new LinkedHashSet<>();
-        for (ViewFreshness v : s.views()) {
+        for (ViewFreshness v : views) {
             for (PartitionFreshness p : v.partitions()) {
                 keys.add(new PartitionKey(v.view(), v.generation(), p.topic(), p.partition()));
             }

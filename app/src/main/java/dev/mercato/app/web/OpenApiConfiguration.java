@@ -5,6 +5,7 @@ import dev.mercato.plane.security.Caller;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.ArraySchema;
@@ -132,6 +133,17 @@ class OpenApiConfiguration {
                                     && (answer.getContent() == null
                                             || !answer.getContent().containsKey("application/problem+json"))) {
                                 answer.setContent(problemContent());
+                            }
+                            // Every 503 the platform answers says when to ask again (ProblemHandler).
+                            if (status.equals("503")
+                                    && (answer.getHeaders() == null
+                                            || !answer.getHeaders().containsKey("Retry-After"))) {
+                                answer.addHeaderObject(
+                                        "Retry-After",
+                                        new Header()
+                                                .description("Seconds to wait before asking again")
+                                                .style(Header.StyleEnum.SIMPLE)
+                                                .schema(new IntegerSchema().format(null)));
                             }
                         });
                         examples(op);

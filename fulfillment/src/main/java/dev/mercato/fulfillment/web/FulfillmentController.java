@@ -82,12 +82,7 @@ class FulfillmentController {
     @ApiResponse(
             responseCode = "503",
             description = "order-move-incomplete (decided but could not finish now; it is finished automatically,"
-                    + " read the order), order-busy, store-unavailable; retry after Retry-After seconds",
-            headers =
-                    @Header(
-                            name = "Retry-After",
-                            description = "Seconds to wait before asking again",
-                            schema = @Schema(type = "integer")))
+                    + " read the order), order-busy, store-unavailable; retry after Retry-After seconds")
     ResponseEntity<OrderDocument> report(@PathVariable String id, @RequestBody StepInput input, Caller caller) {
         caller.requireRole(Role.MERCHANT, Role.ADMIN);
         FulfillmentStep step = FulfillmentStep.parse(input == null ? null : input.status());

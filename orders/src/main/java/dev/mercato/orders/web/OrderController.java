@@ -123,10 +123,6 @@ class OrderController {
                     + " store-unavailable",
             headers = {
                 @Header(
-                        name = "Retry-After",
-                        description = "Seconds to wait before asking again",
-                        schema = @Schema(type = "integer")),
-                @Header(
                         name = "Idempotent-Replayed",
                         description = "true when this is the stored answer to an earlier request with the same key",
                         schema = @Schema(type = "string"))
@@ -235,12 +231,7 @@ class OrderController {
     @ApiResponse(
             responseCode = "503",
             description = "order-move-incomplete (decided but could not finish now; it is finished automatically,"
-                    + " read the order), order-busy, store-unavailable; retry after Retry-After seconds",
-            headers =
-                    @Header(
-                            name = "Retry-After",
-                            description = "Seconds to wait before asking again",
-                            schema = @Schema(type = "integer")))
+                    + " read the order), order-busy, store-unavailable; retry after Retry-After seconds")
     ResponseEntity<OrderDocument> cancel(@PathVariable String id, Caller caller) {
         caller.requireRole(Role.CUSTOMER, Role.ADMIN);
         Order order = visible(id, caller);
