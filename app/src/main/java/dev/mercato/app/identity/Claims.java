@@ -27,12 +27,6 @@ final class Claims {
         this.roles = Map.copyOf(settings.roles());
     }
 
-    /** The development issuer's claims: {@code role} and {@code merchant}, as issued. */
-    static Claims development() {
-        return new Claims(
-                new IdentitySettings("", true, 12, "", "", List.of(), List.of(), "role", "merchant", Map.of()));
-    }
-
     /** The caller's role as Mercato spells it ({@code customer}, {@code merchant}, {@code admin}), if any. */
     Optional<String> role(Jwt jwt) {
         Object value = jwt.getClaims();
