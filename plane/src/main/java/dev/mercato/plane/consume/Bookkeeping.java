@@ -100,46 +100,40 @@ final class Bookkeeping {
                 .single();
     }
 
-    /** A key's row as a round found it; {@code created} when the round inserted it (the key was new). */
-    record RoundKey(long lastSequence, boolean blocked, boolean created) {}
+    /** A key's state before a round: the last sequence it had applied (0 for a new key), and whether it is blocked. */
+    record RoundKey(long appliedBefore, boolean blocked) {}
 
     /**
-     * {@link #lockKey} for every key of a round in one statement: rows are locked in key order, so a
-     * round and a redrive (one key) never wait on each other in a cycle. A key without a row is inserted
-     * with {@code newest}, its highest sequence in the round, as its last applied: every event of a new
-     * key in the round is applied, so the row needs no second write. An existing row is returned as it
-     * was. A second runner of the same generation (a zombie during a rebalance) waits for the first's row
-     * and then finds its events already applied.
+     * Locks every key of a round and moves its progress forward, in one statement and one write per key: a
+     * key that is not blocked is set to {@code newest}, its highest sequence in the round (never lowered), which
+     * is right because a round applies every event of such a key above what it had applied, or rolls back
+     * whole. A blocked key keeps its sequence (its events are parked behind the one that blocks it). What each
+     * key had applied before comes back from {@code previous_sequence}, written by the same update.
+     *
+     * <p>Rows are locked in key order, so a round and a redrive (one key) never wait on each other in a cycle.
+     * A second runner of the same generation (a zombie during a rebalance) waits for the first's rows and then
+     * reads the first's sequences as applied before, so it applies nothing twice. {@code applied_at}, which
+     * the retention of idle keys reads, is refreshed at most once a minute per key: in between, the update
+     * leaves every indexed column as it was, so PostgreSQL updates the row in place (HOT) without touching
+     * the indexes. A key may so be forgotten up to a minute before its retention ends, which is days.
      */
-    Map<String, RoundKey> lockKeys(int generation, Map<String, Long> newest) {
+    Map<String, RoundKey> advanceKeys(int generation, Map<String, Long> newest) {
         String[] keys = newest.keySet().stream().sorted().toArray(String[]::new);
         Long[] sequences = java.util.Arrays.stream(keys).map(newest::get).toArray(Long[]::new);
         Map<String, RoundKey> states = new HashMap<>();
-        jdbc.sql("INSERT INTO view_key_progress (generation, key, last_sequence)"
-                        + " SELECT ?, k, s FROM unnest(?::text[], ?::bigint[]) AS d(k, s) ORDER BY k"
-                        + " ON CONFLICT (generation, key) DO UPDATE SET key = EXCLUDED.key"
-                        + " RETURNING key, last_sequence, blocked, xmax = 0 AS created")
-                .params(generation, keys, sequences)
-                .query((ResultSet rs) -> {
-                    states.put(
-                            rs.getString("key"),
-                            new RoundKey(
-                                    rs.getLong("last_sequence"), rs.getBoolean("blocked"), rs.getBoolean("created")));
-                });
+        jdbc.sql("""
+                        INSERT INTO view_key_progress (generation, key, last_sequence)
+                        SELECT ?, k, s FROM unnest(?::text[], ?::bigint[]) AS d(k, s) ORDER BY k
+                        ON CONFLICT (generation, key) DO UPDATE SET
+                            previous_sequence = view_key_progress.last_sequence,
+                            last_sequence = CASE WHEN view_key_progress.blocked THEN view_key_progress.last_sequence
+                                ELSE greatest(view_key_progress.last_sequence, EXCLUDED.last_sequence) END,
+                            applied_at = CASE WHEN view_key_progress.applied_at < now() - interval '1 minute'
+                                THEN now() ELSE view_key_progress.applied_at END
+                        RETURNING key, previous_sequence, blocked""").params(generation, keys, sequences).query((ResultSet rs) -> {
+            states.put(rs.getString("key"), new RoundKey(rs.getLong("previous_sequence"), rs.getBoolean("blocked")));
+        });
         return states;
-    }
-
-    /** {@link #applied} for every key a round moved forward, in one statement. */
-    void appliedAll(int generation, Map<String, Long> lastSequences) {
-        if (lastSequences.isEmpty()) {
-            return;
-        }
-        String[] keys = lastSequences.keySet().toArray(String[]::new);
-        Long[] sequences = lastSequences.values().toArray(Long[]::new);
-        jdbc.sql("UPDATE view_key_progress p SET last_sequence = d.s, applied_at = now()"
-                        + " FROM unnest(?::text[], ?::bigint[]) AS d(k, s) WHERE p.generation = ? AND p.key = d.k")
-                .params(keys, sequences, generation)
-                .update();
     }
 
     void applied(int generation, String key, long sequence) {

@@ -129,8 +129,8 @@ final class GenerationRunner implements LogSink {
 
     /**
      * Applies a round of records in one transaction with a few set-based statements: the keys' progress
-     * rows are locked and read in one statement, the view applies the new events in one call, the keys'
-     * progress and the partitions' checkpoints are written in one statement each. One commit (one fsync)
+     * rows are locked, read and moved forward in one statement (one write per key), the view applies the new
+     * events in one call, and each partition's checkpoint is one statement. One commit (one fsync)
      * per round keeps a rebuild from the start of the log affordable and the cost per event low. When the
      * round fails, its records are applied one at a time, each in its own transaction, so the failing one
      * gets its retries and is parked alone.
@@ -189,10 +189,10 @@ final class GenerationRunner implements LogSink {
                 newest.merge(r.event().streamKey(), r.event().sequence(), Math::max);
             }
         }
+        // Every key's progress moves to its newest sequence here: the round applies all of a key's new events
+        // or rolls back whole.
         Map<String, Bookkeeping.RoundKey> states =
-                newest.isEmpty() ? Map.of() : handle.books().lockKeys(g, newest);
-        // Keys that existed before the round: their rows are moved forward at the end.
-        Map<String, Long> last = new java.util.LinkedHashMap<>();
+                newest.isEmpty() ? Map.of() : handle.books().advanceKeys(g, newest);
         Map<String, Long> seen = new java.util.HashMap<>();
         List<Event> fresh = new ArrayList<>(records.size());
         List<Outcome> out = new ArrayList<>(records.size());
@@ -204,7 +204,7 @@ final class GenerationRunner implements LogSink {
                 continue;
             }
             Bookkeeping.RoundKey key = states.get(event.streamKey());
-            long applied = seen.getOrDefault(event.streamKey(), key.created() ? 0 : key.lastSequence());
+            long applied = seen.getOrDefault(event.streamKey(), key.appliedBefore());
             if (event.sequence() <= applied) {
                 out.add(Outcome.DUPLICATE);
             } else if (key.blocked()) {
@@ -213,16 +213,12 @@ final class GenerationRunner implements LogSink {
             } else {
                 fresh.add(current(event));
                 seen.put(event.streamKey(), event.sequence());
-                if (!key.created()) {
-                    last.put(event.streamKey(), event.sequence());
-                }
                 out.add(Outcome.APPLIED);
             }
         }
         if (!fresh.isEmpty()) {
             handle.view().applyAll(fresh, handle.store().jdbc(), generation);
         }
-        handle.books().appliedAll(g, last);
         // One checkpoint write per partition for the whole round, in the same transaction.
         Map<LogPartition, Long> next = new java.util.LinkedHashMap<>();
         records.forEach(r -> next.merge(r.partition(), r.offset() + 1, Math::max));
