@@ -78,6 +78,7 @@ public final class EventCodec {
             if (optional(h, CONTENT_TYPE).startsWith(STRUCTURED)) {
                 return structured(r.value());
             }
+            String trace = optional(h, TRACE);
             return new Event(
                     UUID.fromString(get(h, ID)),
                     EventType.parse(get(h, TYPE)),
@@ -85,7 +86,7 @@ public final class EventCodec {
                     MerchantId.of(get(h, MERCHANT)),
                     get(h, AGGREGATE),
                     Long.parseLong(get(h, SEQUENCE)),
-                    optional(h, TRACE).isEmpty() ? optional(h, OLD_TRACE) : optional(h, TRACE),
+                    trace.isEmpty() ? optional(h, OLD_TRACE) : trace,
                     new String(r.value(), StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(

@@ -360,6 +360,39 @@ public final class ViewConsumerLoop implements LogSource {
         }
 
         /**
+         * How many records of each partition's buffer the next round takes: an equal share of {@link
+         * #MAX_BATCH} per partition that has records, and what a partition with fewer leaves goes to the
+         * others. So a busy partition cannot crowd the others out of a round, and a round is full whenever
+         * that many records wait: a poll mostly returns one partition's records, and a share counted over
+         * every partition (empty ones too) cut catching up into rounds of a few dozen, each paying a commit.
+         */
+        private Map<TopicPartition, Integer> shares() {
+            Map<TopicPartition, Integer> taken = new java.util.LinkedHashMap<>();
+            int room = MAX_BATCH;
+            while (room > 0) {
+                int open = 0;
+                for (Map.Entry<TopicPartition, ArrayDeque<ConsumerRecord<String, byte[]>>> e : buffers.entrySet()) {
+                    if (e.getValue().size() > taken.getOrDefault(e.getKey(), 0)) {
+                        open++;
+                    }
+                }
+                if (open == 0) {
+                    break;
+                }
+                int each = Math.max(1, room / open);
+                for (Map.Entry<TopicPartition, ArrayDeque<ConsumerRecord<String, byte[]>>> e : buffers.entrySet()) {
+                    int already = taken.getOrDefault(e.getKey(), 0);
+                    int n = Math.min(Math.min(each, room), e.getValue().size() - already);
+                    if (n > 0) {
+                        taken.put(e.getKey(), already + n);
+                        room -= n;
+                    }
+                }
+            }
+            return taken;
+        }
+
+        /**
          * Hands buffered records over in rounds. One round takes records of every partition (each
          * partition's in order, MAX_BATCH in all) so the sink applies them in one transaction: one commit
          * per round instead of one per partition.
@@ -370,22 +403,14 @@ public final class ViewConsumerLoop implements LogSource {
                 if (!work.due(buffered, buffered >= MAX_BATCH, oldestWaiting())) {
                     return;
                 }
-                List<LogRecord> batch = new ArrayList<>();
-                Map<TopicPartition, Integer> taken = new java.util.LinkedHashMap<>();
-                int share = Math.max(1, MAX_BATCH / Math.max(1, buffers.size()));
-                for (Map.Entry<TopicPartition, ArrayDeque<ConsumerRecord<String, byte[]>>> entry : buffers.entrySet()) {
-                    int n = 0;
-                    for (ConsumerRecord<String, byte[]> r : entry.getValue()) {
-                        if (n == share || batch.size() == MAX_BATCH) {
-                            break;
-                        }
-                        batch.add(toLogRecord(r));
-                        n++;
+                Map<TopicPartition, Integer> taken = shares();
+                List<LogRecord> batch = new ArrayList<>(MAX_BATCH);
+                taken.forEach((tp, n) -> {
+                    var records = buffers.get(tp).iterator();
+                    for (int i = 0; i < n; i++) {
+                        batch.add(toLogRecord(records.next()));
                     }
-                    if (n > 0) {
-                        taken.put(entry.getKey(), n);
-                    }
-                }
+                });
                 if (batch.isEmpty()) {
                     return;
                 }
