@@ -110,6 +110,15 @@ public final class CheckoutBench {
             if (!shopper.refusals.isEmpty()) {
                 System.out.println("checkouts not placed, by answer: " + shopper.refusals);
             }
+            // Offered three times what the closed loops placed with every view running: the excess must be
+            // refused at once, and what is accepted must keep its latency.
+            int capacity = (int) Math.round((running[0].perSecond() + running[1].perSecond()) / 2);
+            if (capacity > 0) {
+                // Refused carts go back to the queue, so 1.5 times what can be placed is enough.
+                shopper.prepare(1_000 + capacity * 3 * (seconds + 2) / 2);
+                platform.awaitQuiet();
+                overload(shopper, seconds, 3 * capacity);
+            }
             // Overload must lose nothing: once recovery has finished what was cut short, stock reconciles.
             platform.awaitQuiet();
             var reconciliation =
@@ -316,6 +325,60 @@ public final class CheckoutBench {
         System.out.printf(
                 Locale.ROOT, "%s, open loop at %d/s: %s, %d failed%n", name, rate, Latencies.describe(h), failed.get());
         return new Result(done.get() / (double) seconds, h, failed.get());
+    }
+
+    /**
+     * Open loop at {@code rate} (three times capacity), latencies from when each request was due, kept apart by
+     * answer: placed (201), shed at the door (503 {@code checkout-overloaded}), anything else.
+     */
+    static void overload(Shopper shopper, int seconds, int rate) throws Exception {
+        System.out.println(
+                "checkout offered 3x capacity, open loop at " + rate + "/s, from " + java.time.Instant.now());
+        Map<Shopper.Answer, Latencies> byAnswer = new java.util.EnumMap<>(Shopper.Answer.class);
+        for (Shopper.Answer a : Shopper.Answer.values()) {
+            byAnswer.put(a, new Latencies());
+        }
+        Map<String, AtomicLong> before = new java.util.TreeMap<>();
+        shopper.refusals.forEach((type, n) -> before.put(type, new AtomicLong(n.get())));
+        long interval = 1_000_000_000L / rate;
+        long start = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        long warmup = rate * 2L;
+        long total = (long) rate * seconds + warmup;
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (long i = 0; i < total; i++) {
+                long due = start + i * interval;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                boolean measured = i >= warmup;
+                pool.submit(() -> {
+                    Shopper.Answer answer = shopper.attempt();
+                    if (measured) {
+                        byAnswer.get(answer).record(System.nanoTime() - due);
+                    }
+                    return null;
+                });
+            }
+        }
+        for (Shopper.Answer a : Shopper.Answer.values()) {
+            Histogram h = byAnswer.get(a).take();
+            System.out.printf(
+                    Locale.ROOT,
+                    "offered 3x (%d/s), %s: %.0f/s, %s%n",
+                    rate,
+                    a.name().toLowerCase(Locale.ROOT),
+                    h.getTotalCount() / (double) seconds,
+                    Latencies.describe(h));
+        }
+        Map<String, Long> during = new java.util.TreeMap<>();
+        shopper.refusals.forEach((type, n) -> {
+            long was = before.containsKey(type) ? before.get(type).get() : 0;
+            if (n.get() > was) {
+                during.put(type, n.get() - was);
+            }
+        });
+        System.out.println("offered 3x, answers other than 201 (warm-up included): " + during);
     }
 
     /** The packaged platform in its own JVM on a fresh data folder. */
@@ -690,7 +753,18 @@ public final class CheckoutBench {
             }
         }
 
+        enum Answer {
+            PLACED,
+            SHED,
+            OTHER
+        }
+
         boolean checkout() throws Exception {
+            return attempt() == Answer.PLACED;
+        }
+
+        /** One checkout of a prepared cart: placed, shed at the door (its cart goes back), or another answer. */
+        Answer attempt() throws Exception {
             String[] cart = carts.poll();
             if (cart == null) {
                 throw new IllegalStateException("ran out of prepared carts; prepare more");
@@ -716,8 +790,14 @@ public final class CheckoutBench {
             }
             if (response.statusCode() == 201) {
                 placed.incrementAndGet();
+                return Answer.PLACED;
             }
-            return response.statusCode() == 201;
+            return response.statusCode() == 503 && refusedAtDoor(response.body()) ? Answer.SHED : Answer.OTHER;
+        }
+
+        private static boolean refusedAtDoor(String body) {
+            return body.contains("\"type\"")
+                    && EventJson.tree(body).path("type").asString().endsWith("/checkout-overloaded");
         }
 
         final AtomicLong placed = new AtomicLong();

@@ -69,6 +69,40 @@ public final class ViewConsumerLoop implements LogSource {
     // freshness and the stop check current.
     private static final int MAX_BATCH = 500;
 
+    /**
+     * How many records of each partition's buffer ({@code sizes}, in the order rounds take partitions) the next
+     * round takes: an equal share of {@code max} per partition that has records, and what a partition with fewer
+     * leaves goes to the others. So a busy partition cannot crowd the others out of a round, and a round is full
+     * whenever {@code max} records wait: a poll mostly returns one partition's records, and a share counted over
+     * every partition (empty ones too) cut catching up into rounds of a few dozen, each paying a commit.
+     * Partitions that give nothing are left out.
+     */
+    static <P> Map<P, Integer> shares(Map<P, Integer> sizes, int max) {
+        Map<P, Integer> taken = new java.util.LinkedHashMap<>();
+        int room = max;
+        while (room > 0) {
+            int open = 0;
+            for (Map.Entry<P, Integer> e : sizes.entrySet()) {
+                if (e.getValue() > taken.getOrDefault(e.getKey(), 0)) {
+                    open++;
+                }
+            }
+            if (open == 0) {
+                break;
+            }
+            int each = Math.max(1, room / open);
+            for (Map.Entry<P, Integer> e : sizes.entrySet()) {
+                int already = taken.getOrDefault(e.getKey(), 0);
+                int n = Math.min(Math.min(each, room), e.getValue() - already);
+                if (n > 0) {
+                    taken.put(e.getKey(), already + n);
+                    room -= n;
+                }
+            }
+        }
+        return taken;
+    }
+
     private final Map<String, Object> config;
     private final DerivedWork work;
     private volatile MeterRegistry registry;
@@ -359,37 +393,10 @@ public final class ViewConsumerLoop implements LogSource {
             return oldest == Long.MAX_VALUE ? 0 : Math.max(0, System.currentTimeMillis() - oldest) * 1_000_000L;
         }
 
-        /**
-         * How many records of each partition's buffer the next round takes: an equal share of {@link
-         * #MAX_BATCH} per partition that has records, and what a partition with fewer leaves goes to the
-         * others. So a busy partition cannot crowd the others out of a round, and a round is full whenever
-         * that many records wait: a poll mostly returns one partition's records, and a share counted over
-         * every partition (empty ones too) cut catching up into rounds of a few dozen, each paying a commit.
-         */
-        private Map<TopicPartition, Integer> shares() {
-            Map<TopicPartition, Integer> taken = new java.util.LinkedHashMap<>();
-            int room = MAX_BATCH;
-            while (room > 0) {
-                int open = 0;
-                for (Map.Entry<TopicPartition, ArrayDeque<ConsumerRecord<String, byte[]>>> e : buffers.entrySet()) {
-                    if (e.getValue().size() > taken.getOrDefault(e.getKey(), 0)) {
-                        open++;
-                    }
-                }
-                if (open == 0) {
-                    break;
-                }
-                int each = Math.max(1, room / open);
-                for (Map.Entry<TopicPartition, ArrayDeque<ConsumerRecord<String, byte[]>>> e : buffers.entrySet()) {
-                    int already = taken.getOrDefault(e.getKey(), 0);
-                    int n = Math.min(Math.min(each, room), e.getValue().size() - already);
-                    if (n > 0) {
-                        taken.put(e.getKey(), already + n);
-                        room -= n;
-                    }
-                }
-            }
-            return taken;
+        private Map<TopicPartition, Integer> nextRound() {
+            Map<TopicPartition, Integer> sizes = new java.util.LinkedHashMap<>();
+            buffers.forEach((tp, buffer) -> sizes.put(tp, buffer.size()));
+            return ViewConsumerLoop.shares(sizes, MAX_BATCH);
         }
 
         /**
@@ -403,7 +410,7 @@ public final class ViewConsumerLoop implements LogSource {
                 if (!work.due(buffered, buffered >= MAX_BATCH, oldestWaiting())) {
                     return;
                 }
-                Map<TopicPartition, Integer> taken = shares();
+                Map<TopicPartition, Integer> taken = nextRound();
                 List<LogRecord> batch = new ArrayList<>(MAX_BATCH);
                 taken.forEach((tp, n) -> {
                     var records = buffers.get(tp).iterator();
