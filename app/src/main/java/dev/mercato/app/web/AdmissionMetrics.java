@@ -34,13 +34,18 @@ class AdmissionMetrics implements MeterBinder {
                     .tag("limiter", limiter.name())
                     .description("Requests the limiter lets inside at once")
                     .register(registry);
+            Gauge.builder("mercato.admission.waiting", limiter, AdmissionLimiter::waiting)
+                    .tag("limiter", limiter.name())
+                    .description("Requests waiting for a place now")
+                    .register(registry);
             FunctionCounter.builder("mercato.admission.admitted", limiter, AdmissionLimiter::admitted)
                     .tag("limiter", limiter.name())
                     .description("Requests admitted since start")
                     .register(registry);
             FunctionCounter.builder("mercato.admission.refused", limiter, AdmissionLimiter::refused)
                     .tag("limiter", limiter.name())
-                    .description("Requests refused since start: no place freed up within the admission wait")
+                    .description(
+                            "Requests refused since start: no place freed up within the admission wait, or the line was full")
                     .register(registry);
         }
     }

@@ -63,17 +63,25 @@ class OrdersConfiguration {
      *     that a refusal is quick and an admitted checkout's latency barely moves
      * @param replayLookups reads at once by which a refused request still gets the stored answer of an
      *     Idempotency-Key already decided (no wait: a request that finds none free is refused)
+     * @param maxWaiting requests that may wait for a place at once, {@code maxInFlight} when unset: one that
+     *     finds the line full is refused as it arrives, so a flood is shed without each request waiting
+     *     {@code admissionWait} first
      */
     @ConfigurationProperties("mercato.checkout")
     record CheckoutAdmissionProperties(
             @DefaultValue("8") int maxInFlight,
             @DefaultValue("10ms") Duration admissionWait,
-            @DefaultValue("2") int replayLookups) {}
+            @DefaultValue("2") int replayLookups,
+            Integer maxWaiting) {}
 
     /** Checkouts running on this instance: a bean of its own, for the meters and for whoever reads the pressure. */
     @Bean
     AdmissionLimiter checkoutAdmission(CheckoutAdmissionProperties properties) {
-        return new AdmissionLimiter("checkout", properties.maxInFlight(), properties.admissionWait());
+        return new AdmissionLimiter(
+                "checkout",
+                properties.maxInFlight(),
+                properties.admissionWait(),
+                properties.maxWaiting() == null ? properties.maxInFlight() : properties.maxWaiting());
     }
 
     /** Replay lookups of requests refused at the door. */

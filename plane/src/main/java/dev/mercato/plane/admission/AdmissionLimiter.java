@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * At most {@link #limit()} requests inside at once; one that finds no place waits at most {@link
- * #admissionWait()} for one, first come first served, and is otherwise refused. The caller holds its place
+ * #admissionWait()} for one, first come first served, and is otherwise refused. At most {@link #maxWaiting()}
+ * wait at once: beyond that a request is refused as it arrives, so under a flood the excess costs no wait at
+ * all, and the wait is kept for what it is for, a burst of a few arrivals while places free up. The caller holds its place
  * as a {@link Slot} in a try-with-resources block, so an exception cannot leak it.
  *
  * <p>The limit is fixed, taken from settings: what it protects (connection pools, a few cores) has a fixed
@@ -25,6 +27,7 @@ public final class AdmissionLimiter {
     private final String name;
     private final int limit;
     private final Duration admissionWait;
+    private final int maxWaiting;
     private final Semaphore places;
     private final LongAdder admitted = new LongAdder();
     private final LongAdder refused = new LongAdder();
@@ -35,6 +38,17 @@ public final class AdmissionLimiter {
      * @param admissionWait how long a request waits for a place before it is refused; zero refuses at once
      */
     public AdmissionLimiter(String name, int limit, Duration admissionWait) {
+        this(name, limit, admissionWait, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param name what is limited, e.g. {@code checkout}: the meters' tag and the log's word
+     * @param limit how many may be inside at once, at least 1
+     * @param admissionWait how long a request waits for a place before it is refused; zero refuses at once
+     * @param maxWaiting how many may wait for a place at once, at least 0; a request that finds that many
+     *     waiting is refused without waiting
+     */
+    public AdmissionLimiter(String name, int limit, Duration admissionWait, int maxWaiting) {
         this.name = Objects.requireNonNull(name, "name");
         Objects.requireNonNull(admissionWait, "admissionWait");
         if (limit < 1) {
@@ -45,8 +59,13 @@ public final class AdmissionLimiter {
             throw new IllegalArgumentException(
                     "The " + name + " admission wait must not be negative, got " + admissionWait);
         }
+        if (maxWaiting < 0) {
+            throw new IllegalArgumentException(
+                    "The " + name + " queue must hold 0 or more waiting requests, got " + maxWaiting);
+        }
         this.limit = limit;
         this.admissionWait = admissionWait;
+        this.maxWaiting = maxWaiting;
         // Fair: a request that waited is admitted before one that just arrived, so nobody waits past the bound
         // while newcomers take the places that free up.
         this.places = new Semaphore(limit, true);
@@ -64,7 +83,9 @@ public final class AdmissionLimiter {
     public Optional<Slot> tryEnter() {
         boolean entered;
         try {
-            entered = places.tryAcquire(admissionWait.toNanos(), TimeUnit.NANOSECONDS);
+            // A full line refuses at once; the fair semaphore lets nobody past those already waiting either.
+            long wait = places.getQueueLength() >= maxWaiting ? 0 : admissionWait.toNanos();
+            entered = places.tryAcquire(wait, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             entered = false;
@@ -84,6 +105,15 @@ public final class AdmissionLimiter {
 
     public int limit() {
         return limit;
+    }
+
+    /** How many requests wait for a place now (an estimate, as the semaphore gives it). */
+    public int waiting() {
+        return places.getQueueLength();
+    }
+
+    public int maxWaiting() {
+        return maxWaiting;
     }
 
     public Duration admissionWait() {

@@ -130,6 +130,41 @@ class AdmissionLimiterTest {
     }
 
     @Test
+    void a_full_line_refuses_as_it_arrives_and_those_waiting_keep_their_turn() throws Exception {
+        AdmissionLimiter limiter = new AdmissionLimiter("test", 1, DEADLINE, 1);
+        AdmissionLimiter.Slot first = limiter.tryEnter().orElseThrow();
+        CountDownLatch admitted = new CountDownLatch(1);
+        Thread waiter = Thread.ofPlatform()
+                .start(() -> limiter.tryEnter().ifPresent(slot -> {
+                    admitted.countDown();
+                    slot.close();
+                }));
+        await().atMost(DEADLINE).until(() -> limiter.waiting() == 1);
+
+        // The line is full: refused while the one in line still waits (a wait would have lasted DEADLINE).
+        assertThat(limiter.tryEnter()).isEmpty();
+        assertThat(admitted.getCount()).isEqualTo(1);
+        assertThat(limiter.refused()).isEqualTo(1);
+
+        first.close();
+        assertThat(admitted.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        waiter.join(DEADLINE.toMillis());
+        // With nobody in line, a request waits again and gets the place.
+        assertThat(limiter.tryEnter()).isPresent();
+    }
+
+    @Test
+    void no_line_at_all_refuses_every_request_that_finds_no_place() {
+        AdmissionLimiter limiter = new AdmissionLimiter("test", 1, DEADLINE, 0);
+        AdmissionLimiter.Slot first = limiter.tryEnter().orElseThrow();
+        assertThat(limiter.tryEnter()).isEmpty();
+        first.close();
+        assertThat(limiter.tryEnter()).isPresent();
+        assertThatThrownBy(() -> new AdmissionLimiter("checkout", 1, Duration.ZERO, -1))
+                .hasMessageContaining("0 or more waiting");
+    }
+
+    @Test
     void an_exception_inside_gives_the_place_back_and_closing_twice_gives_back_one() throws Exception {
         int limit = 2;
         AdmissionLimiter limiter = new AdmissionLimiter("test", limit, Duration.ZERO);
