@@ -298,9 +298,30 @@ public final class CheckoutBench {
         Latencies latencies = new Latencies();
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
+        paced(seconds, rate, (due, measured) -> {
+            boolean ok = op.run();
+            if (measured) {
+                // From when it was due, not when it was sent: a stalled server shows.
+                latencies.record(System.nanoTime() - due);
+                (ok ? done : failed).incrementAndGet();
+            }
+        });
+        Histogram h = latencies.take();
+        System.out.printf(
+                Locale.ROOT, "%s, open loop at %d/s: %s, %d failed%n", name, rate, Latencies.describe(h), failed.get());
+        return new Result(done.get() / (double) seconds, h, failed.get());
+    }
+
+    interface Paced {
+        /** One request, due at {@code due} (nanoTime); {@code measured} false during the first two seconds. */
+        void run(long due, boolean measured) throws Exception;
+    }
+
+    /** Starts {@code rate} requests a second for two seconds of warm-up and then {@code seconds}, each on time. */
+    static void paced(int seconds, int rate, Paced request) {
         long interval = 1_000_000_000L / rate;
         long start = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-        long warmup = (long) rate * 2;
+        long warmup = rate * 2L;
         long total = (long) rate * seconds + warmup;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (long i = 0; i < total; i++) {
@@ -311,20 +332,11 @@ public final class CheckoutBench {
                 }
                 boolean measured = i >= warmup;
                 pool.submit(() -> {
-                    boolean ok = op.run();
-                    if (measured) {
-                        // From when it was due, not when it was sent: a stalled server shows.
-                        latencies.record(System.nanoTime() - due);
-                        (ok ? done : failed).incrementAndGet();
-                    }
+                    request.run(due, measured);
                     return null;
                 });
             }
         }
-        Histogram h = latencies.take();
-        System.out.printf(
-                Locale.ROOT, "%s, open loop at %d/s: %s, %d failed%n", name, rate, Latencies.describe(h), failed.get());
-        return new Result(done.get() / (double) seconds, h, failed.get());
     }
 
     /**
@@ -340,27 +352,12 @@ public final class CheckoutBench {
         }
         Map<String, AtomicLong> before = new java.util.TreeMap<>();
         shopper.refusals.forEach((type, n) -> before.put(type, new AtomicLong(n.get())));
-        long interval = 1_000_000_000L / rate;
-        long start = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-        long warmup = rate * 2L;
-        long total = (long) rate * seconds + warmup;
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (long i = 0; i < total; i++) {
-                long due = start + i * interval;
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                boolean measured = i >= warmup;
-                pool.submit(() -> {
-                    Shopper.Answer answer = shopper.attempt();
-                    if (measured) {
-                        byAnswer.get(answer).record(System.nanoTime() - due);
-                    }
-                    return null;
-                });
+        paced(seconds, rate, (due, measured) -> {
+            Shopper.Answer answer = shopper.attempt();
+            if (measured) {
+                byAnswer.get(answer).record(System.nanoTime() - due);
             }
-        }
+        });
         for (Shopper.Answer a : Shopper.Answer.values()) {
             Histogram h = byAnswer.get(a).take();
             System.out.printf(

@@ -107,16 +107,21 @@ class AdmissionLimiterTest {
         assertThat(limiter.admitted()).isEqualTo(limit + 1);
     }
 
+    /** A thread that asks for a place, counts {@code admitted} down once it has one, and leaves. */
+    private static Thread enterAndLeave(AdmissionLimiter limiter, CountDownLatch admitted) {
+        return Thread.ofPlatform()
+                .start(() -> limiter.tryEnter().ifPresent(slot -> {
+                    admitted.countDown();
+                    slot.close();
+                }));
+    }
+
     @Test
     void a_request_waiting_for_a_place_gets_the_one_freed_during_its_wait() throws Exception {
         AdmissionLimiter limiter = new AdmissionLimiter("test", 1, DEADLINE);
         AdmissionLimiter.Slot first = limiter.tryEnter().orElseThrow();
         CountDownLatch admitted = new CountDownLatch(1);
-        Thread waiter = Thread.ofPlatform()
-                .start(() -> limiter.tryEnter().ifPresent(slot -> {
-                    admitted.countDown();
-                    slot.close();
-                }));
+        Thread waiter = enterAndLeave(limiter, admitted);
         // Parked inside tryEnter, waiting for the place the test holds.
         await().atMost(DEADLINE).until(() -> waiter.getState() == Thread.State.TIMED_WAITING);
         assertThat(admitted.getCount()).isEqualTo(1);
@@ -134,11 +139,7 @@ class AdmissionLimiterTest {
         AdmissionLimiter limiter = new AdmissionLimiter("test", 1, DEADLINE, 1);
         AdmissionLimiter.Slot first = limiter.tryEnter().orElseThrow();
         CountDownLatch admitted = new CountDownLatch(1);
-        Thread waiter = Thread.ofPlatform()
-                .start(() -> limiter.tryEnter().ifPresent(slot -> {
-                    admitted.countDown();
-                    slot.close();
-                }));
+        Thread waiter = enterAndLeave(limiter, admitted);
         await().atMost(DEADLINE).until(() -> limiter.waiting() == 1);
 
         // The line is full: refused while the one in line still waits (a wait would have lasted DEADLINE).
