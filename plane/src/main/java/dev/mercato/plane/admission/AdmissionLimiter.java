@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.LongAdder;
  * At most {@link #limit()} requests inside at once; one that finds no place waits at most {@link
  * #admissionWait()} for one, first come first served, and is otherwise refused. At most {@link #maxWaiting()}
  * wait at once: beyond that a request is refused as it arrives, so under a flood the excess costs no wait at
- * all, and the wait is kept for what it is for, a burst of a few arrivals while places free up. The caller holds its place
- * as a {@link Slot} in a try-with-resources block, so an exception cannot leak it.
+ * all, and the wait is kept for what it is for, a burst of a few arrivals while places free up. The caller
+ * holds its place as a {@link Slot} in a try-with-resources block, so an exception cannot leak it.
  *
  * <p>The limit is fixed, taken from settings: what it protects (connection pools, a few cores) has a fixed
  * size per deployment, and a fixed number is one an operator can reason about and a test can pin. An

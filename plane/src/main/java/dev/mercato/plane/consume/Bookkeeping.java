@@ -100,6 +100,17 @@ final class Bookkeeping {
                 .single();
     }
 
+    private static final String ADVANCE_KEYS = """
+            INSERT INTO view_key_progress (generation, key, last_sequence)
+            SELECT ?, k, s FROM unnest(?::text[], ?::bigint[]) AS d(k, s) ORDER BY k
+            ON CONFLICT (generation, key) DO UPDATE SET
+                previous_sequence = view_key_progress.last_sequence,
+                last_sequence = CASE WHEN view_key_progress.blocked THEN view_key_progress.last_sequence
+                    ELSE greatest(view_key_progress.last_sequence, EXCLUDED.last_sequence) END,
+                applied_at = CASE WHEN view_key_progress.applied_at < now() - interval '1 minute'
+                    THEN now() ELSE view_key_progress.applied_at END
+            RETURNING key, previous_sequence, blocked""";
+
     /** A key's state before a round: the last sequence it had applied (0 for a new key), and whether it is blocked. */
     record RoundKey(long appliedBefore, boolean blocked) {}
 
@@ -121,16 +132,7 @@ final class Bookkeeping {
         String[] keys = newest.keySet().stream().sorted().toArray(String[]::new);
         Long[] sequences = java.util.Arrays.stream(keys).map(newest::get).toArray(Long[]::new);
         Map<String, RoundKey> states = new HashMap<>();
-        jdbc.sql("""
-                        INSERT INTO view_key_progress (generation, key, last_sequence)
-                        SELECT ?, k, s FROM unnest(?::text[], ?::bigint[]) AS d(k, s) ORDER BY k
-                        ON CONFLICT (generation, key) DO UPDATE SET
-                            previous_sequence = view_key_progress.last_sequence,
-                            last_sequence = CASE WHEN view_key_progress.blocked THEN view_key_progress.last_sequence
-                                ELSE greatest(view_key_progress.last_sequence, EXCLUDED.last_sequence) END,
-                            applied_at = CASE WHEN view_key_progress.applied_at < now() - interval '1 minute'
-                                THEN now() ELSE view_key_progress.applied_at END
-                        RETURNING key, previous_sequence, blocked""").params(generation, keys, sequences).query((ResultSet rs) -> {
+        jdbc.sql(ADVANCE_KEYS).params(generation, keys, sequences).query((ResultSet rs) -> {
             states.put(rs.getString("key"), new RoundKey(rs.getLong("previous_sequence"), rs.getBoolean("blocked")));
         });
         return states;
