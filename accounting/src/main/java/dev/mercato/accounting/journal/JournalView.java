@@ -14,6 +14,7 @@ import dev.mercato.plane.web.MoneyJson;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -119,6 +120,48 @@ public final class JournalView implements View {
         tx.sql("DROP TABLE IF EXISTS " + g.table("orders")).update();
         tx.sql("DROP FUNCTION IF EXISTS " + g.view() + "." + g.table("entry_balances") + "()")
                 .update();
+    }
+
+    /**
+     * A round's placements in one statement, then its other events one by one in order. Equivalent to applying
+     * them all in order: a placement only inserts its order's row, a status change of that order comes after
+     * it in the order's stream, and the payments' entries do not depend on the order's row.
+     */
+    @Override
+    public void applyAll(List<Event> events, JdbcClient tx, Generation g) {
+        List<OrderPlaced> placed = new ArrayList<>();
+        List<Event> rest = new ArrayList<>();
+        for (Event e : events) {
+            if (e.type().equals(OrderPlaced.TYPE)) {
+                placed.add(EventJson.read(e.data(), OrderPlaced.class));
+            } else {
+                rest.add(e);
+            }
+        }
+        if (!placed.isEmpty()) {
+            tx.sql("INSERT INTO " + g.table("orders") + " (order_id, merchant_id, customer_id, currency, subtotal,"
+                            + " total, tax, status, placed_at, updated_at) SELECT o, m, c, cur, s, t, NULL, 'placed',"
+                            + " at, at FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::numeric[],"
+                            + " ?::numeric[], ?::timestamptz[]) AS d(o, m, c, cur, s, t, at)"
+                            + " ON CONFLICT (order_id) DO NOTHING")
+                    .params(
+                            placed.stream().map(OrderPlaced::orderId).toArray(String[]::new),
+                            placed.stream().map(OrderPlaced::merchant).toArray(String[]::new),
+                            placed.stream().map(OrderPlaced::customer).toArray(String[]::new),
+                            placed.stream().map(p -> p.total().currency()).toArray(String[]::new),
+                            // Decimal strings, parsed by the server as the one-event path's BigDecimal is.
+                            placed.stream()
+                                    .map(p -> new BigDecimal(p.subtotal().amount()).toPlainString())
+                                    .toArray(String[]::new),
+                            placed.stream()
+                                    .map(p -> new BigDecimal(p.total().amount()).toPlainString())
+                                    .toArray(String[]::new),
+                            placed.stream().map(p -> p.placedAt().toString()).toArray(String[]::new))
+                    .update();
+        }
+        for (Event e : rest) {
+            apply(e, tx, g);
+        }
     }
 
     @Override
