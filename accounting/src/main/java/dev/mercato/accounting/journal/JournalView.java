@@ -6,6 +6,7 @@ import dev.mercato.orders.events.OrderStatusChanged;
 import dev.mercato.payments.events.PaymentCaptured;
 import dev.mercato.payments.events.PaymentRefunded;
 import dev.mercato.plane.consume.Generation;
+import dev.mercato.plane.consume.Split;
 import dev.mercato.plane.consume.View;
 import dev.mercato.plane.events.Event;
 import dev.mercato.plane.events.EventJson;
@@ -14,7 +15,6 @@ import dev.mercato.plane.web.MoneyJson;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -129,15 +129,8 @@ public final class JournalView implements View {
      */
     @Override
     public void applyAll(List<Event> events, JdbcClient tx, Generation g) {
-        List<OrderPlaced> placed = new ArrayList<>();
-        List<Event> rest = new ArrayList<>();
-        for (Event e : events) {
-            if (e.type().equals(OrderPlaced.TYPE)) {
-                placed.add(EventJson.read(e.data(), OrderPlaced.class));
-            } else {
-                rest.add(e);
-            }
-        }
+        Split<OrderPlaced> round = Split.of(events, OrderPlaced.TYPE, OrderPlaced.class);
+        List<OrderPlaced> placed = round.matching();
         if (!placed.isEmpty()) {
             tx.sql("INSERT INTO " + g.table("orders") + " (order_id, merchant_id, customer_id, currency, subtotal,"
                             + " total, tax, status, placed_at, updated_at) SELECT o, m, c, cur, s, t, NULL, 'placed',"
@@ -159,7 +152,7 @@ public final class JournalView implements View {
                             placed.stream().map(p -> p.placedAt().toString()).toArray(String[]::new))
                     .update();
         }
-        for (Event e : rest) {
+        for (Event e : round.rest()) {
             apply(e, tx, g);
         }
     }

@@ -5,12 +5,12 @@ import dev.mercato.fulfillment.events.PickLine;
 import dev.mercato.orders.events.OrderPlaced;
 import dev.mercato.orders.events.OrderStatusChanged;
 import dev.mercato.plane.consume.Generation;
+import dev.mercato.plane.consume.Split;
 import dev.mercato.plane.consume.View;
 import dev.mercato.plane.events.Event;
 import dev.mercato.plane.events.EventJson;
 import dev.mercato.plane.events.Topics;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -87,15 +87,8 @@ public final class FulfillmentQueueView implements View {
      */
     @Override
     public void applyAll(List<Event> events, JdbcClient tx, Generation g) {
-        List<OrderPlaced> placed = new ArrayList<>();
-        List<Event> rest = new ArrayList<>();
-        for (Event e : events) {
-            if (e.type().equals(OrderPlaced.TYPE)) {
-                placed.add(EventJson.read(e.data(), OrderPlaced.class));
-            } else {
-                rest.add(e);
-            }
-        }
+        Split<OrderPlaced> round = Split.of(events, OrderPlaced.TYPE, OrderPlaced.class);
+        List<OrderPlaced> placed = round.matching();
         if (!placed.isEmpty()) {
             tx.sql("INSERT INTO " + g.table("queue") + " (order_id, merchant_id, customer_id, stage, item_count,"
                             + " lines, placed_at, updated_at) SELECT o, m, c, 'to-pick', n, l, t, t FROM"
@@ -110,7 +103,7 @@ public final class FulfillmentQueueView implements View {
                             placed.stream().map(p -> p.placedAt().toString()).toArray(String[]::new))
                     .update();
         }
-        for (Event e : rest) {
+        for (Event e : round.rest()) {
             apply(e, tx, g);
         }
     }
