@@ -16,6 +16,7 @@ public final class KafkaClients {
             "bootstrap.servers",
             "acks",
             "enable.idempotence",
+            "max.in.flight.requests.per.connection",
             "enable.auto.commit",
             "isolation.level",
             "group.id",

@@ -77,6 +77,12 @@ public final class KafkaPublisher implements LogPublisher, AutoCloseable {
     }
 
     private static KafkaProducer<String, byte[]> create(String bootstrapServers, DurabilitySettings durability) {
+        return new KafkaProducer<>(
+                producerSettings(bootstrapServers, durability), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** The relay producer's settings: the connection's from {@link KafkaClients}, the guarantees its own. */
+    static Properties producerSettings(String bootstrapServers, DurabilitySettings durability) {
         Properties p = new Properties();
         KafkaClients.apply(p);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -99,7 +105,7 @@ public final class KafkaPublisher implements LogPublisher, AutoCloseable {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
-        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        return p;
     }
 
     @Override

@@ -40,6 +40,19 @@ class KafkaClientsTest {
                 .hasMessageContaining("mercato.kafka.acks");
         assertThatThrownBy(() -> KafkaClients.use(Map.of("isolation.level", "read_uncommitted")))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> KafkaClients.use(Map.of("max.in.flight.requests.per.connection", "5")))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThat(KafkaClients.settings()).isEmpty();
+    }
+
+    @Test
+    void the_relay_keeps_one_request_in_flight_so_a_retried_request_cannot_land_behind_the_next() {
+        // KAFKA-15591: with several in flight, a first request refused by a partition still being opened was
+        // overtaken by the next one, then failed out of order until its timeout and was sent again after it.
+        Properties relay = KafkaPublisher.producerSettings("localhost:9092", DurabilitySettings.EMBEDDED);
+        assertThat(relay)
+                .containsEntry("max.in.flight.requests.per.connection", 1)
+                .containsEntry("enable.idempotence", true)
+                .containsEntry("acks", "all");
     }
 }
