@@ -44,6 +44,46 @@ class DeliveryIntegrationTest extends ViewTestSupport {
     }
 
     @Test
+    void a_key_applied_in_an_earlier_round_drops_its_old_events_in_a_later_one_and_applies_the_new() throws Exception {
+        String topic = log.newTopic(1);
+        TotalsView view = new TotalsView(viewName, topic);
+        runtime = newRuntime();
+        runtime.start(view);
+        log.send(topic, event("order-1", 1, 10), event("order-1", 2, 20), event("order-2", 1, 5));
+        await().atMost(WAIT).until(() -> applied() == 3);
+
+        // A later round: copies of what was applied (before and after the new events), new events of a known
+        // key, and a new key.
+        log.send(
+                topic,
+                event("order-1", 2, 20),
+                event("order-1", 1, 10),
+                event("order-1", 3, 30),
+                event("order-2", 1, 5),
+                event("order-1", 3, 30),
+                event("order-3", 1, 7),
+                event("order-2", 2, 6));
+        await().atMost(WAIT).until(() -> applied() == 10);
+
+        assertThat(TotalsView.sequences(runtime, viewName, key("order-1"))).containsExactly(1L, 2L, 3L);
+        assertThat(TotalsView.sequences(runtime, viewName, key("order-2"))).containsExactly(1L, 2L);
+        assertThat(TotalsView.totals(runtime, viewName))
+                .containsOnly(
+                        Map.entry(key("order-1"), 60L), Map.entry(key("order-2"), 11L), Map.entry(key("order-3"), 7L));
+        for (long seq = 1; seq <= 3; seq++) {
+            assertThat(view.calls(key("order-1"), seq)).isEqualTo(1);
+        }
+        assertThat(runtime.hasApplied(viewName, key("order-1"), 3)).isTrue();
+        assertThat(runtime.hasApplied(viewName, key("order-2"), 3)).isFalse();
+    }
+
+    private long applied() {
+        return active().partitions().stream()
+                .mapToLong(PartitionFreshness::appliedOffset)
+                .sum();
+    }
+
+    @Test
     void two_capabilities_events_about_one_aggregate_keep_separate_sequences_and_are_all_applied() throws Exception {
         String topic = log.newTopic(1);
         // Catalog and inventory both publish about SKU-1 under one key, each counting from 1.
