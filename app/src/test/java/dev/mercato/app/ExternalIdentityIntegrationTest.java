@@ -62,18 +62,23 @@ class ExternalIdentityIntegrationTest extends PlatformIntegrationTest {
         }
     }
 
+    /** The provider answers {@code path} with {@code json}. */
+    private static void serveJson(String path, byte[] json) {
+        provider.createContext(path, exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, json.length);
+            exchange.getResponseBody().write(json);
+            exchange.close();
+        });
+    }
+
     @DynamicPropertySource
     static void identityProvider(DynamicPropertyRegistry registry) throws Exception {
         provider = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         byte[] jwks = new JWKSet(List.of(RSA.toPublicJWK(), EC.toPublicJWK()))
                 .toString()
                 .getBytes(StandardCharsets.UTF_8);
-        provider.createContext("/realms/shop/protocol/openid-connect/certs", exchange -> {
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, jwks.length);
-            exchange.getResponseBody().write(jwks);
-            exchange.close();
-        });
+        serveJson("/realms/shop/protocol/openid-connect/certs", jwks);
         String base = "http://127.0.0.1:" + provider.getAddress().getPort();
         issuer = base + "/realms/shop";
         // OpenID Connect discovery: only the issuer is configured; its keys are found through this document.
@@ -82,12 +87,7 @@ class ExternalIdentityIntegrationTest extends PlatformIntegrationTest {
                         + "\"subject_types_supported\":[\"public\"],\"response_types_supported\":[\"code\"],"
                         + "\"authorization_endpoint\":\"" + issuer + "/protocol/openid-connect/auth\"}")
                 .getBytes(StandardCharsets.UTF_8);
-        provider.createContext("/realms/shop/.well-known/openid-configuration", exchange -> {
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, discovery.length);
-            exchange.getResponseBody().write(discovery);
-            exchange.close();
-        });
+        serveJson("/realms/shop/.well-known/openid-configuration", discovery);
         provider.start();
         registry.add("mercato.identity.issuer-uri", () -> issuer);
         registry.add("mercato.identity.audiences", () -> AUDIENCE);

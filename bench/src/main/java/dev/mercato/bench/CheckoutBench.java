@@ -350,8 +350,8 @@ public final class CheckoutBench {
         for (Shopper.Answer a : Shopper.Answer.values()) {
             byAnswer.put(a, new Latencies());
         }
-        Map<String, AtomicLong> before = new java.util.TreeMap<>();
-        shopper.refusals.forEach((type, n) -> before.put(type, new AtomicLong(n.get())));
+        Map<String, Long> before = new java.util.HashMap<>();
+        shopper.refusals.forEach((type, n) -> before.put(type, n.get()));
         paced(seconds, rate, (due, measured) -> {
             Shopper.Answer answer = shopper.attempt();
             if (measured) {
@@ -370,9 +370,9 @@ public final class CheckoutBench {
         }
         Map<String, Long> during = new java.util.TreeMap<>();
         shopper.refusals.forEach((type, n) -> {
-            long was = before.containsKey(type) ? before.get(type).get() : 0;
-            if (n.get() > was) {
-                during.put(type, n.get() - was);
+            long since = n.get() - before.getOrDefault(type, 0L);
+            if (since > 0) {
+                during.put(type, since);
             }
         });
         System.out.println("offered 3x, answers other than 201 (warm-up included): " + during);

@@ -1,6 +1,7 @@
 package dev.mercato.app.plane;
 
 import dev.mercato.plane.NotFound;
+import dev.mercato.plane.Periodic;
 import dev.mercato.plane.consume.DerivedView;
 import dev.mercato.plane.consume.DerivedWork;
 import dev.mercato.plane.consume.PartitionFreshness;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,7 +33,7 @@ import org.springframework.stereotype.Component;
  * most once a second, so a scrape does not hit the database for every meter.
  */
 @Component
-class PlaneMetrics implements MeterBinder, org.springframework.beans.factory.DisposableBean {
+class PlaneMetrics implements MeterBinder, DisposableBean {
 
     private static final Duration MAX_AGE = Duration.ofSeconds(1);
 
@@ -52,12 +54,7 @@ class PlaneMetrics implements MeterBinder, org.springframework.beans.factory.Dis
     private volatile Set<PartitionKey> partitionRows = Set.of();
     // Registers the per-partition rows as views take their partitions, so the first scrape already has them: a
     // row registered while a scrape runs appears only in the next one.
-    private final java.util.concurrent.ScheduledExecutorService rows =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "plane-metrics-rows");
-                t.setDaemon(true);
-                return t;
-            });
+    private volatile Periodic rows;
 
     PlaneMetrics(Outboxes outboxes, ViewRegistry views, DerivedWork work) {
         this.outboxes = outboxes;
@@ -100,18 +97,11 @@ class PlaneMetrics implements MeterBinder, org.springframework.beans.factory.Dis
                             + " while the partition's log end is unknown")
                     .register(registry);
             refreshPartitions(current().views());
-            rows.scheduleWithFixedDelay(
-                    () -> {
-                        try {
-                            // Freshness only: the rows' set, without the snapshot's queries of the database.
-                            refreshPartitions(views.freshness());
-                        } catch (RuntimeException e) {
-                            // The stores are unavailable right now; the next turn, or a scrape, tries again.
-                        }
-                    },
-                    1,
-                    5,
-                    java.util.concurrent.TimeUnit.SECONDS);
+            // Freshness only: the rows' set, without the snapshot's queries of the database.
+            rows = Periodic.start("plane-metrics-rows", Duration.ofSeconds(1), Duration.ofSeconds(5), "", () -> {
+                refreshPartitions(views.freshness());
+                return 0;
+            });
         }
         if (registered.putIfAbsent("derived-work", Boolean.TRUE) == null) {
             FunctionCounter.builder("mercato.views.held.back", work, DerivedWork::lingered)
@@ -145,7 +135,10 @@ class PlaneMetrics implements MeterBinder, org.springframework.beans.factory.Dis
 
     @Override
     public void destroy() {
-        rows.shutdownNow();
+        Periodic running = rows;
+        if (running != null) {
+            running.close();
+        }
     }
 
     private void outboxGauge(

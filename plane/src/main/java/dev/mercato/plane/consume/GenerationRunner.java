@@ -166,18 +166,15 @@ final class GenerationRunner implements LogSink {
         traced(records, outcomes, began);
     }
 
-    /** One span per applied event of a sampled trace: the last hop of the request that wrote it. */
+    /** One span per applied event of a sampled trace (Tracing picks those): the last hop of its request. */
     private void traced(List<LogRecord> records, List<Outcome> outcomes, Instant began) {
         List<Event> applied = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
-            if (outcomes.get(i) == Outcome.APPLIED
-                    && Tracing.sampled(records.get(i).event().traceId())) {
+            if (outcomes.get(i) == Outcome.APPLIED) {
                 applied.add(records.get(i).event());
             }
         }
-        if (!applied.isEmpty()) {
-            Tracing.record("apply " + generation.view(), applied, began, Instant.now());
-        }
+        Tracing.record("apply " + generation.view(), applied, began, Instant.now());
     }
 
     private List<Outcome> applyRound(List<LogRecord> records) {

@@ -63,7 +63,10 @@ public final class Tracing {
         return traceparent != null && traceparent.length() == 55 && (traceparent.charAt(54) & 1) == 1;
     }
 
-    /** Records {@code name} for the sampled events among {@code events}, with every installed tracer; never throws. */
+    /**
+     * Records {@code name} for the sampled events among {@code events} (callers pass every event they handled),
+     * with every installed tracer; never throws.
+     */
     public static void record(String name, List<Event> events, Instant started, Instant ended) {
         if (tracers.isEmpty() || events.stream().noneMatch(e -> sampled(e.traceId()))) {
             return;

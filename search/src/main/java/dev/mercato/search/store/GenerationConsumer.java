@@ -10,6 +10,7 @@ import dev.mercato.plane.consume.PartitionFreshness;
 import dev.mercato.plane.consume.PartitionProgress;
 import dev.mercato.plane.consume.ViewFreshness;
 import dev.mercato.plane.consume.ViewState;
+import dev.mercato.plane.events.Event;
 import dev.mercato.plane.events.Tracing;
 import java.time.Clock;
 import java.time.Duration;
@@ -228,7 +229,7 @@ final class GenerationConsumer implements LogSink {
     @Override
     public void accept(List<LogRecord> records) {
         List<ListingChange> visible = List.of();
-        java.time.Instant began = java.time.Instant.now();
+        Instant began = Instant.now();
         synchronized (this) {
             check();
             List<ListingChange> changes = decode(records);
@@ -261,15 +262,11 @@ final class GenerationConsumer implements LogSink {
         promoteWhenCaughtUp();
     }
 
-    /** One span per applied event of a sampled trace, as the PostgreSQL views record theirs. */
-    private static void traced(List<LogRecord> records, java.time.Instant began) {
-        List<dev.mercato.plane.events.Event> sampled = records.stream()
-                .map(LogRecord::event)
-                .filter(e -> e != null && Tracing.sampled(e.traceId()))
-                .toList();
-        if (!sampled.isEmpty()) {
-            Tracing.record("apply search", sampled, began, java.time.Instant.now());
-        }
+    /** One span per applied event of a sampled trace (Tracing picks those), as the PostgreSQL views record theirs. */
+    private static void traced(List<LogRecord> records, Instant began) {
+        List<Event> applied =
+                records.stream().map(LogRecord::event).filter(e -> e != null).toList();
+        Tracing.record("apply search", applied, began, Instant.now());
     }
 
     /** Makes a caught-up rebuild durable and visible, so it can serve from the swap on. */
