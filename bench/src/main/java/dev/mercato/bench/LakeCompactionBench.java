@@ -7,7 +7,6 @@ import dev.mercato.analytics.warehouse.Reports;
 import dev.mercato.analytics.warehouse.Warehouse;
 import dev.mercato.plane.consume.LogPartition;
 import dev.mercato.plane.consume.LogRecord;
-import dev.mercato.plane.consume.LogSource;
 import dev.mercato.plane.events.Event;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,10 +50,10 @@ public final class LakeCompactionBench {
         } catch (WarehouseBench.Enough enough) {
             // The generator goes on for months; the bench needs only the first events.
         }
-        LogSource none = WarehouseBench.NO_LOG;
+        WarehouseBench.FedLog fed = new WarehouseBench.FedLog();
         LakeView view = new LakeView(
                 lake,
-                none,
+                fed,
                 List.of("mercato.bench"),
                 flushEvery,
                 Duration.ofHours(1),
@@ -65,7 +64,7 @@ public final class LakeCompactionBench {
         for (int p = 0; p < partitions; p++) {
             assigned.add(new LogPartition("mercato.bench", p));
         }
-        view.assigned(assigned);
+        fed.sink().assigned(assigned);
         long[] offsets = new long[partitions];
         long t0 = System.nanoTime();
         List<LogRecord> batch = new ArrayList<>();
@@ -73,13 +72,13 @@ public final class LakeCompactionBench {
             int p = Math.floorMod(e.key().hashCode(), partitions);
             batch.add(LogRecord.decoded(assigned.get(p), offsets[p]++, e.time(), e.key(), e));
             if (batch.size() == 500) {
-                view.accept(batch);
+                fed.sink().accept(batch);
                 batch = new ArrayList<>();
             }
         }
-        view.accept(batch);
+        fed.sink().accept(batch);
         for (LogPartition p : assigned) {
-            view.revoked(List.of(p));
+            fed.sink().revoked(List.of(p));
         }
         System.out.printf("ingested %,d events in %.1f s%n", count, seconds(t0));
 

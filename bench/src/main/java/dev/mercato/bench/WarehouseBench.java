@@ -46,10 +46,18 @@ import java.util.TreeMap;
  */
 public final class WarehouseBench {
 
-    /** A log that delivers nothing: the benches feed the lake view directly. */
-    static final LogSource NO_LOG = new LogSource() {
+    /**
+     * A log the bench hands records to itself: it keeps the sink a view subscribes with, and the bench calls
+     * the sink as the consumer loop would (assignment, batches, revocation), so the view's own runtime and
+     * store code run without a broker.
+     */
+    static final class FedLog implements LogSource {
+
+        private volatile LogSink sink;
+
         @Override
-        public LogSubscription subscribe(String group, List<String> topics, LogSink sink) {
+        public LogSubscription subscribe(String group, List<String> topics, LogSink s) {
+            sink = s;
             return () -> {};
         }
 
@@ -57,7 +65,11 @@ public final class WarehouseBench {
         public Map<LogPartition, Long> endOffsets(Collection<String> topics) {
             return Map.of();
         }
-    };
+
+        LogSink sink() {
+            return sink;
+        }
+    }
 
     static final String COUNTRIES = "['DE','FR','IT','ES','NL','BE','AT','PL','SE','DK','PT','IE','FI','CZ','GB',"
             + "'US','NO','CH','HU','RO']";
@@ -281,22 +293,22 @@ public final class WarehouseBench {
                     .get(p)
                     .add(LogRecord.decoded(new LogPartition("mercato.bench", p), offset, e.time(), e.key(), e));
         }
-        LogSource none = NO_LOG;
-        LakeView view = new LakeView(
-                lake, none, List.of("mercato.bench"), flushEvery, Duration.ofSeconds(1), Clock.systemUTC());
+        FedLog fed = new FedLog();
+        LakeView view =
+                new LakeView(lake, fed, List.of("mercato.bench"), flushEvery, Duration.ofSeconds(1), Clock.systemUTC());
         view.start();
         List<LogPartition> assigned = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
             assigned.add(new LogPartition("mercato.bench", p));
         }
-        view.assigned(assigned);
+        fed.sink().assigned(assigned);
         long t0 = System.nanoTime();
         int batch = 500;
         int longest = byPartition.stream().mapToInt(List::size).max().orElse(0);
         for (int from = 0; from < longest; from += batch) {
             for (List<LogRecord> records : byPartition) {
                 if (from < records.size()) {
-                    view.accept(records.subList(from, Math.min(records.size(), from + batch)));
+                    fed.sink().accept(records.subList(from, Math.min(records.size(), from + batch)));
                 }
             }
         }

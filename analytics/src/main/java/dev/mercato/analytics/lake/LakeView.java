@@ -1,15 +1,13 @@
 package dev.mercato.analytics.lake;
 
 import dev.mercato.plane.consume.AppliedSignal;
+import dev.mercato.plane.consume.BatchRunner;
+import dev.mercato.plane.consume.BatchStore;
 import dev.mercato.plane.consume.Generation;
 import dev.mercato.plane.consume.LocalCopy;
 import dev.mercato.plane.consume.LogPartition;
 import dev.mercato.plane.consume.LogRecord;
-import dev.mercato.plane.consume.LogSink;
 import dev.mercato.plane.consume.LogSource;
-import dev.mercato.plane.consume.LogSubscription;
-import dev.mercato.plane.consume.PartitionFreshness;
-import dev.mercato.plane.consume.PartitionProgress;
 import dev.mercato.plane.consume.StandaloneView;
 import dev.mercato.plane.consume.ViewFreshness;
 import dev.mercato.plane.consume.ViewState;
@@ -23,27 +21,26 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The analytics consumer: every capability's topic into the Parquet lake. Records are buffered per
- * partition and written every {@code flushEvery} records or {@code flushInterval}, whichever comes first;
- * only a written file counts as applied. The lake's checkpoint is its file names: on start each partition
- * resumes after the highest offset a file covers, and a record whose offset a file already covers is
- * skipped, so re-reading any range of the log (a restart, a repair) writes nothing twice.
+ * The analytics consumer: every capability's topic into the Parquet lake, run by the plane's view runtime
+ * ({@link BatchRunner}) with the lake as its store. Records are buffered and written as files every {@code
+ * flushEvery} records or {@code flushInterval}, whichever comes first (the runner's commit); only a written
+ * file counts as applied. The lake's checkpoint is its file names: on start each partition resumes after the
+ * highest offset a file covers, and a record whose offset a file already covers is skipped, so re-reading any
+ * range of the log (a restart, a repair, the runner's retry after a failed write) writes nothing twice.
  *
  * <p>It has one generation: a "rebuild" re-reads the log from its start into the same lake, which writes
  * only what no file covers yet, so it refills lost files and nothing else.
  *
  * <p>{@link #compact} merges each partition's small files (see {@code Compactor}), one partition at a time,
- * on the caller's thread. While a partition is being compacted the consumer writes none of its files: a flush
- * that falls due then waits in the buffer for the next one (a flush that must happen, on close, rebuild or a
- * revocation, waits for the merge), so a merge's inputs are every file of its range.
+ * on the caller's thread. While a partition is being compacted the consumer writes none of its files: a
+ * flush waits for that partition's merge to finish, so a merge's inputs are every file of its range.
  */
-public final class LakeView implements StandaloneView, LogSink {
+public final class LakeView implements StandaloneView {
 
     public static final String NAME = "analytics-lake";
 
@@ -60,13 +57,6 @@ public final class LakeView implements StandaloneView, LogSink {
     private final Clock clock;
     private final Compaction compaction;
     private final Generation generation = new Generation(NAME, 1);
-    private final Map<LogPartition, PartitionProgress> progress = new ConcurrentHashMap<>();
-    // Guarded by this.
-    private final Map<LogPartition, List<LakeWriter.Entry>> buffers = new HashMap<>();
-    private final Map<LogPartition, long[]> bufferRange = new HashMap<>();
-    private final Map<LogPartition, Long> bufferSince = new HashMap<>();
-    // The highest covered offset skipped while the partition's buffer was open: applied once it is written.
-    private final Map<LogPartition, Long> coveredWhileBuffered = new HashMap<>();
     // Highest sequence written per stream, for read-your-writes, for the streams written most recently: a
     // reader asks right after its own write. Bounded, since every order, reservation and payment is a
     // stream of its own (unbounded, this map grew by three entries per order). Guarded by this.
@@ -83,6 +73,7 @@ public final class LakeView implements StandaloneView, LogSink {
     private final AppliedSignal signal = new AppliedSignal();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong filesWritten = new AtomicLong();
+    // Guarded by this.
     private Coverage coverage;
     private LakeWriter writer;
     private Compactor compactor;
@@ -90,8 +81,9 @@ public final class LakeView implements StandaloneView, LogSink {
     private LogPartition compacting;
     private Map<LogPartition, List<LakeFile>> flushedSinceListing;
     private final Object compactionRun = new Object();
-    private LogSubscription subscription;
-    private boolean fromStart;
+    // Started, stopped and replaced (by a rebuild) under lifecycle; never called into while holding this.
+    private final Object lifecycle = new Object();
+    private volatile BatchRunner runner;
     private volatile boolean running;
     private volatile boolean paused;
 
@@ -156,112 +148,110 @@ public final class LakeView implements StandaloneView, LogSink {
     }
 
     @Override
-    public synchronized void start() {
-        if (running) {
-            return;
+    public void start() {
+        synchronized (lifecycle) {
+            if (running) {
+                return;
+            }
+            synchronized (this) {
+                writer = LakeWriter.open(lake);
+                // A merge a crash interrupted after its rename is finished: the inputs its file supersedes go.
+                int swept = Compactor.sweep(writer.root());
+                if (swept > 0) {
+                    log.info("{} deleted {} lake files that merged files supersede", NAME, swept);
+                }
+                compactor = new Compactor(writer.root(), compaction.after(), compaction.targetBytes());
+                coverage = Coverage.scan(lake);
+            }
+            running = true;
+            consume(false);
         }
-        writer = LakeWriter.open(lake);
-        // A merge a crash interrupted after its rename is finished: the inputs its file supersedes go.
-        int swept = Compactor.sweep(writer.root());
-        if (swept > 0) {
-            log.info("{} deleted {} lake files that merged files supersede", NAME, swept);
-        }
-        compactor = new Compactor(writer.root(), compaction.after(), compaction.targetBytes());
-        coverage = Coverage.scan(lake);
-        running = true;
-        // The lake is this process's own copy, its group's only reader: it takes every partition itself.
-        subscription = source.assign(LocalCopy.consumerGroup(generation, lake), topics, this);
+    }
+
+    /**
+     * Starts a runner on the lake: from the files' coverage, or from the start of the log. The lake is this
+     * process's own copy, its group's only reader: it takes every partition itself.
+     */
+    private void consume(boolean fromStart) {
+        BatchRunner r = new BatchRunner(
+                generation, new Files(fromStart), BatchStore.Policy.commitOnly(flushEvery, flushInterval), clock);
+        r.pause(paused);
+        runner = r;
+        r.start(source, LocalCopy.consumerGroup(generation, lake), topics, false);
     }
 
     @Override
     public void close() {
-        LogSubscription s;
-        synchronized (this) {
+        synchronized (lifecycle) {
             if (!running) {
                 return;
             }
             running = false;
-            s = subscription;
-            subscription = null;
+            BatchRunner r = runner;
+            r.stop();
+            r.finish(true);
+            synchronized (this) {
+                // A merge in progress finishes its partition; compaction starts no other once stopped.
+                awaitNoCompaction();
+                writer.close();
+                compactor.close();
+            }
         }
-        if (s != null) {
-            s.close();
-        }
-        synchronized (this) {
+    }
+
+    private void awaitNoCompaction() {
+        while (compacting != null) {
             try {
-                for (LogPartition p : List.copyOf(buffers.keySet())) {
-                    flush(p, true);
-                }
-            } catch (RuntimeException e) {
-                log.warn(
-                        "{} could not write its last records on close; a restart reads them again: {}",
-                        NAME,
-                        e.toString());
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for compaction", e);
             }
-            // A merge in progress finishes its partition; compaction starts no other once stopped.
-            while (compacting != null) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            writer.close();
-            compactor.close();
         }
     }
 
     @Override
     public List<ViewFreshness> freshness() {
-        ViewState state = !running ? ViewState.STOPPED : paused ? ViewState.PAUSED : ViewState.RUNNING;
-        var now = clock.instant();
-        List<PartitionFreshness> partitions = progress.entrySet().stream()
-                .sorted(Map.Entry.comparingByKey(
-                        Comparator.comparing(LogPartition::topic).thenComparing(LogPartition::partition)))
-                .map(e -> e.getValue().freshness(state, now))
-                .toList();
-        return List.of(ViewFreshness.of(NAME, 1, true, state, partitions));
+        if (!running) {
+            return List.of(new ViewFreshness(NAME, 1, true, ViewState.STOPPED, List.of()));
+        }
+        return List.of(runner.freshness(true));
     }
 
     @Override
     public void pause() {
         paused = true;
+        BatchRunner r = runner;
+        if (r != null) {
+            r.pause(true);
+        }
     }
 
     @Override
     public void resume() {
         paused = false;
+        BatchRunner r = runner;
+        if (r != null) {
+            r.pause(false);
+        }
     }
 
     /** Re-reads the log from its start into the same lake: only offsets no file covers are written. */
     @Override
     public Generation rebuild() {
-        LogSubscription old;
-        synchronized (this) {
+        synchronized (lifecycle) {
             if (!running) {
                 throw new IllegalStateException("the lake consumer is stopped");
             }
-            old = subscription;
-            subscription = null;
-        }
-        old.close();
-        synchronized (this) {
-            for (LogPartition p : List.copyOf(buffers.keySet())) {
-                flush(p, true);
+            BatchRunner old = runner;
+            old.stop();
+            old.finish(true);
+            synchronized (this) {
+                // Not while a merge renames and deletes: a listing then could miss its file and its inputs both.
+                awaitNoCompaction();
+                coverage = Coverage.scan(lake);
             }
-            // Not while a merge renames and deletes: a listing then could miss its file and its inputs both.
-            while (compacting != null) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for compaction", e);
-                }
-            }
-            coverage = Coverage.scan(lake);
-            fromStart = true;
-            subscription = source.assign(LocalCopy.consumerGroup(generation, lake), topics, this);
+            consume(true);
         }
         return generation;
     }
@@ -313,135 +303,105 @@ public final class LakeView implements StandaloneView, LogSink {
         return freshness().getFirst().lagMillis();
     }
 
-    @Override
-    public synchronized Map<LogPartition, Long> assigned(Collection<LogPartition> partitions) {
-        Map<LogPartition, Long> positions = new HashMap<>();
-        for (LogPartition p : partitions) {
-            long at = fromStart ? 0 : coverage.resumeAt(p).orElse(0L);
-            positions.put(p, at);
-            progress.put(p, new PartitionProgress(p, at));
-        }
-        log.info("{} assigned {} at {}", generation.consumerGroup(), partitions, positions);
-        return positions;
-    }
-
-    @Override
-    public synchronized void revoked(Collection<LogPartition> partitions) {
-        for (LogPartition p : partitions) {
-            flush(p, true);
-            progress.remove(p);
-        }
-    }
-
-    @Override
-    public boolean accepting() {
-        return !paused && running;
-    }
-
-    @Override
-    public synchronized void accept(List<LogRecord> records) {
-        for (LogRecord r : records) {
-            LogPartition p = r.partition();
-            if (r.event() != null
-                    && coverage.covers(
-                            new LakeFile.Slot(p, LakeWriter.dateOf(r.event()), LakeWriter.typeOf(r.event())),
-                            r.offset())) {
-                // Already in its file. A range that spans it is harmless: it is not written twice.
-                if (!bufferRange.containsKey(p)) {
-                    advance(p, r.offset() + 1);
-                } else {
-                    coveredWhileBuffered.merge(p, r.offset(), Math::max);
-                }
-                continue;
-            }
-            long[] range = bufferRange.computeIfAbsent(p, k -> new long[] {r.offset(), r.offset()});
-            range[1] = r.offset();
-            bufferSince.putIfAbsent(p, System.nanoTime());
-            List<LakeWriter.Entry> buffer = buffers.computeIfAbsent(p, k -> new ArrayList<>());
-            if (r.event() == null) {
-                skipped.incrementAndGet();
-                log.warn("{} skips undecodable record {}@{}: {}", NAME, p, r.offset(), r.undecodable());
-            } else {
-                buffer.add(new LakeWriter.Entry(p, r.offset(), r.key(), r.event()));
-            }
-            if (range[1] - range[0] + 1 >= flushEvery) {
-                flush(p, false);
-            }
-        }
-        flushDue();
-    }
-
-    @Override
-    public synchronized void observed(LogPartition partition, long logEnd, java.time.Instant oldestWaiting) {
-        PartitionProgress p = progress.get(partition);
-        if (p != null) {
-            p.observed(logEnd, oldestWaiting, clock.instant());
-        }
-        flushDue();
-    }
-
-    private void flushDue() {
-        long now = System.nanoTime();
-        for (Map.Entry<LogPartition, Long> e : List.copyOf(bufferSince.entrySet())) {
-            if (now - e.getValue() >= flushInterval.toNanos()) {
-                flush(e.getKey(), false);
-            }
-        }
-    }
-
     /**
-     * Writes a partition's buffer; on failure it stays buffered and is tried again at the next flush. While the
-     * partition is being compacted it waits for the merge when {@code mustWrite}, else stays buffered.
+     * The lake as the runner's store. Records are buffered per partition, from the first offset no file
+     * covers to the last; a commit writes every partition's buffer as files (waiting for a merge of that
+     * partition to finish first) and only then counts them as applied. A write that fails leaves nothing
+     * renamed into the lake; the runner then drops the buffers ({@link #rollback}) and buffers the records
+     * again, skipping those the files written meanwhile cover.
      */
-    private void flush(LogPartition p, boolean mustWrite) {
-        long[] range = bufferRange.get(p);
-        if (range == null) {
-            return;
+    private final class Files implements BatchStore {
+
+        private final boolean fromStart;
+        // Runner's thread only.
+        private final Map<LogPartition, List<LakeWriter.Entry>> buffers = new HashMap<>();
+        private final Map<LogPartition, long[]> ranges = new HashMap<>();
+        // The highest offset per partition whose skip was counted, so a record applied again is not counted twice.
+        private final Map<LogPartition, Long> skippedUpTo = new HashMap<>();
+
+        Files(boolean fromStart) {
+            this.fromStart = fromStart;
         }
-        while (p.equals(compacting)) {
-            if (!mustWrite) {
-                return;
+
+        @Override
+        public Map<LogPartition, Long> checkpoints(Collection<LogPartition> partitions) {
+            Map<LogPartition, Long> positions = new HashMap<>();
+            synchronized (LakeView.this) {
+                for (LogPartition p : partitions) {
+                    positions.put(p, fromStart ? 0 : coverage.resumeAt(p).orElse(0L));
+                }
             }
-            try {
-                wait();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+            return positions;
+        }
+
+        @Override
+        public void apply(List<LogRecord> records) {
+            synchronized (LakeView.this) {
+                for (LogRecord r : records) {
+                    LogPartition p = r.partition();
+                    if (r.event() != null
+                            && coverage.covers(
+                                    new LakeFile.Slot(p, LakeWriter.dateOf(r.event()), LakeWriter.typeOf(r.event())),
+                                    r.offset())) {
+                        // Already in its file. A range that spans it is harmless: it is not written twice.
+                        continue;
+                    }
+                    long[] range = ranges.computeIfAbsent(p, k -> new long[] {r.offset(), r.offset()});
+                    range[1] = r.offset();
+                    List<LakeWriter.Entry> buffer = buffers.computeIfAbsent(p, k -> new ArrayList<>());
+                    if (r.event() == null) {
+                        if (r.offset() > skippedUpTo.getOrDefault(p, -1L)) {
+                            skippedUpTo.put(p, r.offset());
+                            skipped.incrementAndGet();
+                            log.warn("{} skips undecodable record {}@{}: {}", NAME, p, r.offset(), r.undecodable());
+                        }
+                    } else {
+                        buffer.add(new LakeWriter.Entry(p, r.offset(), r.key(), r.event()));
+                    }
+                }
             }
         }
-        List<LakeWriter.Entry> buffer = buffers.getOrDefault(p, List.of());
-        List<LakeFile> files;
-        try {
-            files = writer.write(p, buffer, range[0], range[1]);
-        } catch (RuntimeException e) {
-            // Nothing was renamed into the lake: the records stay buffered, the partition's position with
-            // them, and the next flush tries again (the log keeps them meanwhile).
-            log.warn(
-                    "{} could not write {} records of {}; retrying at the next flush: {}",
-                    NAME,
-                    buffer.size(),
-                    p,
-                    e.toString());
-            return;
+
+        /** Writes each partition's buffer; a partition's file waits for a merge of that partition to end. */
+        @Override
+        public void commit(Map<LogPartition, Long> nextOffsets) {
+            synchronized (LakeView.this) {
+                for (LogPartition p : List.copyOf(ranges.keySet())) {
+                    while (p.equals(compacting)) {
+                        try {
+                            LakeView.this.wait();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IllegalStateException("interrupted while waiting for compaction", e);
+                        }
+                    }
+                    long[] range = ranges.get(p);
+                    List<LakeWriter.Entry> buffer = buffers.getOrDefault(p, List.of());
+                    List<LakeFile> files = writer.write(p, buffer, range[0], range[1]);
+                    filesWritten.addAndGet(files.size());
+                    files.forEach(coverage::add);
+                    if (flushedSinceListing != null) {
+                        flushedSinceListing
+                                .computeIfAbsent(p, k -> new ArrayList<>())
+                                .addAll(files);
+                    }
+                    for (LakeWriter.Entry e : buffer) {
+                        String stream = e.event().streamKey();
+                        written.merge(stream, e.event().sequence(), Math::max);
+                        signal.applied(stream, e.event().sequence());
+                    }
+                    buffers.remove(p);
+                    ranges.remove(p);
+                }
+                LakeView.this.notifyAll();
+            }
         }
-        filesWritten.addAndGet(files.size());
-        files.forEach(coverage::add);
-        if (flushedSinceListing != null) {
-            flushedSinceListing.computeIfAbsent(p, k -> new ArrayList<>()).addAll(files);
+
+        @Override
+        public void rollback() {
+            buffers.clear();
+            ranges.clear();
         }
-        for (LakeWriter.Entry e : buffer) {
-            String stream = e.event().streamKey();
-            written.merge(stream, e.event().sequence(), Math::max);
-            signal.applied(stream, e.event().sequence());
-        }
-        buffers.remove(p);
-        bufferRange.remove(p);
-        bufferSince.remove(p);
-        // Covered records read after the buffer's last one are applied too, or a re-read whose last records
-        // are covered would stay behind by them until the next record arrives.
-        Long covered = coveredWhileBuffered.remove(p);
-        advance(p, Math.max(range[1], covered == null ? range[1] : covered) + 1);
-        notifyAll();
     }
 
     /**
@@ -497,13 +457,6 @@ public final class LakeView implements StandaloneView, LogSink {
                     flushedSinceListing = null;
                 }
             }
-        }
-    }
-
-    private void advance(LogPartition p, long next) {
-        PartitionProgress pp = progress.get(p);
-        if (pp != null) {
-            pp.applied(next, clock.instant());
         }
     }
 }

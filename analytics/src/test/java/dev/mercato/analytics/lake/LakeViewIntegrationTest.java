@@ -244,9 +244,13 @@ class LakeViewIntegrationTest {
 
     @Test
     void after_compaction_a_rebuild_writes_nothing_again_and_refills_a_lost_merged_file() throws Exception {
-        log.send(topic, orders(0, 60));
         start();
-        awaitLake(60);
+        // Sent a few at a time, each written before the next is sent: small files to merge. (Sent at once,
+        // they would be written in one round's files, nothing to merge.)
+        for (int sent = 0; sent < 60; sent += 10) {
+            log.send(topic, orders(sent, sent + 10));
+            awaitLake(sent + 10);
+        }
         int small = Coverage.files(dir.resolve("lake")).size();
         view.compact();
         List<LakeFile> merged = Coverage.files(dir.resolve("lake"));

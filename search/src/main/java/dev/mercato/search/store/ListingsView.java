@@ -62,8 +62,8 @@ public final class ListingsView implements StandaloneView, Search {
     // Searches are CPU-bound: more at once than there are cores only time-slices them, so each waits for
     // the others' slices. Admitted in order instead, each runs at full speed.
     private final Semaphore searching;
-    private volatile GenerationConsumer active;
-    private GenerationConsumer building;
+    private volatile IndexGeneration active;
+    private IndexGeneration building;
     private boolean paused;
     private boolean started;
     private volatile boolean closed;
@@ -109,12 +109,12 @@ public final class ListingsView implements StandaloneView, Search {
                 index.drop(n);
             }
         }
-        active.start(source);
+        active.start(source, settings.topics());
         if (g.building().isPresent()) {
             log.info(
                     "Search view resumes rebuilding generation {}", g.building().getAsInt());
             building = consumer(index.open(g.building().getAsInt()), source.endOffsets(settings.topics()));
-            building.start(source);
+            building.start(source, settings.topics());
         }
         log.info("Search view started on generation {} of {}", g.active(), settings.topics());
     }
@@ -131,8 +131,8 @@ public final class ListingsView implements StandaloneView, Search {
 
     @Override
     public List<ViewFreshness> freshness() {
-        GenerationConsumer a = active;
-        GenerationConsumer b;
+        IndexGeneration a = active;
+        IndexGeneration b;
         synchronized (this) {
             b = building;
             if (closed || !started) {
@@ -185,7 +185,7 @@ public final class ListingsView implements StandaloneView, Search {
         log.info("Search view rebuilds into generation {} up to {}", next, target);
         building = consumer(fresh, target);
         building.pause(paused);
-        building.start(source);
+        building.start(source, settings.topics());
         return new Generation(name, next);
     }
 
@@ -238,7 +238,7 @@ public final class ListingsView implements StandaloneView, Search {
     }
 
     private void stop(boolean commit) {
-        List<GenerationConsumer> consumers = new ArrayList<>();
+        List<IndexGeneration> consumers = new ArrayList<>();
         synchronized (this) {
             if (closed) {
                 return;
@@ -250,7 +250,7 @@ public final class ListingsView implements StandaloneView, Search {
             }
         }
         // Outside the lock: a rebuild's consumer thread may be waiting for it in promote().
-        consumers.forEach(GenerationConsumer::stopConsuming);
+        consumers.forEach(IndexGeneration::stopConsuming);
         swap.writeLock().lock();
         try {
             consumers.forEach(c -> c.closeIndex(commit));
@@ -261,7 +261,7 @@ public final class ListingsView implements StandaloneView, Search {
     }
 
     /** A generation's batch is visible to readers; only the active generation's wakes them. */
-    void applied(GenerationConsumer consumer, List<ListingChange> changes) {
+    void applied(IndexGeneration consumer, List<ListingChange> changes) {
         if (consumer == active) {
             for (ListingChange c : changes) {
                 signal.applied(c.streamKey(), c.sequence());
@@ -284,7 +284,7 @@ public final class ListingsView implements StandaloneView, Search {
      * Swaps a caught-up rebuild in: made durable, recorded as active, then readers move to it under the
      * exclusive lock, and the old generation stops and is deleted. Called on the new generation's thread.
      */
-    synchronized void promote(GenerationConsumer runner) {
+    synchronized void promote(IndexGeneration runner) {
         if (closed || building != runner) {
             return;
         }
@@ -295,7 +295,7 @@ public final class ListingsView implements StandaloneView, Search {
             log.warn("Search view could not swap in generation {} yet: {}", runner.number(), e.toString());
             return;
         }
-        GenerationConsumer old = active;
+        IndexGeneration old = active;
         swap.writeLock().lock();
         try {
             active = runner;
@@ -325,8 +325,9 @@ public final class ListingsView implements StandaloneView, Search {
         return index.sharedByInstances();
     }
 
-    private GenerationConsumer consumer(SearchIndex.Generation generation, Map<LogPartition, Long> target) {
-        return new GenerationConsumer(this, generation, settings, clock, target);
+    private IndexGeneration consumer(SearchIndex.Generation generation, Map<LogPartition, Long> target) {
+        IndexGeneration g = new IndexGeneration(this, generation, settings, clock);
+        return target == null ? g : g.rebuilding(target);
     }
 
     private <T> T read(Function<SearchIndex.Generation, T> read) {
