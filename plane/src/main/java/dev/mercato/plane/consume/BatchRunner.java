@@ -95,6 +95,11 @@ public final class BatchRunner implements LogSink {
         return generation;
     }
 
+    /** The stop flag, for a store that waits between attempts of its own (cut short by a stop). */
+    Stopper stopper() {
+        return stopper;
+    }
+
     /**
      * Starts consuming {@code topics} as {@code group}: joining the group when instances share the store
      * ({@code shared}), else reading every partition as the group's only reader ({@link LogSource#assign}).

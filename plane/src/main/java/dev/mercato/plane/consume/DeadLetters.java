@@ -114,7 +114,7 @@ public final class DeadLetters {
                 if (failed == null) {
                     throw e;
                 }
-                error = GenerationRunner.describe(e);
+                error = TableGeneration.describe(e);
                 String text = error;
                 handle.transaction(() -> {
                     handle.parking().failedAgain(failed.id(), text);

@@ -23,8 +23,8 @@ final class ViewHandle {
     private final Bookkeeping books;
     private final ParkingLot parking;
     private final AppliedSignal signal = new AppliedSignal();
-    private volatile GenerationRunner active;
-    private GenerationRunner building;
+    private volatile TableGeneration active;
+    private TableGeneration building;
     private boolean paused;
     private volatile boolean closed;
 
@@ -89,11 +89,11 @@ final class ViewHandle {
         if (g.retiring() != null) {
             retire(g.retiring());
         }
-        active = new GenerationRunner(this, generation(g.active()), settings, clock, null);
+        active = new TableGeneration(this, generation(g.active()), settings, clock, null);
         active.start(source);
         if (g.building() != null) {
             log.info("View {} resumes rebuilding generation {}", view.name(), g.building());
-            building = new GenerationRunner(
+            building = new TableGeneration(
                     this, generation(g.building()), settings, clock, source.endOffsets(view.topics()));
             building.start(source);
         }
@@ -128,7 +128,7 @@ final class ViewHandle {
             return n;
         });
         log.info("View {} rebuilds into generation {} up to {}", view.name(), next, target);
-        building = new GenerationRunner(this, generation(next), settings, clock, target);
+        building = new TableGeneration(this, generation(next), settings, clock, target);
         building.pause(paused);
         building.start(source);
         return generation(next);
@@ -138,7 +138,7 @@ final class ViewHandle {
      * Swaps a caught-up rebuild in: one row update under the readers' lock, then the old generation's
      * consumer stops and its tables go. Called on the new generation's consumer thread.
      */
-    synchronized void promote(GenerationRunner runner, Map<LogPartition, Long> target) {
+    synchronized void promote(TableGeneration runner, Map<LogPartition, Long> target) {
         if (closed || building != runner) {
             return;
         }
@@ -161,7 +161,7 @@ final class ViewHandle {
             log.warn("View {} could not swap in generation {} yet: {}", view.name(), next, e.toString());
             return;
         }
-        GenerationRunner old = active;
+        TableGeneration old = active;
         active = runner;
         building = null;
         runner.activated();
@@ -190,14 +190,14 @@ final class ViewHandle {
 
     synchronized void pause(boolean pause) {
         paused = pause;
-        for (GenerationRunner r : runners()) {
+        for (TableGeneration r : runners()) {
             r.pause(pause);
         }
     }
 
     /** Called after a commit that applied an event; only the active generation wakes readers. */
     void applied(Generation generation, String key, long sequence) {
-        GenerationRunner a = active;
+        TableGeneration a = active;
         if (a != null && a.generation().equals(generation)) {
             signal.applied(key, sequence);
         }
@@ -216,7 +216,7 @@ final class ViewHandle {
 
     /** The active generation's number as this process runs it. */
     int activeNumber() {
-        GenerationRunner a = active;
+        TableGeneration a = active;
         return a == null ? 1 : a.generation().number();
     }
 
@@ -243,17 +243,17 @@ final class ViewHandle {
     }
 
     void close() {
-        List<GenerationRunner> toClose;
+        List<TableGeneration> toClose;
         closed = true;
         synchronized (this) {
             toClose = runners();
         }
         // Outside the lock: a rebuild's consumer thread may be waiting for it in promote().
-        toClose.forEach(GenerationRunner::close);
+        toClose.forEach(TableGeneration::close);
     }
 
-    private List<GenerationRunner> runners() {
-        List<GenerationRunner> all = new ArrayList<>();
+    private List<TableGeneration> runners() {
+        List<TableGeneration> all = new ArrayList<>();
         if (active != null) {
             all.add(active);
         }

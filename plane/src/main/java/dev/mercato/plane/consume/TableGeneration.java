@@ -1,25 +1,28 @@
 package dev.mercato.plane.consume;
 
 import dev.mercato.plane.events.Event;
-import dev.mercato.plane.events.Tracing;
 import java.time.Clock;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes the log for one generation of a view: applies each record with its checkpoint and the key's
- * sequence in one transaction, retries, parks, and keeps freshness. Runs on the subscription's thread.
+ * One generation of a PostgreSQL view as a store of the view runtime ({@link BatchRunner}): a batch is applied
+ * with the keys' progress and the partitions' checkpoints in one transaction, so it is durable and visible
+ * when {@link #apply} returns, and the runner's commit has nothing left to do. A batch that fails is applied
+ * again one record at a time, each in its own transaction, so the failing one gets its retries and is parked
+ * alone while the others go on: the runtime's dead-letter queue, which a store that is rebuilt from the log
+ * instead of parking (the search index, the lake) does without.
  */
-final class GenerationRunner implements LogSink {
+final class TableGeneration implements BatchStore {
 
-    private static final Logger log = LoggerFactory.getLogger(GenerationRunner.class);
+    private static final Logger log = LoggerFactory.getLogger(TableGeneration.class);
 
     private enum Outcome {
         APPLIED,
@@ -30,17 +33,11 @@ final class GenerationRunner implements LogSink {
     private final ViewHandle handle;
     private final Generation generation;
     private final ViewSettings settings;
-    private final Clock clock;
-    private final Stopper stopper = new Stopper();
-    private final Map<LogPartition, PartitionProgress> progress = new ConcurrentHashMap<>();
-    // Log ends when the rebuild began: reaching them makes a rebuilding generation ready to swap in.
-    private final Map<LogPartition, Long> rebuildTarget;
-    private volatile boolean rebuilding;
-    private volatile boolean paused;
-    private volatile boolean stopped;
-    private LogSubscription subscription;
+    private final BatchRunner runner;
+    private final Stopper stopper;
 
-    GenerationRunner(
+    /** @param rebuildTarget log ends when a rebuild began (reaching them swaps it in), or null when active */
+    TableGeneration(
             ViewHandle handle,
             Generation generation,
             ViewSettings settings,
@@ -49,83 +46,53 @@ final class GenerationRunner implements LogSink {
         this.handle = handle;
         this.generation = generation;
         this.settings = settings;
-        this.clock = clock;
-        this.rebuildTarget = rebuildTarget == null ? null : Map.copyOf(rebuildTarget);
-        this.rebuilding = rebuildTarget != null;
+        // Each batch commits in its own transaction: the runner's commit after every batch only counts it.
+        this.runner = new BatchRunner(generation, this, BatchStore.Policy.commitOnly(1, Duration.ofSeconds(1)), clock);
+        this.stopper = runner.stopper();
+        if (rebuildTarget != null) {
+            runner.rebuilding(rebuildTarget, r -> handle.promote(this, rebuildTarget));
+        }
     }
 
     Generation generation() {
         return generation;
     }
 
-    synchronized void start(LogSource source) {
-        subscription =
-                source.subscribe(generation.consumerGroup(), handle.view().topics(), this);
+    void start(LogSource source) {
+        runner.start(source, generation.consumerGroup(), handle.view().topics(), true);
     }
 
     /** Stops the consumer and waits for its thread; a record being handled is left unapplied. */
     void close() {
-        stopper.stop();
-        LogSubscription s;
-        synchronized (this) {
-            s = subscription;
-            subscription = null;
-        }
-        if (s != null) {
-            s.close();
-        }
-        stopped = true;
+        runner.stop();
     }
 
     void pause(boolean pause) {
-        paused = pause;
+        runner.pause(pause);
     }
 
     void activated() {
-        rebuilding = false;
+        runner.activated();
     }
 
     ViewFreshness freshness(boolean active) {
-        ViewState state = stopped
-                ? ViewState.STOPPED
-                : paused ? ViewState.PAUSED : rebuilding ? ViewState.REBUILDING : ViewState.RUNNING;
-        var partitions = progress.entrySet().stream()
-                .sorted(Map.Entry.comparingByKey(
-                        java.util.Comparator.comparing(LogPartition::topic).thenComparing(LogPartition::partition)))
-                .map(e -> e.getValue().freshness(state, clock.instant()))
-                .toList();
-        return ViewFreshness.of(generation.view(), generation.number(), active, state, partitions);
+        return runner.freshness(active);
     }
 
     @Override
-    public Map<LogPartition, Long> assigned(Collection<LogPartition> partitions) {
-        Map<LogPartition, Long> checkpoints =
-                durably("reading checkpoints", () -> handle.books().checkpoints(generation.number()));
-        for (LogPartition p : partitions) {
-            progress.put(p, new PartitionProgress(p, checkpoints.getOrDefault(p, 0L)));
-        }
-        log.info("{} assigned {} at {}", generation.consumerGroup(), partitions, checkpoints);
-        return checkpoints;
+    public Map<LogPartition, Long> checkpoints(Collection<LogPartition> partitions) {
+        Map<LogPartition, Long> stored = new HashMap<>(handle.books().checkpoints(generation.number()));
+        stored.keySet().retainAll(partitions);
+        return stored;
     }
 
+    /** Nothing to do: each batch committed with its checkpoints in {@link #apply}. */
     @Override
-    public void revoked(Collection<LogPartition> partitions) {
-        partitions.forEach(progress::remove);
-    }
+    public void commit(Map<LogPartition, Long> nextOffsets) {}
 
+    /** Nothing to undo: a batch's transaction rolled back whole, or committed. */
     @Override
-    public boolean accepting() {
-        return !paused && !stopper.stopping();
-    }
-
-    @Override
-    public void observed(LogPartition partition, long logEnd, java.time.Instant oldestWaiting) {
-        PartitionProgress p = progress.get(partition);
-        if (p != null) {
-            p.observed(logEnd, oldestWaiting, clock.instant());
-        }
-        promoteWhenCaughtUp();
-    }
+    public void rollback() {}
 
     /**
      * Applies a round of records in one transaction with a few set-based statements: the keys' progress
@@ -136,10 +103,9 @@ final class GenerationRunner implements LogSink {
      * gets its retries and is parked alone.
      */
     @Override
-    public void accept(List<LogRecord> records) {
+    public void apply(List<LogRecord> records) {
         stopper.check();
         List<Outcome> outcomes;
-        Instant began = Instant.now();
         try {
             outcomes = handle.transaction(() -> applyRound(records));
         } catch (RuntimeException e) {
@@ -163,18 +129,6 @@ final class GenerationRunner implements LogSink {
             return;
         }
         handled(records, outcomes);
-        traced(records, outcomes, began);
-    }
-
-    /** One span per applied event of a sampled trace (Tracing picks those): the last hop of its request. */
-    private void traced(List<LogRecord> records, List<Outcome> outcomes, Instant began) {
-        List<Event> applied = new ArrayList<>();
-        for (int i = 0; i < records.size(); i++) {
-            if (outcomes.get(i) == Outcome.APPLIED) {
-                applied.add(records.get(i).event());
-            }
-        }
-        Tracing.record("apply " + generation.view(), applied, began, Instant.now());
     }
 
     private List<Outcome> applyRound(List<LogRecord> records) {
@@ -226,10 +180,6 @@ final class GenerationRunner implements LogSink {
     private void handled(List<LogRecord> records, List<Outcome> outcomes) {
         for (int i = 0; i < records.size(); i++) {
             LogRecord record = records.get(i);
-            PartitionProgress p = progress.get(record.partition());
-            if (p != null) {
-                p.applied(record.offset() + 1, clock.instant());
-            }
             if (outcomes.get(i) == Outcome.APPLIED) {
                 handle.applied(
                         generation, record.event().streamKey(), record.event().sequence());
@@ -242,7 +192,6 @@ final class GenerationRunner implements LogSink {
                         record.undecodable());
             }
         }
-        promoteWhenCaughtUp();
     }
 
     /** Attempts 2..max of one record whose first attempt failed with {@code first}; then parks it. */
@@ -351,22 +300,6 @@ final class GenerationRunner implements LogSink {
                 stopper.backoff(settings.backoff(attempt));
             }
         }
-    }
-
-    private void promoteWhenCaughtUp() {
-        if (!rebuilding || stopper.stopping()) {
-            return;
-        }
-        for (Map.Entry<LogPartition, Long> target : rebuildTarget.entrySet()) {
-            if (target.getValue() == 0) {
-                continue;
-            }
-            PartitionProgress p = progress.get(target.getKey());
-            if (p == null || p.applied() < target.getValue()) {
-                return;
-            }
-        }
-        handle.promote(this, rebuildTarget);
     }
 
     static String describe(Throwable e) {
