@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A batch is applied to the store, published to readers within the policy's publish interval while the view
  * works off a backlog (at once when it has caught up and a reader waits for its own write), and made durable,
- * with the next offset of every partition, after {@code commitEvery} records or {@code commitInterval},
- * whichever comes first. What was applied since the last commit is kept here: when the store fails, it is
+ * with the next offset of every partition, once one partition has applied {@code commitEvery} records since
+ * the last commit or the oldest of them has waited {@code commitInterval}, whichever comes first. What was applied since the last commit is kept here: when the store fails, it is
  * rolled back to its last commit and that is applied again before anything else, so a failure loses nothing
  * and, the store dropping what its checkpoints cover, doubles nothing. A restart resumes from the last commit
  * the same way. Freshness counts only what readers can see: what was published, or, for a store without
@@ -53,6 +53,8 @@ public final class BatchRunner implements LogSink {
     // Applied since the last commit, to apply again after a rollback. Guarded by this.
     private final List<List<LogRecord>> uncommitted = new ArrayList<>();
     private long uncommittedRecords;
+    // The most records one partition has applied since the last commit. Guarded by this.
+    private final Map<LogPartition, Long> uncommittedPerPartition = new HashMap<>();
     private long uncommittedSince;
     // Applied but not yet published: readers see them from the next publish on. Guarded by this.
     private final Map<LogPartition, Long> unseen = new HashMap<>();
@@ -145,6 +147,7 @@ public final class BatchRunner implements LogSink {
             store.commit(Map.copyOf(applied));
             uncommitted.clear();
             uncommittedRecords = 0;
+            uncommittedPerPartition.clear();
         } catch (RuntimeException e) {
             log.warn("{} could not commit on stop; a restart reads from the last commit: {}", generation, e.toString());
         }
@@ -251,6 +254,7 @@ public final class BatchRunner implements LogSink {
             Map<LogPartition, Long> next = new HashMap<>();
             for (LogRecord r : records) {
                 next.merge(r.partition(), r.offset() + 1, Math::max);
+                uncommittedPerPartition.merge(r.partition(), 1L, Long::sum);
             }
             next.forEach((p, n) -> applied.merge(p, n, Math::max));
             if (rebuilding) {
@@ -314,7 +318,11 @@ public final class BatchRunner implements LogSink {
         if (uncommittedRecords == 0) {
             return;
         }
-        if (uncommittedRecords >= policy.commitEvery()
+        boolean full = false;
+        for (long n : uncommittedPerPartition.values()) {
+            full |= n >= policy.commitEvery();
+        }
+        if (full
                 || System.nanoTime() - uncommittedSince
                         >= policy.commitInterval().toNanos()) {
             commitNow();
@@ -335,6 +343,7 @@ public final class BatchRunner implements LogSink {
         });
         uncommitted.clear();
         uncommittedRecords = 0;
+        uncommittedPerPartition.clear();
         if (!policy.publishes() && !rebuilding) {
             advance(next);
         }
