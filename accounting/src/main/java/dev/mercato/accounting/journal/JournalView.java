@@ -6,7 +6,6 @@ import dev.mercato.orders.events.OrderStatusChanged;
 import dev.mercato.payments.events.PaymentCaptured;
 import dev.mercato.payments.events.PaymentRefunded;
 import dev.mercato.plane.consume.Generation;
-import dev.mercato.plane.consume.Split;
 import dev.mercato.plane.consume.View;
 import dev.mercato.plane.events.Event;
 import dev.mercato.plane.events.EventJson;
@@ -15,8 +14,14 @@ import dev.mercato.plane.web.MoneyJson;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -123,14 +128,33 @@ public final class JournalView implements View {
     }
 
     /**
-     * A round's placements in one statement, then its other events one by one in order. Equivalent to applying
-     * them all in order: a placement only inserts its order's row, a status change of that order comes after
-     * it in the order's stream, and the payments' entries do not depend on the order's row.
+     * A round in at most four set-based statements: the placements, each order's last status change, the
+     * entries, and their lines. Equivalent to applying the round's events one by one in order: a placement
+     * only inserts its order's row and every status change of that order comes after it in the order's stream
+     * (so the last one is what the row ends with); an entry is written once per source event and per payment
+     * and kind, the first in the round's order winning as it would one by one, and only a written entry gets
+     * its lines. The balance check is deferred to the commit either way.
      */
     @Override
     public void applyAll(List<Event> events, JdbcClient tx, Generation g) {
-        Split<OrderPlaced> round = Split.of(events, OrderPlaced.TYPE, OrderPlaced.class);
-        List<OrderPlaced> placed = round.matching();
+        List<OrderPlaced> placed = new ArrayList<>();
+        Map<String, OrderStatusChanged> lastStatus = new LinkedHashMap<>();
+        List<Booked> booked = new ArrayList<>();
+        for (Event e : events) {
+            if (e.type().equals(OrderPlaced.TYPE)) {
+                placed.add(EventJson.read(e.data(), OrderPlaced.class));
+            } else if (e.type().equals(OrderStatusChanged.TYPE)) {
+                OrderStatusChanged c = EventJson.read(e.data(), OrderStatusChanged.class);
+                lastStatus.remove(c.orderId());
+                lastStatus.put(c.orderId(), c);
+            } else if (e.type().equals(PaymentCaptured.TYPE)) {
+                PaymentCaptured c = EventJson.read(e.data(), PaymentCaptured.class);
+                booked.add(new Booked(e, c.merchant(), c.paymentId(), c.at(), capture(c.amount())));
+            } else if (e.type().equals(PaymentRefunded.TYPE)) {
+                PaymentRefunded r = EventJson.read(e.data(), PaymentRefunded.class);
+                booked.add(new Booked(e, r.merchant(), r.paymentId(), r.at(), refund(r.amount())));
+            }
+        }
         if (!placed.isEmpty()) {
             tx.sql("INSERT INTO " + g.table("orders") + " (order_id, merchant_id, customer_id, currency, subtotal,"
                             + " total, tax, status, placed_at, updated_at) SELECT o, m, c, cur, s, t, NULL, 'placed',"
@@ -152,9 +176,82 @@ public final class JournalView implements View {
                             placed.stream().map(p -> p.placedAt().toString()).toArray(String[]::new))
                     .update();
         }
-        for (Event e : round.rest()) {
-            apply(e, tx, g);
+        if (!lastStatus.isEmpty()) {
+            List<OrderStatusChanged> changes = List.copyOf(lastStatus.values());
+            tx.sql("UPDATE " + g.table("orders") + " AS o SET status = d.s, updated_at = d.at FROM unnest(?::text[],"
+                            + " ?::text[], ?::timestamptz[]) AS d(id, s, at) WHERE o.order_id = d.id")
+                    .params(
+                            changes.stream().map(OrderStatusChanged::orderId).toArray(String[]::new),
+                            changes.stream().map(OrderStatusChanged::to).toArray(String[]::new),
+                            changes.stream().map(c -> c.at().toString()).toArray(String[]::new))
+                    .update();
         }
+        if (!booked.isEmpty()) {
+            book(tx, g, booked);
+        }
+    }
+
+    /** One entry to book: the event it comes from and what it posts. */
+    private record Booked(Event event, String merchant, String payment, Instant at, Posting posting) {}
+
+    /** The entries in one statement (those already booked are skipped), then the lines of those written. */
+    private static void book(JdbcClient tx, Generation g, List<Booked> booked) {
+        // A payment's id is its order's id (checkout authorizes under the order id).
+        List<String> written = tx.sql("INSERT INTO " + g.table("entries") + " (entry_id, merchant_id, kind,"
+                        + " payment_id, order_id, currency, source_event, source_type, at) SELECT e, m, k, p, p, cur,"
+                        + " src, t, at FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::uuid[],"
+                        + " ?::text[], ?::timestamptz[]) WITH ORDINALITY AS d(e, m, k, p, cur, src, t, at, n)"
+                        + " ORDER BY n ON CONFLICT DO NOTHING RETURNING entry_id")
+                .params(
+                        booked.stream().map(b -> b.event().id().toString()).toArray(String[]::new),
+                        booked.stream().map(Booked::merchant).toArray(String[]::new),
+                        booked.stream().map(b -> b.posting().kind()).toArray(String[]::new),
+                        booked.stream().map(Booked::payment).toArray(String[]::new),
+                        booked.stream().map(b -> b.posting().currency()).toArray(String[]::new),
+                        booked.stream().map(b -> b.event().id()).toArray(UUID[]::new),
+                        booked.stream().map(b -> b.event().type().wire()).toArray(String[]::new),
+                        booked.stream().map(b -> b.at().toString()).toArray(String[]::new))
+                .query(String.class)
+                .list();
+        if (written.isEmpty()) {
+            return;
+        }
+        Set<String> entries = new HashSet<>(written);
+        List<String> entry = new ArrayList<>();
+        List<Integer> lineNo = new ArrayList<>();
+        List<String> merchant = new ArrayList<>();
+        List<String> account = new ArrayList<>();
+        List<String> side = new ArrayList<>();
+        List<String> amount = new ArrayList<>();
+        List<String> currency = new ArrayList<>();
+        for (Booked b : booked) {
+            String id = b.event().id().toString();
+            if (!entries.contains(id)) {
+                continue;
+            }
+            int no = 1;
+            for (Posting.Line line : b.posting().lines()) {
+                entry.add(id);
+                lineNo.add(no++);
+                merchant.add(b.merchant());
+                account.add(line.account().wire());
+                side.add(line.side().wire());
+                amount.add(line.amount().toPlainString());
+                currency.add(b.posting().currency());
+            }
+        }
+        tx.sql("INSERT INTO " + g.table("lines") + " (entry_id, line_no, merchant_id, account, side, amount,"
+                        + " currency) SELECT * FROM unnest(?::text[], ?::int[], ?::text[], ?::text[], ?::text[],"
+                        + " ?::numeric[], ?::text[])")
+                .params(
+                        entry.toArray(String[]::new),
+                        lineNo.toArray(Integer[]::new),
+                        merchant.toArray(String[]::new),
+                        account.toArray(String[]::new),
+                        side.toArray(String[]::new),
+                        amount.toArray(String[]::new),
+                        currency.toArray(String[]::new))
+                .update();
     }
 
     @Override

@@ -117,6 +117,19 @@ class JournalProofsIntegrationTest extends BooksTestSupport {
     }
 
     @Test
+    void a_round_booked_as_a_set_leaves_the_books_as_its_events_one_by_one_do() {
+        List<Event> events = mix(new Random(5L), "set-", 150);
+
+        long rows = dev.mercato.plane.testing.RoundEquivalence.check(
+                stores, new JournalView(name + "_set", List.of(orders, payments)), events, 5L);
+
+        // An order row per sale, and per entry (captures and refunds) the entry and its two lines.
+        int entries =
+                expectedEntries.values().stream().mapToInt(Integer::intValue).sum();
+        assertThat(rows).isEqualTo(150 + 3L * entries);
+    }
+
+    @Test
     void after_a_random_mix_of_captures_and_refunds_every_trial_balance_balances_and_a_rebuild_books_the_same()
             throws Exception {
         Random random = new Random(20261201L);

@@ -5,13 +5,15 @@ import dev.mercato.fulfillment.events.PickLine;
 import dev.mercato.orders.events.OrderPlaced;
 import dev.mercato.orders.events.OrderStatusChanged;
 import dev.mercato.plane.consume.Generation;
-import dev.mercato.plane.consume.Split;
 import dev.mercato.plane.consume.View;
 import dev.mercato.plane.events.Event;
 import dev.mercato.plane.events.EventJson;
 import dev.mercato.plane.events.Topics;
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -81,14 +83,28 @@ public final class FulfillmentQueueView implements View {
     }
 
     /**
-     * A round's placements in one statement, then its other events one by one in order. Equivalent to applying
-     * them all in order: a placement only inserts its order's row, and every other event about that order comes
-     * after it in the order's stream, so it finds the row either way.
+     * A round in at most three set-based statements: the placements, each order's last status change, and the
+     * shipments. Equivalent to applying the round's events one by one in order: a placement only inserts its
+     * order's row and every status change of that order comes after it in the order's stream (so the last one
+     * is what the row ends with), and an order's first shipment is the one kept.
      */
     @Override
     public void applyAll(List<Event> events, JdbcClient tx, Generation g) {
-        Split<OrderPlaced> round = Split.of(events, OrderPlaced.TYPE, OrderPlaced.class);
-        List<OrderPlaced> placed = round.matching();
+        List<OrderPlaced> placed = new ArrayList<>();
+        Map<String, OrderStatusChanged> lastStatus = new LinkedHashMap<>();
+        Map<String, OrderShipped> firstShipment = new LinkedHashMap<>();
+        for (Event e : events) {
+            if (e.type().equals(OrderPlaced.TYPE)) {
+                placed.add(EventJson.read(e.data(), OrderPlaced.class));
+            } else if (e.type().equals(OrderStatusChanged.TYPE)) {
+                OrderStatusChanged c = EventJson.read(e.data(), OrderStatusChanged.class);
+                lastStatus.remove(c.orderId());
+                lastStatus.put(c.orderId(), c);
+            } else if (e.type().equals(OrderShipped.TYPE)) {
+                OrderShipped s = EventJson.read(e.data(), OrderShipped.class);
+                firstShipment.putIfAbsent(s.orderId(), s);
+            }
+        }
         if (!placed.isEmpty()) {
             tx.sql("INSERT INTO " + g.table("queue") + " (order_id, merchant_id, customer_id, stage, item_count,"
                             + " lines, placed_at, updated_at) SELECT o, m, c, 'to-pick', n, l, t, t FROM"
@@ -103,8 +119,27 @@ public final class FulfillmentQueueView implements View {
                             placed.stream().map(p -> p.placedAt().toString()).toArray(String[]::new))
                     .update();
         }
-        for (Event e : round.rest()) {
-            apply(e, tx, g);
+        if (!lastStatus.isEmpty()) {
+            List<OrderStatusChanged> changes = List.copyOf(lastStatus.values());
+            tx.sql("UPDATE " + g.table("queue") + " AS q SET stage = d.s, updated_at = d.t FROM unnest(?::text[],"
+                            + " ?::text[], ?::timestamptz[]) AS d(o, s, t) WHERE q.order_id = d.o")
+                    .params(
+                            changes.stream().map(OrderStatusChanged::orderId).toArray(String[]::new),
+                            changes.stream().map(c -> stageOf(c.to())).toArray(String[]::new),
+                            changes.stream().map(c -> c.at().toString()).toArray(String[]::new))
+                    .update();
+        }
+        if (!firstShipment.isEmpty()) {
+            List<OrderShipped> shipped = List.copyOf(firstShipment.values());
+            tx.sql("INSERT INTO " + g.table("shipment") + " (order_id, carrier, tracking_number, shipped_at)"
+                            + " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[])"
+                            + " ON CONFLICT (order_id) DO NOTHING")
+                    .params(
+                            shipped.stream().map(OrderShipped::orderId).toArray(String[]::new),
+                            shipped.stream().map(OrderShipped::carrier).toArray(String[]::new),
+                            shipped.stream().map(OrderShipped::trackingNumber).toArray(String[]::new),
+                            shipped.stream().map(s -> s.at().toString()).toArray(String[]::new))
+                    .update();
         }
     }
 

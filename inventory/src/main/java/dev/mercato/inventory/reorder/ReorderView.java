@@ -12,8 +12,13 @@ import dev.mercato.plane.events.EventJson;
 import dev.mercato.plane.events.Topics;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -79,6 +84,165 @@ public final class ReorderView implements View {
     @Override
     public void dropTables(JdbcClient tx, Generation g) {
         tx.sql("DROP TABLE IF EXISTS " + g.table("suggestions")).update();
+    }
+
+    /**
+     * A round in two statements: the suggestions of the round's SKUs are read, the round's events are folded
+     * into them in the round's order by the same rules {@link #apply} writes in SQL, and the suggestions that
+     * changed are written back in one upsert. Equivalent to applying the events one by one: every rule reads
+     * only the SKU's own suggestion, which nothing else writes during the round.
+     */
+    @Override
+    public void applyAll(List<Event> events, JdbcClient tx, Generation g) {
+        List<Level> levels = new ArrayList<>(events.size());
+        for (Event e : events) {
+            level(e).ifPresent(levels::add);
+        }
+        if (levels.isEmpty()) {
+            return;
+        }
+        String s = g.table("suggestions");
+        Map<Key, Suggestion> rows = new HashMap<>();
+        List<Key> keys = levels.stream().map(Level::key).distinct().toList();
+        tx.sql("SELECT merchant_id, sku, status, available, threshold, on_hand, suggested_quantity, stock_version,"
+                        + " opened_at, updated_at, closed_at FROM " + s + " WHERE (merchant_id, sku) IN (SELECT * FROM"
+                        + " unnest(?::text[], ?::text[]))")
+                .params(
+                        keys.stream().map(Key::merchant).toArray(String[]::new),
+                        keys.stream().map(Key::sku).toArray(String[]::new))
+                .query((rs, n) -> new Suggestion(
+                        new Key(rs.getString(1), rs.getString(2)),
+                        rs.getString(3),
+                        rs.getInt(4),
+                        rs.getInt(5),
+                        rs.getInt(6),
+                        rs.getInt(7),
+                        rs.getLong(8),
+                        rs.getTimestamp(9).toInstant(),
+                        rs.getTimestamp(10).toInstant(),
+                        Optional.ofNullable(rs.getTimestamp(11))
+                                .map(Timestamp::toInstant)
+                                .orElse(null)))
+                .list()
+                .forEach(r -> rows.put(r.key(), r));
+        Map<Key, Suggestion> changed = new LinkedHashMap<>();
+        for (Level l : levels) {
+            Suggestion before = rows.get(l.key());
+            Suggestion after = l.threshold() != null ? opened(before, l) : followed(before, l);
+            if (after != before) {
+                rows.put(l.key(), after);
+                changed.put(l.key(), after);
+            }
+        }
+        if (changed.isEmpty()) {
+            return;
+        }
+        List<Suggestion> out = List.copyOf(changed.values());
+        tx.sql("INSERT INTO " + s + " AS s (merchant_id, sku, status, available, threshold, on_hand,"
+                        + " suggested_quantity, stock_version, opened_at, updated_at, closed_at) SELECT * FROM"
+                        + " unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::int[], ?::int[], ?::bigint[],"
+                        + " ?::timestamptz[], ?::timestamptz[], ?::timestamptz[]) ON CONFLICT (merchant_id, sku) DO"
+                        + " UPDATE SET status = EXCLUDED.status, available = EXCLUDED.available, threshold ="
+                        + " EXCLUDED.threshold, on_hand = EXCLUDED.on_hand, suggested_quantity ="
+                        + " EXCLUDED.suggested_quantity, stock_version = EXCLUDED.stock_version, opened_at ="
+                        + " EXCLUDED.opened_at, updated_at = EXCLUDED.updated_at, closed_at = EXCLUDED.closed_at")
+                .params(
+                        out.stream().map(r -> r.key().merchant()).toArray(String[]::new),
+                        out.stream().map(r -> r.key().sku()).toArray(String[]::new),
+                        out.stream().map(Suggestion::status).toArray(String[]::new),
+                        out.stream().map(Suggestion::available).toArray(Integer[]::new),
+                        out.stream().map(Suggestion::threshold).toArray(Integer[]::new),
+                        out.stream().map(Suggestion::onHand).toArray(Integer[]::new),
+                        out.stream().map(Suggestion::suggested).toArray(Integer[]::new),
+                        out.stream().map(Suggestion::version).toArray(Long[]::new),
+                        out.stream().map(r -> r.openedAt().toString()).toArray(String[]::new),
+                        out.stream().map(r -> r.updatedAt().toString()).toArray(String[]::new),
+                        out.stream()
+                                .map(r -> r.closedAt() == null
+                                        ? null
+                                        : r.closedAt().toString())
+                                .toArray(String[]::new))
+                .update();
+    }
+
+    private record Key(String merchant, String sku) {}
+
+    /** A SKU's level as a stock event reports it; {@code threshold} is set for a stock-low only. */
+    private record Level(Key key, int available, int onHand, long version, Integer threshold, Instant at) {}
+
+    private record Suggestion(
+            Key key,
+            String status,
+            int available,
+            int threshold,
+            int onHand,
+            int suggested,
+            long version,
+            Instant openedAt,
+            Instant updatedAt,
+            Instant closedAt) {}
+
+    private static Optional<Level> level(Event e) {
+        if (e.type().equals(StockLow.TYPE)) {
+            StockLow l = EventJson.read(e.data(), StockLow.class);
+            return Optional.of(new Level(
+                    new Key(l.merchant(), l.sku()), l.available(), l.onHand(), l.version(), l.threshold(), e.time()));
+        } else if (e.type().equals(StockAdjusted.TYPE)) {
+            StockAdjusted a = EventJson.read(e.data(), StockAdjusted.class);
+            return Optional.of(follow(a.merchant(), a.sku(), a.available(), a.onHand(), a.version(), e.time()));
+        } else if (e.type().equals(StockReserved.TYPE)) {
+            StockReserved r = EventJson.read(e.data(), StockReserved.class);
+            return Optional.of(follow(r.merchant(), r.sku(), r.available(), r.onHand(), r.version(), e.time()));
+        } else if (e.type().equals(StockReleased.TYPE)) {
+            StockReleased r = EventJson.read(e.data(), StockReleased.class);
+            return Optional.of(follow(r.merchant(), r.sku(), r.available(), r.onHand(), r.version(), e.time()));
+        } else if (e.type().equals(StockCommitted.TYPE)) {
+            StockCommitted c = EventJson.read(e.data(), StockCommitted.class);
+            return Optional.of(follow(c.merchant(), c.sku(), c.available(), c.onHand(), c.version(), e.time()));
+        }
+        return Optional.empty();
+    }
+
+    private static Level follow(String merchant, String sku, int available, int onHand, long version, Instant at) {
+        return new Level(new Key(merchant, sku), available, onHand, version, null, at);
+    }
+
+    /** {@link #open}'s rule: opens the suggestion, or reopens a closed one, unless it shows a later stock. */
+    private static Suggestion opened(Suggestion row, Level low) {
+        if (row != null && row.version() > low.version()) {
+            return row;
+        }
+        Instant openedAt = row == null || row.status().equals("closed") ? low.at() : row.openedAt();
+        return new Suggestion(
+                low.key(),
+                "open",
+                low.available(),
+                low.threshold(),
+                low.onHand(),
+                suggestedQuantity(low.available(), low.threshold()),
+                low.version(),
+                openedAt,
+                low.at(),
+                null);
+    }
+
+    /** {@link #follow}'s rule: an open suggestion follows a later level, and closes at its threshold. */
+    private static Suggestion followed(Suggestion row, Level l) {
+        if (row == null || !row.status().equals("open") || row.version() >= l.version()) {
+            return row;
+        }
+        boolean enough = l.available() >= row.threshold();
+        return new Suggestion(
+                row.key(),
+                enough ? "closed" : "open",
+                l.available(),
+                row.threshold(),
+                l.onHand(),
+                suggestedQuantity(l.available(), row.threshold()),
+                l.version(),
+                row.openedAt(),
+                l.at(),
+                enough ? l.at() : null);
     }
 
     @Override

@@ -214,6 +214,17 @@ class ReorderViewIntegrationTest {
     }
 
     @Test
+    void a_round_applied_as_a_set_leaves_the_suggestions_as_its_events_one_by_one_do() {
+        List<Event> events = walk(new Random(5L), shelves(8), 400);
+
+        long rows = dev.mercato.plane.testing.RoundEquivalence.check(
+                stores, new ReorderView(name, List.of(topic)), events, 5L);
+
+        // Each of the eight SKUs went low at some point in 400 steps, so each has a suggestion, open or closed.
+        assertThat(rows).isEqualTo(8);
+    }
+
+    @Test
     void a_rebuild_from_the_log_lists_exactly_what_the_incrementally_built_view_lists() throws Exception {
         Random random = new Random(42L);
         List<Shelf> shelves = shelves(12);
