@@ -220,7 +220,7 @@ public final class ViewRuntime implements AutoCloseable {
         return h.transaction(() -> h.books().lastAppliedInActive(key));
     }
 
-    private synchronized ViewHandle handle(String view) {
+    synchronized ViewHandle handle(String view) {
         ViewHandle h = views.get(view);
         if (h == null) {
             throw new NotFound("running view", view);
