@@ -11,7 +11,8 @@ import org.springframework.util.unit.DataSize;
  * How analytics runs.
  *
  * @param topics the topics the lake keeps: every capability's
- * @param flushEvery records of one partition buffered before every buffer is written as Parquet
+ * @param flushEvery records buffered per partition (on average over those with records, or twice this in one)
+ *     before every buffer is written as Parquet
  * @param flushInterval the longest a record waits in the buffer
  * @param compactAfter how old a lake file must be before compaction merges it with its neighbours
  * @param compactInterval how often compaction runs

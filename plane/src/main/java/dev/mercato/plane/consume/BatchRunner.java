@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A batch is applied to the store, published to readers within the policy's publish interval while the view
  * works off a backlog (at once when it has caught up and a reader waits for its own write), and made durable,
- * with the next offset of every partition, once one partition has applied {@code commitEvery} records since
- * the last commit or the oldest of them has waited {@code commitInterval}, whichever comes first. What was applied since the last commit is kept here: when the store fails, it is
+ * with the next offset of every partition, once the partitions have applied {@code commitEvery} records each
+ * since the last commit (on average, one at most twice that) or the oldest of them has waited {@code
+ * commitInterval}, whichever comes first. What was applied since the last commit is kept here: when the store fails, it is
  * rolled back to its last commit and that is applied again before anything else, so a failure loses nothing
  * and, the store dropping what its checkpoints cover, doubles nothing. A restart resumes from the last commit
  * the same way. Freshness counts only what readers can see: what was published, or, for a store without
@@ -318,10 +319,15 @@ public final class BatchRunner implements LogSink {
         if (uncommittedRecords == 0) {
             return;
         }
-        boolean full = false;
+        // Due once the partitions with uncommitted records hold commitEvery each on average (so a store that
+        // writes per partition writes about that many records a partition whatever the partitions' interleaving),
+        // or one of them holds twice that (so one busy partition does not wait for quiet ones).
+        long most = 0;
         for (long n : uncommittedPerPartition.values()) {
-            full |= n >= policy.commitEvery();
+            most = Math.max(most, n);
         }
+        boolean full = uncommittedRecords >= (long) policy.commitEvery() * uncommittedPerPartition.size()
+                || most >= 2L * policy.commitEvery();
         if (full
                 || System.nanoTime() - uncommittedSince
                         >= policy.commitInterval().toNanos()) {

@@ -49,8 +49,9 @@ public interface BatchStore {
     /**
      * How a runner drives a store.
      *
-     * @param commitEvery records one partition applies between commits at most (counted per partition, so a
-     *     store that writes per partition, as the lake does, writes files of about this many records)
+     * @param commitEvery records a partition applies between commits: a commit falls due once the partitions
+     *     that applied records hold this many each on average, or one holds twice this many; so a store that
+     *     writes per partition, as the lake does, writes about this many records of a partition at a time
      * @param commitInterval the longest an applied record waits for its commit
      * @param publishInterval the longest an applied batch waits to be visible while the view works off a backlog
      *     (once caught up, each batch is published as it is applied, and at once when a reader waits); {@code

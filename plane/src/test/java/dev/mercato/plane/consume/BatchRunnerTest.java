@@ -127,17 +127,28 @@ class BatchRunnerTest {
         BatchRunner runner = started(store, BatchStore.Policy.commitOnly(5, Duration.ofHours(1)), log);
         log.sink.assigned(List.of(P0, P1));
 
-        log.sink.accept(records(P1, 0, 2));
+        log.sink.accept(records(P1, 0, 4));
         log.sink.accept(records(P0, 0, 3));
-        // Five records, but no partition has applied five: nothing is committed, nothing counts as applied.
+        // Seven records over two partitions, under five each on average and none at ten: nothing is committed,
+        // nothing counts as applied.
         assertThat(store.committed).isEmpty();
         assertThat(applied(runner, P0)).isZero();
 
-        log.sink.accept(records(P0, 3, 5));
-        assertThat(store.committed).hasSize(7);
-        assertThat(store.checkpoints).containsExactlyInAnyOrderEntriesOf(Map.of(P0, 5L, P1, 2L));
-        assertThat(applied(runner, P0)).isEqualTo(5);
-        assertThat(applied(runner, P1)).isEqualTo(2);
+        log.sink.accept(records(P0, 3, 6));
+        assertThat(store.committed).hasSize(10);
+        assertThat(store.checkpoints).containsExactlyInAnyOrderEntriesOf(Map.of(P0, 6L, P1, 4L));
+        assertThat(applied(runner, P0)).isEqualTo(6);
+        assertThat(applied(runner, P1)).isEqualTo(4);
+
+        // A busy partition beside quiet ones: due once it holds twice the count, whatever the average.
+        LogPartition p2 = new LogPartition("t", 2);
+        log.sink.assigned(List.of(P0, P1, p2));
+        log.sink.accept(records(P1, 4, 5));
+        log.sink.accept(records(p2, 0, 1));
+        log.sink.accept(records(P0, 6, 15));
+        assertThat(store.committed).hasSize(10);
+        log.sink.accept(records(P0, 15, 16));
+        assertThat(store.committed).hasSize(22);
     }
 
     @Test

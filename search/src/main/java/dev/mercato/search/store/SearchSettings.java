@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * How the search view consumes the log.
  *
  * @param topics the topics it reads: the catalog's and inventory's
- * @param commitEvery records one partition applies between durable commits at most. Every batch is visible to readers as
+ * @param commitEvery records a partition applies between durable commits (on average; one at most twice this). Every batch is visible to readers as
  *     soon as it is applied; a durable commit (an fsync of the new segments) is what a restart resumes
  *     from, and is too costly to pay per batch of a rebuild
  * @param commitInterval the longest an applied record waits for its durable commit, idle or not: it bounds
