@@ -2,6 +2,7 @@ package dev.mercato.accounting.journal;
 
 import dev.mercato.accounting.Books;
 import dev.mercato.orders.events.OrderPlaced;
+import dev.mercato.orders.events.OrderRound;
 import dev.mercato.orders.events.OrderStatusChanged;
 import dev.mercato.payments.events.PaymentCaptured;
 import dev.mercato.payments.events.PaymentRefunded;
@@ -16,9 +17,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -137,17 +136,11 @@ public final class JournalView implements View {
      */
     @Override
     public void applyAll(List<Event> events, JdbcClient tx, Generation g) {
-        List<OrderPlaced> placed = new ArrayList<>();
-        Map<String, OrderStatusChanged> lastStatus = new LinkedHashMap<>();
+        OrderRound round = OrderRound.of(events);
+        List<OrderPlaced> placed = round.placed();
         List<Booked> booked = new ArrayList<>();
-        for (Event e : events) {
-            if (e.type().equals(OrderPlaced.TYPE)) {
-                placed.add(EventJson.read(e.data(), OrderPlaced.class));
-            } else if (e.type().equals(OrderStatusChanged.TYPE)) {
-                OrderStatusChanged c = EventJson.read(e.data(), OrderStatusChanged.class);
-                lastStatus.remove(c.orderId());
-                lastStatus.put(c.orderId(), c);
-            } else if (e.type().equals(PaymentCaptured.TYPE)) {
+        for (Event e : round.others()) {
+            if (e.type().equals(PaymentCaptured.TYPE)) {
                 PaymentCaptured c = EventJson.read(e.data(), PaymentCaptured.class);
                 booked.add(new Booked(e, c.merchant(), c.paymentId(), c.at(), capture(c.amount())));
             } else if (e.type().equals(PaymentRefunded.TYPE)) {
@@ -176,8 +169,8 @@ public final class JournalView implements View {
                             placed.stream().map(p -> p.placedAt().toString()).toArray(String[]::new))
                     .update();
         }
-        if (!lastStatus.isEmpty()) {
-            List<OrderStatusChanged> changes = List.copyOf(lastStatus.values());
+        if (!round.lastStatus().isEmpty()) {
+            List<OrderStatusChanged> changes = round.lastStatus();
             tx.sql("UPDATE " + g.table("orders") + " AS o SET status = d.s, updated_at = d.at FROM unnest(?::text[],"
                             + " ?::text[], ?::timestamptz[]) AS d(id, s, at) WHERE o.order_id = d.id")
                     .params(

@@ -3,6 +3,7 @@ package dev.mercato.fulfillment.queue;
 import dev.mercato.fulfillment.events.OrderShipped;
 import dev.mercato.fulfillment.events.PickLine;
 import dev.mercato.orders.events.OrderPlaced;
+import dev.mercato.orders.events.OrderRound;
 import dev.mercato.orders.events.OrderStatusChanged;
 import dev.mercato.plane.consume.Generation;
 import dev.mercato.plane.consume.View;
@@ -10,7 +11,6 @@ import dev.mercato.plane.events.Event;
 import dev.mercato.plane.events.EventJson;
 import dev.mercato.plane.events.Topics;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,17 +90,11 @@ public final class FulfillmentQueueView implements View {
      */
     @Override
     public void applyAll(List<Event> events, JdbcClient tx, Generation g) {
-        List<OrderPlaced> placed = new ArrayList<>();
-        Map<String, OrderStatusChanged> lastStatus = new LinkedHashMap<>();
+        OrderRound round = OrderRound.of(events);
+        List<OrderPlaced> placed = round.placed();
         Map<String, OrderShipped> firstShipment = new LinkedHashMap<>();
-        for (Event e : events) {
-            if (e.type().equals(OrderPlaced.TYPE)) {
-                placed.add(EventJson.read(e.data(), OrderPlaced.class));
-            } else if (e.type().equals(OrderStatusChanged.TYPE)) {
-                OrderStatusChanged c = EventJson.read(e.data(), OrderStatusChanged.class);
-                lastStatus.remove(c.orderId());
-                lastStatus.put(c.orderId(), c);
-            } else if (e.type().equals(OrderShipped.TYPE)) {
+        for (Event e : round.others()) {
+            if (e.type().equals(OrderShipped.TYPE)) {
                 OrderShipped s = EventJson.read(e.data(), OrderShipped.class);
                 firstShipment.putIfAbsent(s.orderId(), s);
             }
@@ -119,8 +113,8 @@ public final class FulfillmentQueueView implements View {
                             placed.stream().map(p -> p.placedAt().toString()).toArray(String[]::new))
                     .update();
         }
-        if (!lastStatus.isEmpty()) {
-            List<OrderStatusChanged> changes = List.copyOf(lastStatus.values());
+        if (!round.lastStatus().isEmpty()) {
+            List<OrderStatusChanged> changes = round.lastStatus();
             tx.sql("UPDATE " + g.table("queue") + " AS q SET stage = d.s, updated_at = d.t FROM unnest(?::text[],"
                             + " ?::text[], ?::timestamptz[]) AS d(o, s, t) WHERE q.order_id = d.o")
                     .params(
