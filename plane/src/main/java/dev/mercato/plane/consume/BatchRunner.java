@@ -53,7 +53,6 @@ public final class BatchRunner implements LogSink {
     private final Map<LogPartition, Long> applied = new HashMap<>();
     // Applied since the last commit, to apply again after a rollback. Guarded by this.
     private final List<List<LogRecord>> uncommitted = new ArrayList<>();
-    private long uncommittedRecords;
     // The most records one partition has applied since the last commit. Guarded by this.
     private final Map<LogPartition, Long> uncommittedPerPartition = new HashMap<>();
     private long uncommittedSince;
@@ -141,13 +140,12 @@ public final class BatchRunner implements LogSink {
      * last commit, as after a crash.
      */
     public synchronized void finish(boolean commit) {
-        if (!commit || broken || uncommittedRecords == 0) {
+        if (!commit || broken || uncommittedPerPartition.isEmpty()) {
             return;
         }
         try {
             store.commit(Map.copyOf(applied));
             uncommitted.clear();
-            uncommittedRecords = 0;
             uncommittedPerPartition.clear();
         } catch (RuntimeException e) {
             log.warn("{} could not commit on stop; a restart reads from the last commit: {}", generation, e.toString());
@@ -208,7 +206,7 @@ public final class BatchRunner implements LogSink {
      */
     @Override
     public synchronized void revoked(Collection<LogPartition> partitions) {
-        if (uncommittedRecords > 0 && !stopper.stopping()) {
+        if (!uncommittedPerPartition.isEmpty() && !stopper.stopping()) {
             try {
                 commitNow();
             } catch (Stopper.Stopped e) {
@@ -248,10 +246,9 @@ public final class BatchRunner implements LogSink {
             stopper.check();
             durably("applying", () -> store.apply(records));
             uncommitted.add(records);
-            if (uncommittedRecords == 0) {
+            if (uncommittedPerPartition.isEmpty()) {
                 uncommittedSince = System.nanoTime();
             }
-            uncommittedRecords += records.size();
             Map<LogPartition, Long> next = new HashMap<>();
             for (LogRecord r : records) {
                 next.merge(r.partition(), r.offset() + 1, Math::max);
@@ -316,17 +313,19 @@ public final class BatchRunner implements LogSink {
     }
 
     private void commitIfDue() {
-        if (uncommittedRecords == 0) {
+        if (uncommittedPerPartition.isEmpty()) {
             return;
         }
         // Due once the partitions with uncommitted records hold commitEvery each on average (so a store that
         // writes per partition writes about that many records a partition whatever the partitions' interleaving),
         // or one of them holds twice that (so one busy partition does not wait for quiet ones).
         long most = 0;
+        long all = 0;
         for (long n : uncommittedPerPartition.values()) {
             most = Math.max(most, n);
+            all += n;
         }
-        boolean full = uncommittedRecords >= (long) policy.commitEvery() * uncommittedPerPartition.size()
+        boolean full = all >= (long) policy.commitEvery() * uncommittedPerPartition.size()
                 || most >= 2L * policy.commitEvery();
         if (full
                 || System.nanoTime() - uncommittedSince
@@ -336,7 +335,7 @@ public final class BatchRunner implements LogSink {
     }
 
     private void commitNow() {
-        if (uncommittedRecords == 0) {
+        if (uncommittedPerPartition.isEmpty()) {
             return;
         }
         Map<LogPartition, Long> next = Map.copyOf(applied);
@@ -348,7 +347,6 @@ public final class BatchRunner implements LogSink {
             }
         });
         uncommitted.clear();
-        uncommittedRecords = 0;
         uncommittedPerPartition.clear();
         if (!policy.publishes() && !rebuilding) {
             advance(next);
