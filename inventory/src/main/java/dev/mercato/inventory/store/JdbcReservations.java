@@ -14,6 +14,7 @@ import dev.mercato.inventory.events.StockReserved;
 import dev.mercato.plane.Conflict;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.NotFound;
+import dev.mercato.plane.batch.Combiner;
 import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.postgres.CapabilityStore;
 import java.sql.Timestamp;
@@ -21,14 +22,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -40,10 +46,16 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public final class JdbcReservations {
 
     private static final int EXPIRY_BATCH = 500;
+    /** The most reservations made or confirmed in one transaction. */
+    static final int MAX_BATCH = 64;
 
     private final CapabilityStore store;
     private final Outbox outbox;
     private final Clock clock;
+    private final Combiner<Reserving, Decided> reserving = new Combiner<>(
+            MAX_BATCH, this::reserveAll, r -> Decided.of(() -> reserveOne(r.id(), r.merchant(), r.wanted(), r.hold())));
+    private final Combiner<ReservationId, Decided> confirming =
+            new Combiner<>(MAX_BATCH, this::confirmAll, id -> Decided.of(() -> confirmOne(id)));
 
     public JdbcReservations(CapabilityStore store, Outbox outbox, Clock clock) {
         this.store = store;
@@ -51,14 +63,203 @@ public final class JdbcReservations {
         this.clock = clock;
     }
 
+    /** Reservations made and confirmed so far: batches written and items they held, both kinds together. */
+    public Combiner.Stats batches() {
+        Combiner.Stats r = reserving.stats();
+        Combiner.Stats c = confirming.stats();
+        return new Combiner.Stats(r.batches() + c.batches(), r.items() + c.items());
+    }
+
     public Optional<Reservation> find(ReservationId id) {
         return find(store.jdbc(), id, false);
     }
 
+    /**
+     * Holds stock for a reservation, or refuses with {@code out-of-stock} holding nothing; a repeat of an id
+     * answers the reservation that exists. Concurrent calls are made together, in one transaction
+     * ({@link #reserveAll}), each decided as if it ran alone in the order they were taken.
+     */
     public Reservation reserve(ReservationId id, MerchantId merchant, List<Line> requested, Duration hold) {
         // One line per SKU, in SKU order: the order rows are locked and events appended in.
         Map<String, Integer> wanted = new TreeMap<>();
         requested.forEach(l -> wanted.merge(l.sku().value(), l.quantity(), Integer::sum));
+        return reserving.write(new Reserving(id, merchant, wanted, hold)).get();
+    }
+
+    /** A reservation to make: its id, merchant, quantity per SKU (in SKU order) and how long to hold it. */
+    private record Reserving(ReservationId id, MerchantId merchant, Map<String, Integer> wanted, Duration hold) {}
+
+    /** A reservation, or the refusal its caller gets: one caller's outcome in a batch. */
+    private record Decided(Reservation reservation, RuntimeException refused) {
+        static Decided of(java.util.function.Supplier<Reservation> call) {
+            return new Decided(call.get(), null);
+        }
+
+        Reservation get() {
+            if (refused != null) {
+                throw refused;
+            }
+            return reservation;
+        }
+    }
+
+    /**
+     * Makes many reservations in one transaction, deciding each in the batch's order as {@link #reserveOne}
+     * would alone: every SKU of the batch is locked first (in SKU order, as everywhere), each reservation is
+     * checked against what the ones before it left available, and the rows, lines and events of those that
+     * fit are written in a statement per table. The events carry each reservation's own levels (reserved and
+     * version moving by one reservation at a time, as the line trigger moves them), and the levels the
+     * triggers left are checked against that count before commit. A repeat of an id answers what exists.
+     * The stock table's check still refuses any oversell the count could miss: that fails the batch on its
+     * data, and each reservation is then made alone.
+     */
+    private List<Decided> reserveAll(List<Reserving> batch) {
+        if (batch.size() == 1) {
+            Reserving r = batch.getFirst();
+            return List.of(Decided.of(() -> reserveOne(r.id(), r.merchant(), r.wanted(), r.hold())));
+        }
+        Instant now = clock.instant();
+        Map<ReservationId, Reserving> firsts = new LinkedHashMap<>();
+        batch.forEach(r -> firsts.putIfAbsent(r.id(), r));
+        String[] skus = batch.stream()
+                .flatMap(r -> r.wanted().keySet().stream())
+                .distinct()
+                .sorted()
+                .toArray(String[]::new);
+        Map<ReservationId, Decided> decided = store.transactions().execute(status -> {
+            JdbcClient tx = store.jdbc();
+            Map<String, StockLevel> levels = new HashMap<>();
+            JdbcStock.lockLevels(tx, skus).forEach(l -> levels.put(l.sku().value(), l));
+            Map<ReservationId, Decided> out = new HashMap<>();
+            Set<String> existing = new HashSet<>(tx.sql("SELECT id FROM reservations WHERE id = ANY(?)")
+                    .param(firsts.keySet().stream().map(ReservationId::value).toArray(String[]::new))
+                    .query(String.class)
+                    .list());
+            List<Reserving> held = new ArrayList<>();
+            List<Outbox.Draft> drafts = new ArrayList<>();
+            for (Reserving r : firsts.values()) {
+                if (existing.contains(r.id().value())) {
+                    out.put(r.id(), new Decided(find(tx, r.id(), false).orElseThrow(), null));
+                    continue;
+                }
+                Optional<Conflict> short_ = shortage(r.merchant(), r.wanted(), levels);
+                if (short_.isPresent()) {
+                    out.put(r.id(), new Decided(null, short_.get()));
+                    continue;
+                }
+                Instant expires = now.plus(r.hold());
+                r.wanted().forEach((sku, qty) -> {
+                    StockLevel before = levels.get(sku);
+                    StockLevel after = new StockLevel(
+                            before.sku(),
+                            before.merchant(),
+                            before.onHand(),
+                            before.reserved() + qty,
+                            before.lowThreshold(),
+                            before.version() + 1);
+                    drafts.add(draft(after, reserved(r.id(), r.merchant(), sku, qty, expires, after)));
+                    StockEvents.lowIfCrossed(before.available(), after, drafts);
+                    levels.put(sku, after);
+                });
+                held.add(r);
+                out.put(r.id(), new Decided(held(r, expires), null));
+            }
+            if (held.isEmpty()) {
+                return out;
+            }
+            List<String> inserted = tx.sql("INSERT INTO reservations (id, merchant_id, status, expires_at, created_at,"
+                            + " updated_at) SELECT id, m, 'held', e, ?, ? FROM unnest(?::text[], ?::text[],"
+                            + " ?::timestamptz[]) AS d(id, m, e) ON CONFLICT (id) DO NOTHING RETURNING id")
+                    .param(at(now))
+                    .param(at(now))
+                    .param(held.stream().map(r -> r.id().value()).toArray(String[]::new))
+                    .param(held.stream().map(r -> r.merchant().value()).toArray(String[]::new))
+                    .param(held.stream().map(r -> now.plus(r.hold()).toString()).toArray(String[]::new))
+                    .query(String.class)
+                    .list();
+            if (inserted.size() != held.size()) {
+                // Another process recorded one of these ids since the check above: decide each alone.
+                throw new DuplicateKeyException("A reservation of this batch was recorded concurrently");
+            }
+            List<String[]> lines = new ArrayList<>();
+            held.forEach(r ->
+                    r.wanted().forEach((sku, qty) -> lines.add(new String[] {r.id().value(), sku, qty.toString()})));
+            tx.sql("INSERT INTO reservation_lines (reservation_id, sku, quantity)"
+                            + " SELECT r, sku, q FROM unnest(?::text[], ?::text[], ?::int[]) WITH ORDINALITY AS d(r, sku, q, n)"
+                            + " ORDER BY n")
+                    .param(lines.stream().map(l -> l[0]).toArray(String[]::new))
+                    .param(lines.stream().map(l -> l[1]).toArray(String[]::new))
+                    .param(lines.stream().map(l -> Integer.valueOf(l[2])).toArray(Integer[]::new))
+                    .update();
+            String[] touched = held.stream()
+                    .flatMap(r -> r.wanted().keySet().stream())
+                    .distinct()
+                    .sorted()
+                    .toArray(String[]::new);
+            for (StockLevel after : levels(tx, touched)) {
+                if (!after.equals(levels.get(after.sku().value()))) {
+                    throw new DataIntegrityViolationException(
+                            "Stock of " + after.sku() + " is " + after + " after a batch of reservations that counted "
+                                    + levels.get(after.sku().value()));
+                }
+            }
+            outbox.appendAll(drafts);
+            return out;
+        });
+        return batch.stream().map(r -> decided.get(r.id())).toList();
+    }
+
+    /** What a reservation lacks, as the refusal its caller gets: empty when every SKU has enough. */
+    private static Optional<Conflict> shortage(
+            MerchantId merchant, Map<String, Integer> wanted, Map<String, StockLevel> levels) {
+        List<Map<String, Object>> shortages = new ArrayList<>();
+        wanted.forEach((sku, qty) -> {
+            StockLevel level = levels.get(sku);
+            int available = level == null || !level.merchant().equals(merchant) ? 0 : level.available();
+            if (available < qty) {
+                Map<String, Object> shortage = new LinkedHashMap<>();
+                shortage.put("sku", sku);
+                shortage.put("requested", qty);
+                shortage.put("available", Math.max(0, available));
+                shortages.add(shortage);
+            }
+        });
+        if (shortages.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Conflict(
+                "out-of-stock",
+                "Not enough stock for "
+                        + shortages.stream().map(s -> s.get("sku")).toList(),
+                Map.of("skus", shortages.stream().map(s -> s.get("sku")).toList(), "shortages", shortages)));
+    }
+
+    private static StockReserved reserved(
+            ReservationId id, MerchantId merchant, String sku, int qty, Instant expires, StockLevel after) {
+        return new StockReserved(
+                sku,
+                merchant.value(),
+                id.value(),
+                qty,
+                expires,
+                after.onHand(),
+                after.reserved(),
+                after.available(),
+                after.version());
+    }
+
+    private static Reservation held(Reserving r, Instant expires) {
+        return new Reservation(
+                r.id(),
+                r.merchant(),
+                Status.HELD,
+                r.wanted().entrySet().stream()
+                        .map(e -> new Line(Sku.of(e.getKey()), e.getValue()))
+                        .toList(),
+                Optional.of(expires));
+    }
+
+    private Reservation reserveOne(ReservationId id, MerchantId merchant, Map<String, Integer> wanted, Duration hold) {
         String[] skus = wanted.keySet().toArray(String[]::new);
         Instant now = clock.instant();
         Instant expires = now.plus(hold);
@@ -75,25 +276,10 @@ public final class JdbcReservations {
             }
             Map<String, StockLevel> before = JdbcStock.lockLevels(tx, skus).stream()
                     .collect(Collectors.toMap(l -> l.sku().value(), Function.identity()));
-            List<Map<String, Object>> shortages = new ArrayList<>();
-            wanted.forEach((sku, qty) -> {
-                StockLevel level = before.get(sku);
-                int available = level == null || !level.merchant().equals(merchant) ? 0 : level.available();
-                if (available < qty) {
-                    Map<String, Object> shortage = new LinkedHashMap<>();
-                    shortage.put("sku", sku);
-                    shortage.put("requested", qty);
-                    shortage.put("available", Math.max(0, available));
-                    shortages.add(shortage);
-                }
-            });
-            if (!shortages.isEmpty()) {
+            Optional<Conflict> refused = shortage(merchant, wanted, before);
+            if (refused.isPresent()) {
                 // Thrown inside the transaction: the reservation row above rolls back with it.
-                throw new Conflict(
-                        "out-of-stock",
-                        "Not enough stock for "
-                                + shortages.stream().map(s -> s.get("sku")).toList(),
-                        Map.of("skus", shortages.stream().map(s -> s.get("sku")).toList(), "shortages", shortages));
+                throw refused.get();
             }
             tx.sql("INSERT INTO reservation_lines (reservation_id, sku, quantity)"
                             + " SELECT ?, sku, quantity FROM unnest(?::text[], ?::int[]) AS d(sku, quantity)")
@@ -104,18 +290,7 @@ public final class JdbcReservations {
             List<Outbox.Draft> drafts = new ArrayList<>();
             for (StockLevel after : levels(tx, skus)) {
                 String sku = after.sku().value();
-                drafts.add(draft(
-                        after,
-                        new StockReserved(
-                                sku,
-                                merchant.value(),
-                                id.value(),
-                                wanted.get(sku),
-                                expires,
-                                after.onHand(),
-                                after.reserved(),
-                                after.available(),
-                                after.version())));
+                drafts.add(draft(after, reserved(id, merchant, sku, wanted.get(sku), expires, after)));
                 StockEvents.lowIfCrossed(before.get(sku).available(), after, drafts);
             }
             outbox.appendAll(drafts);
@@ -130,7 +305,62 @@ public final class JdbcReservations {
         });
     }
 
+    /**
+     * Confirms a held reservation that has not expired (from here on only the order moves it), or refuses
+     * with {@code reservation-lost}; confirming a confirmed one answers it. Concurrent calls are confirmed
+     * together in one transaction ({@link #confirmAll}).
+     */
     public Reservation confirm(ReservationId id) {
+        return confirming.write(id).get();
+    }
+
+    /** Confirms many reservations in one statement, then reads them all back to answer each. */
+    private List<Decided> confirmAll(List<ReservationId> batch) {
+        if (batch.size() == 1) {
+            return List.of(Decided.of(() -> confirmOne(batch.getFirst())));
+        }
+        String[] ids = batch.stream().map(ReservationId::value).distinct().toArray(String[]::new);
+        Map<ReservationId, Decided> decided = store.transactions().execute(status -> {
+            JdbcClient tx = store.jdbc();
+            Instant now = clock.instant();
+            Set<String> confirmed = new HashSet<>(tx.sql("UPDATE reservations SET status = 'confirmed',"
+                            + " expires_at = NULL, updated_at = ? WHERE id = ANY(?) AND status = 'held'"
+                            + " AND expires_at > ? RETURNING id")
+                    .param(at(now))
+                    .param(ids)
+                    .param(at(now))
+                    .query(String.class)
+                    .list());
+            Map<ReservationId, Decided> out = new HashMap<>();
+            for (String value : ids) {
+                ReservationId id = ReservationId.of(value);
+                Optional<Reservation> r = find(tx, id, false);
+                out.put(
+                        id,
+                        r.isEmpty()
+                                ? new Decided(null, new NotFound("reservation", value))
+                                : confirmed.contains(value) || r.get().status() == Status.CONFIRMED
+                                        ? new Decided(r.get(), null)
+                                        : new Decided(null, lost(r.get())));
+            }
+            return out;
+        });
+        return batch.stream().map(decided::get).toList();
+    }
+
+    private static Conflict lost(Reservation r) {
+        return new Conflict(
+                "reservation-lost",
+                "Reservation " + r.id() + " is " + r.status().name().toLowerCase(Locale.ROOT)
+                        + ": its units may have been sold to someone else",
+                Map.of(
+                        "reservationId",
+                        r.id().value(),
+                        "status",
+                        r.status().name().toLowerCase(Locale.ROOT)));
+    }
+
+    private Reservation confirmOne(ReservationId id) {
         return store.transactions().execute(status -> {
             JdbcClient tx = store.jdbc();
             int confirmed = tx.sql("UPDATE reservations SET status = 'confirmed', expires_at = NULL, updated_at = ?"
@@ -141,15 +371,7 @@ public final class JdbcReservations {
             if (confirmed == 1 || r.status() == Status.CONFIRMED) {
                 return r;
             }
-            throw new Conflict(
-                    "reservation-lost",
-                    "Reservation " + id + " is " + r.status().name().toLowerCase(Locale.ROOT)
-                            + ": its units may have been sold to someone else",
-                    Map.of(
-                            "reservationId",
-                            id.value(),
-                            "status",
-                            r.status().name().toLowerCase(Locale.ROOT)));
+            throw lost(r);
         });
     }
 
@@ -207,6 +429,17 @@ public final class JdbcReservations {
                         .params(at(clock.instant()), EXPIRY_BATCH)
                         .query(String.class)
                         .list();
+                // Every SKU of the batch's reservations locked first, in one statement in SKU order, as every
+                // other write locks stock: locking them reservation by reservation would take them out of
+                // order across the batch and deadlock with a reservation of several SKUs.
+                JdbcStock.lockLevels(
+                        tx,
+                        tx.sql("SELECT DISTINCT sku FROM reservation_lines"
+                                        + " WHERE reservation_id = ANY(?) ORDER BY sku")
+                                .param(due.toArray(String[]::new))
+                                .query(String.class)
+                                .list()
+                                .toArray(String[]::new));
                 for (String id : due) {
                     transition(tx, find(tx, ReservationId.of(id), false).orElseThrow(), Status.EXPIRED, "expired");
                 }

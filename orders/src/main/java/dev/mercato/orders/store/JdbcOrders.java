@@ -21,7 +21,9 @@ import dev.mercato.orders.store.CheckoutRecord.State;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.Money;
 import dev.mercato.plane.NotFound;
+import dev.mercato.plane.batch.Combiner;
 import dev.mercato.plane.events.ConsistencyToken;
+import dev.mercato.plane.events.Event;
 import dev.mercato.plane.events.EventJson;
 import dev.mercato.plane.outbox.Appended;
 import dev.mercato.plane.outbox.Outbox;
@@ -35,10 +37,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -52,14 +58,30 @@ public final class JdbcOrders {
     private static final String ORDER_COLUMNS = "id, merchant_id, customer_id, status, currency, subtotal, total,"
             + " ship_to::text AS ship_to, version, placed_at, updated_at";
 
+    /** The most checkouts recorded or orders placed in one transaction. */
+    static final int MAX_BATCH = 64;
+
     private final CapabilityStore store;
     private final Outbox outbox;
     private final Clock clock;
+    private final Combiner<Starting, Boolean> starting = new Combiner<>(
+            MAX_BATCH,
+            this::startAll,
+            s -> startOne(s.id(), s.customer(), s.key(), s.fingerprint(), s.plan(), s.lease()));
+    private final Combiner<Placing, Optional<ConsistencyToken>> placing =
+            new Combiner<>(MAX_BATCH, this::placeAll, p -> placeOne(p.checkout(), p.now(), p.response()));
 
     public JdbcOrders(CapabilityStore store, Outbox outbox, Clock clock) {
         this.store = store;
         this.outbox = outbox;
         this.clock = clock;
+    }
+
+    /** Checkouts recorded and orders placed so far: batches written and items they held, both together. */
+    public Combiner.Stats batches() {
+        Combiner.Stats s = starting.stats();
+        Combiner.Stats p = placing.stats();
+        return new Combiner.Stats(s.batches() + p.batches(), s.items() + p.items());
     }
 
     // ---- checkouts ----
@@ -85,6 +107,78 @@ public final class JdbcOrders {
      * used the key (another request, perhaps concurrent, recorded it first).
      */
     public boolean start(OrderId id, String customer, String key, String fingerprint, Plan plan, Duration lease) {
+        return starting.write(new Starting(id, customer, key, fingerprint, plan, lease));
+    }
+
+    /** A checkout to record: {@link #start}'s arguments. */
+    private record Starting(OrderId id, String customer, String key, String fingerprint, Plan plan, Duration lease) {}
+
+    /**
+     * Records many checkouts in one transaction: one insert for all, then one {@code checkout-started} event
+     * for each that was new. A key used twice in the batch is recorded by its first; the others answer
+     * false, like a key recorded before. A cart checked out twice in the batch (under two keys) breaks the
+     * one-live-checkout-per-cart index: the batch fails on its data, and each is then recorded alone, so the
+     * second gets its own duplicate-key refusal.
+     */
+    private List<Boolean> startAll(List<Starting> batch) {
+        if (batch.size() == 1) {
+            Starting s = batch.getFirst();
+            return List.of(startOne(s.id(), s.customer(), s.key(), s.fingerprint(), s.plan(), s.lease()));
+        }
+        Instant now = clock.instant();
+        Map<List<String>, Starting> firsts = new LinkedHashMap<>();
+        batch.forEach(s -> firsts.putIfAbsent(List.of(s.customer(), s.key()), s));
+        List<Starting> unique = List.copyOf(firsts.values());
+        Set<String> recorded = store.transactions().execute(status -> {
+            Set<String> inserted = new HashSet<>(store.jdbc()
+                    .sql("INSERT INTO checkouts (id, customer_id, idempotency_key, fingerprint, merchant_id, cart_id,"
+                            + " plan, state, lease_until, created_at, updated_at)"
+                            + " SELECT id, c, k, f, m, cart, p::jsonb, 'started', lease::timestamptz, ?, ?"
+                            + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+                            + " ?::text[]) AS d(id, c, k, f, m, cart, p, lease)"
+                            + " ON CONFLICT (customer_id, idempotency_key) DO NOTHING RETURNING id")
+                    .param(at(now))
+                    .param(at(now))
+                    .param(unique.stream().map(s -> s.id().value()).toArray(String[]::new))
+                    .param(unique.stream().map(Starting::customer).toArray(String[]::new))
+                    .param(unique.stream().map(Starting::key).toArray(String[]::new))
+                    .param(unique.stream().map(Starting::fingerprint).toArray(String[]::new))
+                    .param(unique.stream().map(s -> s.plan().merchant()).toArray(String[]::new))
+                    .param(unique.stream().map(s -> s.plan().cartId()).toArray(String[]::new))
+                    .param(unique.stream().map(s -> EventJson.write(s.plan())).toArray(String[]::new))
+                    .param(unique.stream()
+                            .map(s -> now.plus(s.lease()).toString())
+                            .toArray(String[]::new))
+                    .query(String.class)
+                    .list());
+            List<Outbox.Draft> events = unique.stream()
+                    .filter(s -> inserted.contains(s.id().value()))
+                    .map(s -> new Outbox.Draft(
+                            CheckoutStarted.TYPE,
+                            s.plan().merchantId(),
+                            s.id().value(),
+                            started(s.id(), s.plan(), now)))
+                    .toList();
+            outbox.appendAll(events);
+            return inserted;
+        });
+        return batch.stream()
+                .map(s -> firsts.get(List.of(s.customer(), s.key())) == s && recorded.contains(s.id().value()))
+                .toList();
+    }
+
+    private static CheckoutStarted started(OrderId id, Plan plan, Instant now) {
+        return new CheckoutStarted(
+                id.value(),
+                plan.merchant(),
+                plan.customer(),
+                plan.cartId(),
+                MoneyJson.of(plan.totalMoney()),
+                plan.itemCount(),
+                now);
+    }
+
+    private boolean startOne(OrderId id, String customer, String key, String fingerprint, Plan plan, Duration lease) {
         Instant now = clock.instant();
         return Boolean.TRUE.equals(store.transactions().execute(status -> {
             int inserted = store.jdbc()
@@ -107,18 +201,7 @@ public final class JdbcOrders {
             if (inserted == 0) {
                 return false;
             }
-            outbox.append(
-                    CheckoutStarted.TYPE,
-                    plan.merchantId(),
-                    id.value(),
-                    new CheckoutStarted(
-                            id.value(),
-                            plan.merchant(),
-                            plan.customer(),
-                            plan.cartId(),
-                            MoneyJson.of(plan.totalMoney()),
-                            plan.itemCount(),
-                            now));
+            outbox.append(CheckoutStarted.TYPE, plan.merchantId(), id.value(), started(id, plan, now));
             return true;
         }));
     }
@@ -192,6 +275,140 @@ public final class JdbcOrders {
      * and answers empty; otherwise the answer is the token of the {@code order-placed} event.
      */
     public Optional<ConsistencyToken> place(CheckoutRecord c, Instant now, CheckoutResponse response) {
+        return placing.write(new Placing(c, now, response));
+    }
+
+    /** An order to place: {@link #place}'s arguments. */
+    private record Placing(CheckoutRecord checkout, Instant now, CheckoutResponse response) {}
+
+    /**
+     * Places many orders in one transaction, a statement per table for all of them: the orders (those not
+     * placed before), their lines, their first transitions, their events, the checkouts' answers. A checkout
+     * twice in the batch (its run and its recovery at once) is placed by its first; the other answers empty,
+     * like any repeat.
+     */
+    private List<Optional<ConsistencyToken>> placeAll(List<Placing> batch) {
+        if (batch.size() == 1) {
+            Placing p = batch.getFirst();
+            return List.of(placeOne(p.checkout(), p.now(), p.response()));
+        }
+        Map<String, Placing> firsts = new LinkedHashMap<>();
+        batch.forEach(p -> firsts.putIfAbsent(p.checkout().id().value(), p));
+        List<Placing> unique = List.copyOf(firsts.values());
+        Map<String, ConsistencyToken> tokens = store.transactions().execute(status -> {
+            JdbcClient tx = store.jdbc();
+            Set<String> inserted = new HashSet<>(tx.sql("INSERT INTO orders (id, merchant_id, customer_id, status,"
+                            + " currency, subtotal, total, ship_to, placed_at, updated_at)"
+                            + " SELECT id, m, c, 'placed', cur, sub::numeric, tot::numeric, ship::jsonb, at, at"
+                            + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+                            + " ?::timestamptz[]) AS d(id, m, c, cur, sub, tot, ship, at)"
+                            + " ON CONFLICT (id) DO NOTHING RETURNING id")
+                    .param(unique.stream().map(p -> p.checkout().id().value()).toArray(String[]::new))
+                    .param(unique.stream()
+                            .map(p -> p.checkout().plan().merchant())
+                            .toArray(String[]::new))
+                    .param(unique.stream()
+                            .map(p -> p.checkout().plan().customer())
+                            .toArray(String[]::new))
+                    .param(unique.stream()
+                            .map(p -> p.checkout().plan().currency())
+                            .toArray(String[]::new))
+                    .param(unique.stream()
+                            .map(p -> p.checkout().plan().subtotal())
+                            .toArray(String[]::new))
+                    .param(unique.stream().map(p -> p.checkout().plan().total()).toArray(String[]::new))
+                    .param(unique.stream()
+                            .map(p -> p.checkout().plan().shipTo() == null
+                                    ? null
+                                    : EventJson.write(p.checkout().plan().shipTo()))
+                            .toArray(String[]::new))
+                    .param(unique.stream().map(p -> p.now().toString()).toArray(String[]::new))
+                    .query(String.class)
+                    .list());
+            List<Placing> placed = unique.stream()
+                    .filter(p -> inserted.contains(p.checkout().id().value()))
+                    .toList();
+            if (placed.isEmpty()) {
+                return Map.<String, ConsistencyToken>of();
+            }
+            List<Object[]> lines = new ArrayList<>();
+            for (Placing p : placed) {
+                List<OrderLine> orderLines = p.checkout().plan().orderLines();
+                for (int n = 0; n < orderLines.size(); n++) {
+                    OrderLine l = orderLines.get(n);
+                    lines.add(new Object[] {
+                        p.checkout().id().value(),
+                        n + 1,
+                        l.sku().value(),
+                        l.title(),
+                        l.category(),
+                        l.quantity(),
+                        l.unitPrice().amount().toPlainString(),
+                        l.lineTotal().amount().toPlainString()
+                    });
+                }
+            }
+            tx.sql("INSERT INTO order_lines (order_id, line_no, sku, title, category, quantity, unit_price,"
+                            + " line_total) SELECT o, n, sku, title, category, quantity, unit_price::numeric,"
+                            + " line_total::numeric FROM unnest(?::text[], ?::int[], ?::text[], ?::text[], ?::text[],"
+                            + " ?::int[], ?::text[], ?::text[]) AS d(o, n, sku, title, category, quantity, unit_price,"
+                            + " line_total)")
+                    .param(lines.stream().map(r -> (String) r[0]).toArray(String[]::new))
+                    .param(lines.stream().map(r -> (Integer) r[1]).toArray(Integer[]::new))
+                    .param(lines.stream().map(r -> (String) r[2]).toArray(String[]::new))
+                    .param(lines.stream().map(r -> (String) r[3]).toArray(String[]::new))
+                    .param(lines.stream().map(r -> (String) r[4]).toArray(String[]::new))
+                    .param(lines.stream().map(r -> (Integer) r[5]).toArray(Integer[]::new))
+                    .param(lines.stream().map(r -> (String) r[6]).toArray(String[]::new))
+                    .param(lines.stream().map(r -> (String) r[7]).toArray(String[]::new))
+                    .update();
+            tx.sql("INSERT INTO order_transitions (order_id, seq, from_status, to_status, actor, reason, at)"
+                            + " SELECT o, 1, NULL, ?, 'checkout', '', at FROM unnest(?::text[], ?::timestamptz[])"
+                            + " AS d(o, at)")
+                    .param(OrderStatus.PLACED.wire())
+                    .param(placed.stream().map(p -> p.checkout().id().value()).toArray(String[]::new))
+                    .param(placed.stream().map(p -> p.now().toString()).toArray(String[]::new))
+                    .update();
+            List<ConsistencyToken> appended = outbox.appendAll(placed.stream()
+                    .map(p -> new Outbox.Draft(
+                            OrderPlaced.TYPE,
+                            p.checkout().plan().merchantId(),
+                            p.checkout().id().value(),
+                            placed(
+                                    p.checkout().id(),
+                                    p.checkout().plan(),
+                                    p.checkout().plan().orderLines(),
+                                    p.now())))
+                    .toList());
+            Map<String, ConsistencyToken> byKey =
+                    appended.stream().collect(Collectors.toMap(ConsistencyToken::key, t -> t, (a, b) -> a));
+            Map<String, ConsistencyToken> byOrder = new HashMap<>();
+            for (Placing p : placed) {
+                String id = p.checkout().id().value();
+                byOrder.put(id, byKey.get(Event.keyOf(p.checkout().plan().merchantId(), id)));
+            }
+            tx.sql(
+                            "UPDATE checkouts c SET state = 'placed', response_status = d.s, response_body = d.b,"
+                                    + " response_token = d.t, updated_at = d.at FROM unnest(?::text[], ?::int[], ?::text[],"
+                                    + " ?::text[], ?::timestamptz[]) AS d(id, s, b, t, at) WHERE c.id = d.id AND c.state = 'started'")
+                    .param(placed.stream().map(p -> p.checkout().id().value()).toArray(String[]::new))
+                    .param(placed.stream().map(p -> p.response().status()).toArray(Integer[]::new))
+                    .param(placed.stream().map(p -> p.response().body()).toArray(String[]::new))
+                    .param(placed.stream()
+                            .map(p -> byOrder.get(p.checkout().id().value()).encode())
+                            .toArray(String[]::new))
+                    .param(placed.stream().map(p -> p.now().toString()).toArray(String[]::new))
+                    .update();
+            return byOrder;
+        });
+        return batch.stream()
+                .map(p -> firsts.get(p.checkout().id().value()) == p
+                        ? Optional.ofNullable(tokens.get(p.checkout().id().value()))
+                        : Optional.<ConsistencyToken>empty())
+                .toList();
+    }
+
+    private Optional<ConsistencyToken> placeOne(CheckoutRecord c, Instant now, CheckoutResponse response) {
         Plan plan = c.plan();
         return store.transactions().execute(status -> {
             int inserted = store.jdbc()

@@ -263,6 +263,11 @@ class CheckoutIntegrationTest {
         assertThat(shop.inventory.level(MUG).orElseThrow().available()).isZero();
         assertThat(shop.inventory.reconcile()).isEmpty();
         assertThat(shop.outboxRows(OrderPlaced.TYPE.wire())).isEqualTo(50);
+        // The checkouts that raced were recorded, and their stock reserved, together in batches.
+        assertThat(shop.ordersStoreCode.batches().items())
+                .isGreaterThan(shop.ordersStoreCode.batches().batches());
+        assertThat(shop.reservations.batches().items())
+                .isGreaterThan(shop.reservations.batches().batches());
 
         // The provider's own ledger: one authorization per order, and none for anything else.
         List<ProviderLedger.Entry> authorizations = shop.provider.entries().stream()

@@ -58,6 +58,10 @@ final class Shop implements AutoCloseable {
     final CapabilityStore ordersStore;
     final CatalogService catalog;
     final InventoryService inventory;
+    final JdbcReservations reservations;
+    /** The orders store code of the saga running now (a restart makes a new one). */
+    JdbcOrders ordersStoreCode;
+
     final CartService carts;
     final JdbcCustomers customers;
     final SimulatedProvider provider;
@@ -82,10 +86,8 @@ final class Shop implements AutoCloseable {
         JdbcProducts products = new JdbcProducts(catalogStore, new Outbox(catalogStore, clock));
         catalog = new CatalogService(products, new ProductCache(products::find, Duration.ofSeconds(60), 1000));
         Outbox inventoryOutbox = new Outbox(inventoryStore, clock);
-        inventory = new InventoryService(
-                new JdbcStock(inventoryStore, inventoryOutbox),
-                new JdbcReservations(inventoryStore, inventoryOutbox, clock),
-                catalog);
+        reservations = new JdbcReservations(inventoryStore, inventoryOutbox, clock);
+        inventory = new InventoryService(new JdbcStock(inventoryStore, inventoryOutbox), reservations, catalog);
         customers = new JdbcCustomers(customersStore, new Outbox(customersStore, clock), clock);
         rocks = RocksStore.open(folder.resolve("carts"));
         carts = new CartService(new RocksCartStore(rocks), catalog, clock, Duration.ofHours(24));
@@ -117,6 +119,7 @@ final class Shop implements AutoCloseable {
      */
     OrderService restart(CheckoutFaults faults, CartService cartsHere) {
         JdbcOrders jdbc = new JdbcOrders(ordersStore, new Outbox(ordersStore, clock), clock);
+        ordersStoreCode = jdbc;
         CheckoutSaga saga = new CheckoutSaga(
                 jdbc, cartsHere, catalog, inventory, payments, customers, settings, clock, faults, admission);
         orders = new OrderService(jdbc, saga, inventory, payments, settings, clock, faults);

@@ -11,6 +11,7 @@ import dev.mercato.payments.events.PaymentRefunded;
 import dev.mercato.payments.events.PaymentVoided;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.Money;
+import dev.mercato.plane.batch.Combiner;
 import dev.mercato.plane.events.ConsistencyToken;
 import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.postgres.CapabilityStore;
@@ -21,7 +22,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -41,12 +45,22 @@ public final class JdbcPaymentIntents {
     private static final String TRANSITION = "UPDATE payment_intents SET status = ?, updated_at = ?"
             + " WHERE payment_id = ? AND status = ? RETURNING " + COLUMNS;
 
+    /** The most authorizations recorded in one transaction. */
+    static final int MAX_BATCH = 64;
+
     private final CapabilityStore store;
     private final Outbox outbox;
+    private final Combiner<PaymentIntent, Recorded> authorizations;
 
     public JdbcPaymentIntents(CapabilityStore store, Outbox outbox) {
         this.store = store;
         this.outbox = outbox;
+        this.authorizations = new Combiner<>(MAX_BATCH, this::recordAuthorizations, this::recordAuthorizationAlone);
+    }
+
+    /** Authorizations recorded so far: batches written and the items they held. */
+    public Combiner.Stats batches() {
+        return authorizations.stats();
     }
 
     /** What a conditional insert did: {@code created} false means another request recorded the payment first. */
@@ -91,6 +105,69 @@ public final class JdbcPaymentIntents {
             throw new IllegalArgumentException(
                     "An authorization records AUTHORIZED or DECLINED, not " + intent.status());
         }
+        return authorizations.write(intent);
+    }
+
+    /**
+     * Records many authorizations in one transaction: one insert for all, one event for each recorded. A
+     * payment recorded before (or twice in the batch) answers what is recorded, as alone.
+     */
+    private List<Recorded> recordAuthorizations(List<PaymentIntent> batch) {
+        if (batch.size() == 1) {
+            return List.of(recordAuthorizationAlone(batch.getFirst()));
+        }
+        Map<PaymentId, PaymentIntent> firsts = new LinkedHashMap<>();
+        batch.forEach(i -> firsts.putIfAbsent(i.id(), i));
+        List<PaymentIntent> unique = List.copyOf(firsts.values());
+        Map<PaymentId, PaymentIntent> recorded = new HashMap<>();
+        Map<PaymentId, PaymentIntent> created = store.transactions().execute(tx -> {
+            Map<PaymentId, PaymentIntent> inserted = new HashMap<>();
+            store.jdbc()
+                    .sql("INSERT INTO payment_intents (" + COLUMNS + ") SELECT id, m, c, a::numeric, cur, s, ref, why,"
+                            + " cre, upd FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+                            + " ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[])"
+                            + " AS d(id, m, c, a, cur, s, ref, why, cre, upd)"
+                            + " ON CONFLICT (payment_id) DO NOTHING RETURNING " + COLUMNS)
+                    .param(unique.stream().map(i -> i.id().value()).toArray(String[]::new))
+                    .param(unique.stream().map(i -> i.merchant().value()).toArray(String[]::new))
+                    .param(unique.stream().map(PaymentIntent::customer).toArray(String[]::new))
+                    .param(unique.stream()
+                            .map(i -> i.amount().amount().toPlainString())
+                            .toArray(String[]::new))
+                    .param(unique.stream().map(i -> i.amount().currency()).toArray(String[]::new))
+                    .param(unique.stream().map(i -> i.status().name()).toArray(String[]::new))
+                    .param(unique.stream()
+                            .map(i -> i.providerReference().orElse(null))
+                            .toArray(String[]::new))
+                    .param(unique.stream()
+                            .map(i -> i.declineReason().orElse(null))
+                            .toArray(String[]::new))
+                    .param(unique.stream().map(i -> i.createdAt().toString()).toArray(String[]::new))
+                    .param(unique.stream().map(i -> i.updatedAt().toString()).toArray(String[]::new))
+                    .query(JdbcPaymentIntents::intent)
+                    .list()
+                    .forEach(i -> inserted.put(i.id(), i));
+            outbox.appendAll(unique.stream()
+                    .filter(i -> inserted.containsKey(i.id()))
+                    .map(i -> inserted.get(i.id()))
+                    .map(i -> i.status() == Status.AUTHORIZED ? authorized(i, i.updatedAt()) : declined(i))
+                    .toList());
+            // Read committed: a row that made the insert yield is committed, so these reads see it.
+            for (PaymentIntent i : unique) {
+                recorded.put(
+                        i.id(),
+                        inserted.containsKey(i.id())
+                                ? inserted.get(i.id())
+                                : find(i.id()).orElseThrow());
+            }
+            return inserted;
+        });
+        return batch.stream()
+                .map(i -> new Recorded(recorded.get(i.id()), firsts.get(i.id()) == i && created.containsKey(i.id())))
+                .toList();
+    }
+
+    private Recorded recordAuthorizationAlone(PaymentIntent intent) {
         return store.transactions().execute(tx -> {
             Optional<PaymentIntent> inserted = insert(intent);
             inserted.ifPresent(

@@ -1,0 +1,239 @@
+package dev.mercato.plane.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.QueryTimeoutException;
+
+/**
+ * The combiner's promises, with batches written to memory: each caller gets its own outcome and only after
+ * its batch was written; batches never overlap and never exceed their bound; callers that queue behind a
+ * batch are written together; a batch failing on its data splits so only the bad item fails, one failing on
+ * its store fails every item in it and nobody else.
+ */
+class CombinerTest {
+
+    /** A store in memory that writes a batch at a time and records each batch. */
+    static final class Store {
+        final List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
+        final Set<Integer> written = ConcurrentHashMap.newKeySet();
+        final AtomicInteger inside = new AtomicInteger();
+        volatile int overlaps;
+        volatile int bad = -1;
+        volatile boolean down;
+
+        List<String> write(List<Integer> items) {
+            if (inside.incrementAndGet() > 1) {
+                overlaps++;
+            }
+            try {
+                if (down) {
+                    throw new QueryTimeoutException("store down");
+                }
+                if (items.contains(bad)) {
+                    throw new DataIntegrityViolationException("item " + bad + " breaks a constraint");
+                }
+                batches.add(List.copyOf(items));
+                written.addAll(items);
+                return items.stream().map(i -> "done " + i).toList();
+            } finally {
+                inside.decrementAndGet();
+            }
+        }
+
+        String single(Integer item) {
+            return write(List.of(item)).getFirst();
+        }
+    }
+
+    @Test
+    void a_caller_alone_writes_its_own_batch_at_once() {
+        Store store = new Store();
+        Combiner<Integer, String> combiner = new Combiner<>(8, store::write, store::single);
+
+        assertThat(combiner.write(1)).isEqualTo("done 1");
+        assertThat(combiner.write(2)).isEqualTo("done 2");
+
+        assertThat(store.batches).containsExactly(List.of(1), List.of(2));
+        assertThat(combiner.stats()).isEqualTo(new Combiner.Stats(2, 2));
+    }
+
+    @Test
+    void callers_queued_behind_a_batch_are_written_together_and_each_gets_its_own_outcome() throws Exception {
+        Store store = new Store();
+        CountDownLatch firstInside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Combiner<Integer, String> combiner = new Combiner<>(
+                4,
+                items -> {
+                    if (items.contains(0)) {
+                        firstInside.countDown();
+                        await(release);
+                    }
+                    return store.write(items);
+                },
+                store::single);
+        ExecutorService pool = Executors.newFixedThreadPool(11);
+        try {
+            Future<String> first = pool.submit(() -> combiner.write(0));
+            assertThat(firstInside.await(10, TimeUnit.SECONDS)).isTrue();
+            List<Future<String>> queued = new ArrayList<>();
+            for (int i = 1; i <= 10; i++) {
+                int item = i;
+                queued.add(pool.submit(() -> combiner.write(item)));
+            }
+            waitFor(() -> combiner.queued() == 10);
+            release.countDown();
+
+            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("done 0");
+            for (int i = 1; i <= 10; i++) {
+                assertThat(queued.get(i - 1).get(10, TimeUnit.SECONDS)).isEqualTo("done " + i);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // The ten that queued went in batches of at most four: three batches after the first.
+        assertThat(store.batches).hasSize(4);
+        assertThat(store.batches.subList(1, 4)).allSatisfy(b -> assertThat(b).hasSizeBetween(2, 4));
+        assertThat(store.written).hasSize(11);
+        assertThat(store.overlaps).isZero();
+    }
+
+    @Test
+    void a_batch_failing_on_one_items_data_fails_only_that_caller() throws Exception {
+        Store store = new Store();
+        store.bad = 3;
+        List<Object> answers = runConcurrently(new Combiner<>(8, store::write, store::single), 8);
+
+        for (int i = 0; i < 8; i++) {
+            if (i == 3) {
+                assertThat(answers.get(i)).isInstanceOf(DataIntegrityViolationException.class);
+            } else {
+                assertThat(answers.get(i)).isEqualTo("done " + i);
+            }
+        }
+        assertThat(store.written).doesNotContain(3).hasSize(7);
+    }
+
+    @Test
+    void a_batch_failing_on_its_store_fails_each_caller_in_it_without_writing_them_one_by_one() {
+        Store store = new Store();
+        AtomicInteger singles = new AtomicInteger();
+        Combiner<Integer, String> combiner = new Combiner<>(8, store::write, item -> {
+            singles.incrementAndGet();
+            return store.single(item);
+        });
+        store.down = true;
+
+        assertThatThrownBy(() -> combiner.write(1)).isInstanceOf(QueryTimeoutException.class);
+        List<Object> answers = runConcurrently(combiner, 6);
+
+        assertThat(answers).allSatisfy(a -> assertThat(a).isInstanceOf(QueryTimeoutException.class));
+        assertThat(singles).hasValue(0);
+        store.down = false;
+        assertThat(combiner.write(7)).isEqualTo("done 7");
+    }
+
+    @Test
+    void random_interleavings_write_every_item_once_in_batches_that_never_overlap() throws Exception {
+        Random random = new Random(42);
+        for (int round = 0; round < 20; round++) {
+            Store store = new Store();
+            int maxBatch = 1 + random.nextInt(6);
+            int callers = 2 + random.nextInt(30);
+            store.bad = random.nextInt(3) == 0 ? random.nextInt(callers) : -1;
+            Combiner<Integer, String> combiner = new Combiner<>(maxBatch, store::write, store::single);
+
+            List<Object> answers = runConcurrently(combiner, callers);
+
+            for (int i = 0; i < callers; i++) {
+                Object expected = i == store.bad ? DataIntegrityViolationException.class : "done " + i;
+                if (expected instanceof Class<?> type) {
+                    assertThat(answers.get(i)).isInstanceOf(type);
+                } else {
+                    assertThat(answers.get(i)).isEqualTo(expected);
+                }
+            }
+            assertThat(store.overlaps).isZero();
+            assertThat(store.batches).allSatisfy(b -> assertThat(b).hasSizeLessThanOrEqualTo(maxBatch));
+            List<Integer> all = store.batches.stream().flatMap(List::stream).toList();
+            assertThat(all).doesNotHaveDuplicates().hasSize(callers - (store.bad >= 0 ? 1 : 0));
+            Combiner.Stats stats = combiner.stats();
+            assertThat(stats.items()).isEqualTo(callers);
+        }
+    }
+
+    @Test
+    void a_batch_answering_the_wrong_number_of_outcomes_fails_its_callers_instead_of_mixing_answers() {
+        Combiner<Integer, String> combiner = new Combiner<>(8, items -> List.of(), item -> "alone");
+
+        assertThatThrownBy(() -> combiner.write(1))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("returned 0 outcomes");
+    }
+
+    /** Each caller's answer or exception, by item; all start at once on their own threads. */
+    private static List<Object> runConcurrently(Combiner<Integer, String> combiner, int callers) {
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Object>> futures = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                int item = i;
+                futures.add(pool.submit(() -> {
+                    await(start);
+                    try {
+                        return combiner.write(item);
+                    } catch (RuntimeException e) {
+                        return e;
+                    }
+                }));
+            }
+            start.countDown();
+            List<Object> answers = new ArrayList<>();
+            for (Future<Object> f : futures) {
+                answers.add(f.get(30, TimeUnit.SECONDS));
+            }
+            return answers;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("latch not released in time");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+}
