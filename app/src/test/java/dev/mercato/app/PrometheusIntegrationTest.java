@@ -71,6 +71,9 @@ class PrometheusIntegrationTest extends PlatformIntegrationTest {
                     .containsPattern("mercato_view_partition_lag_seconds\\{[^}]*view=\"order_history\"[^}]*\\}")
                     .containsPattern("hikaricp_connections_active\\{[^}]*pool=\"pg-orders\"")
                     .contains("mercato_outbox_unpublished_rows{capability=\"orders\"")
+                    .containsPattern("mercato_write_batched_total\\{[^}]*step=\"orders.place\"[^}]*\\} \\d")
+                    .containsPattern("mercato_write_batches_total\\{[^}]*step=\"inventory.reserve\"[^}]*\\} \\d")
+                    .containsPattern("mercato_write_queued\\{[^}]*step=\"payments.authorize\"[^}]*\\} \\d")
                     .containsPattern("mercato_view_dead_letters\\{[^}]*view=\"order_history\"[^}]*\\} 0");
         });
         // The views' consumers report as Kafka clients, tagged with their group.

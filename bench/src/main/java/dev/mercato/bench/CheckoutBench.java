@@ -124,6 +124,8 @@ public final class CheckoutBench {
             var reconciliation =
                     platform.send("GET", "/api/v1/inventory/reconciliation", shopper.admin, null, Map.of());
             System.out.println("after the run, inventory reconciliation: " + reconciliation.body());
+            System.out.println(
+                    "combined writes over the run, items in batches (mean): " + platform.batchSizes(shopper.admin));
         }
         Result ceiling;
         Result ceilingAtRate;
@@ -547,6 +549,27 @@ public final class CheckoutBench {
             var request = request(base + path, method, token, body);
             headers.forEach(request::header);
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        /** Each combined write's items, batches and mean batch size since start, from the platform's metrics. */
+        String batchSizes(String admin) throws Exception {
+            Map<String, double[]> steps = new java.util.TreeMap<>();
+            for (String line : send("GET", "/actuator/prometheus", admin, null, Map.of())
+                    .body()
+                    .split("\n")) {
+                var m = java.util.regex.Pattern.compile(
+                                "^mercato_write_(batches|batched)_total\\{.*step=\"([^\"]+)\".*\\} ([0-9.eE+]+)$")
+                        .matcher(line);
+                if (m.matches()) {
+                    steps.computeIfAbsent(m.group(2), k -> new double[2])[
+                                    m.group(1).equals("batched") ? 0 : 1] =
+                            Double.parseDouble(m.group(3));
+                }
+            }
+            StringBuilder out = new StringBuilder();
+            steps.forEach((step, v) -> out.append(String.format(
+                    Locale.ROOT, "%s %.0f in %.0f (%.2f); ", step, v[0], v[1], v[1] == 0 ? 0 : v[0] / v[1])));
+            return out.isEmpty() ? "none reported" : out.toString();
         }
 
         /** The names of the derived views this platform runs. */

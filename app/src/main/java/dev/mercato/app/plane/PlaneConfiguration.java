@@ -4,6 +4,7 @@ import dev.mercato.app.MercatoSettings;
 import dev.mercato.app.stores.KafkaAddress;
 import dev.mercato.plane.Periodic;
 import dev.mercato.plane.admission.AdmissionLimiter;
+import dev.mercato.plane.batch.WriteBatches;
 import dev.mercato.plane.consume.DerivedWork;
 import dev.mercato.plane.consume.LogSource;
 import dev.mercato.plane.consume.StandaloneView;
@@ -264,6 +265,12 @@ class PlaneConfiguration {
                 settings.sequenceSweepInterval(),
                 "idle outbox sequence rows forgotten",
                 () -> outboxes.forgetIdleSequences(retention));
+    }
+
+    /** The combined writes capabilities register (checkout's steps), for metrics. */
+    @Bean
+    WriteBatches writeBatches() {
+        return new WriteBatches();
     }
 
     @Bean(destroyMethod = "close")

@@ -8,6 +8,7 @@ import dev.mercato.inventory.reorder.ReorderView;
 import dev.mercato.inventory.store.JdbcReservations;
 import dev.mercato.inventory.store.JdbcStock;
 import dev.mercato.plane.Periodic;
+import dev.mercato.plane.batch.WriteBatches;
 import dev.mercato.plane.consume.ViewRuntime;
 import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.outbox.Outboxes;
@@ -15,6 +16,7 @@ import dev.mercato.plane.postgres.CapabilityStore;
 import dev.mercato.plane.postgres.PostgresStores;
 import java.time.Clock;
 import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -36,10 +38,17 @@ class InventoryConfiguration {
     record InventorySettings(@DefaultValue("5s") Duration sweepInterval) {}
 
     @Bean
-    Inventory inventory(PostgresStores stores, Outboxes outboxes, Catalog catalog, Clock clock) {
+    Inventory inventory(
+            PostgresStores stores,
+            Outboxes outboxes,
+            Catalog catalog,
+            Clock clock,
+            ObjectProvider<WriteBatches> batches) {
         CapabilityStore store = stores.open("inventory");
         Outbox outbox = outboxes.register(store);
-        return new InventoryService(new JdbcStock(store, outbox), new JdbcReservations(store, outbox, clock), catalog);
+        JdbcReservations reservations = new JdbcReservations(store, outbox, clock);
+        batches.ifAvailable(b -> b.register(reservations.combiners()));
+        return new InventoryService(new JdbcStock(store, outbox), reservations, catalog);
     }
 
     /**

@@ -53,9 +53,12 @@ public final class JdbcReservations {
     private final Outbox outbox;
     private final Clock clock;
     private final Combiner<Reserving, Decided> reserving = new Combiner<>(
-            MAX_BATCH, this::reserveAll, r -> Decided.of(() -> reserveOne(r.id(), r.merchant(), r.wanted(), r.hold())));
+            "inventory.reserve",
+            MAX_BATCH,
+            this::reserveAll,
+            r -> Decided.of(() -> reserveOne(r.id(), r.merchant(), r.wanted(), r.hold())));
     private final Combiner<ReservationId, Decided> confirming =
-            new Combiner<>(MAX_BATCH, this::confirmAll, id -> Decided.of(() -> confirmOne(id)));
+            new Combiner<>("inventory.confirm", MAX_BATCH, this::confirmAll, id -> Decided.of(() -> confirmOne(id)));
 
     public JdbcReservations(CapabilityStore store, Outbox outbox, Clock clock) {
         this.store = store;
@@ -63,11 +66,9 @@ public final class JdbcReservations {
         this.clock = clock;
     }
 
-    /** Reservations made and confirmed so far: batches written and items they held, both kinds together. */
-    public Combiner.Stats batches() {
-        Combiner.Stats r = reserving.stats();
-        Combiner.Stats c = confirming.stats();
-        return new Combiner.Stats(r.batches() + c.batches(), r.items() + c.items());
+    /** The writes concurrent checkouts make together: reserving and confirming. */
+    public List<Combiner<?, ?>> combiners() {
+        return List.of(reserving, confirming);
     }
 
     public Optional<Reservation> find(ReservationId id) {

@@ -25,6 +25,7 @@ import dev.mercato.plane.Conflict;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.Money;
 import dev.mercato.plane.NotFound;
+import dev.mercato.plane.batch.Combiner;
 import dev.mercato.plane.events.EventJson;
 import dev.mercato.plane.events.EventType;
 import dev.mercato.plane.events.schema.EventSchemas;
@@ -218,9 +219,9 @@ class ReservingStockIntegrationTest {
             pool.shutdownNow();
         }
         assertThat(unexpected).isEmpty();
-        assertThat(reservations.batches().items())
+        assertThat(Combiner.total(reservations.combiners()).items())
                 .as("reservations and confirmations made together in some batch")
-                .isGreaterThan(reservations.batches().batches());
+                .isGreaterThan(Combiner.total(reservations.combiners()).batches());
 
         assertThat(inventory.reconcile()).isEmpty();
         for (Sku sku : skus) {

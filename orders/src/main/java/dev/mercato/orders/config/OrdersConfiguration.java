@@ -16,6 +16,7 @@ import dev.mercato.orders.store.JdbcOrders;
 import dev.mercato.payments.Payments;
 import dev.mercato.plane.Periodic;
 import dev.mercato.plane.admission.AdmissionLimiter;
+import dev.mercato.plane.batch.WriteBatches;
 import dev.mercato.plane.consume.ViewRuntime;
 import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.outbox.Outboxes;
@@ -56,9 +57,9 @@ class OrdersConfiguration {
      * {@code mercato.checkout.*}: admission control in front of checkout (docs/operations.md, "Overload").
      *
      * @param maxInFlight checkouts running at once on this instance; beyond it a request waits {@code
-     *     admissionWait} for a place and is then refused 503 {@code checkout-overloaded}. A checkout holds one
-     *     pooled connection at a time, so as many as a capability's pool has connections can run without
-     *     one waiting for another's connection: application.yaml ties it to {@code mercato.postgres.pool-size}
+     *     admissionWait} for a place and is then refused 503 {@code checkout-overloaded}. Checkouts running
+     *     at once write their steps together (a connection per batch, not per checkout), so this can be several
+     *     times a pool's size: more makes larger batches and cheaper orders, and each checkout waits longer
      * @param admissionWait how long a request waits for a place: long enough to ride out a burst, short enough
      *     that a refusal is quick and an admitted checkout's latency barely moves
      * @param replayLookups reads at once by which a refused request still gets the stored answer of an
@@ -69,7 +70,7 @@ class OrdersConfiguration {
      */
     @ConfigurationProperties("mercato.checkout")
     record CheckoutAdmissionProperties(
-            @DefaultValue("8") int maxInFlight,
+            @DefaultValue("32") int maxInFlight,
             @DefaultValue("10ms") Duration admissionWait,
             @DefaultValue("2") int replayLookups,
             Integer maxWaiting) {}
@@ -103,10 +104,12 @@ class OrdersConfiguration {
             Clock clock,
             ObjectProvider<CheckoutFaults> faults,
             @Qualifier("checkoutAdmission") AdmissionLimiter checkoutAdmission,
-            @Qualifier("checkoutReplayAdmission") AdmissionLimiter checkoutReplayAdmission) {
+            @Qualifier("checkoutReplayAdmission") AdmissionLimiter checkoutReplayAdmission,
+            ObjectProvider<WriteBatches> batches) {
         CapabilityStore store = stores.open("orders");
         Outbox outbox = outboxes.register(store);
         JdbcOrders jdbc = new JdbcOrders(store, outbox, clock);
+        batches.ifAvailable(b -> b.register(jdbc.combiners()));
         OrdersSettings settings = properties.settings();
         CheckoutFaults crashes = faults.getIfAvailable(() -> CheckoutFaults.NONE);
         CheckoutSaga saga = new CheckoutSaga(

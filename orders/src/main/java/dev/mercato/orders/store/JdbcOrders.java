@@ -65,11 +65,12 @@ public final class JdbcOrders {
     private final Outbox outbox;
     private final Clock clock;
     private final Combiner<Starting, Boolean> starting = new Combiner<>(
+            "orders.record",
             MAX_BATCH,
             this::startAll,
             s -> startOne(s.id(), s.customer(), s.key(), s.fingerprint(), s.plan(), s.lease()));
-    private final Combiner<Placing, Optional<ConsistencyToken>> placing =
-            new Combiner<>(MAX_BATCH, this::placeAll, p -> placeOne(p.checkout(), p.now(), p.response()));
+    private final Combiner<Placing, Optional<ConsistencyToken>> placing = new Combiner<>(
+            "orders.place", MAX_BATCH, this::placeAll, p -> placeOne(p.checkout(), p.now(), p.response()));
 
     public JdbcOrders(CapabilityStore store, Outbox outbox, Clock clock) {
         this.store = store;
@@ -77,11 +78,9 @@ public final class JdbcOrders {
         this.clock = clock;
     }
 
-    /** Checkouts recorded and orders placed so far: batches written and items they held, both together. */
-    public Combiner.Stats batches() {
-        Combiner.Stats s = starting.stats();
-        Combiner.Stats p = placing.stats();
-        return new Combiner.Stats(s.batches() + p.batches(), s.items() + p.items());
+    /** The writes concurrent checkouts make together: recording checkouts and placing orders. */
+    public List<Combiner<?, ?>> combiners() {
+        return List.of(starting, placing);
     }
 
     // ---- checkouts ----

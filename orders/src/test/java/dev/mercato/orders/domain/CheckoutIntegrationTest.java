@@ -27,6 +27,7 @@ import dev.mercato.payments.provider.SimulatedProviderSettings;
 import dev.mercato.plane.Conflict;
 import dev.mercato.plane.Money;
 import dev.mercato.plane.NotFound;
+import dev.mercato.plane.batch.Combiner;
 import dev.mercato.plane.events.EventJson;
 import dev.mercato.plane.events.EventType;
 import dev.mercato.plane.events.schema.EventSchemas;
@@ -264,10 +265,10 @@ class CheckoutIntegrationTest {
         assertThat(shop.inventory.reconcile()).isEmpty();
         assertThat(shop.outboxRows(OrderPlaced.TYPE.wire())).isEqualTo(50);
         // The checkouts that raced were recorded, and their stock reserved, together in batches.
-        assertThat(shop.ordersStoreCode.batches().items())
-                .isGreaterThan(shop.ordersStoreCode.batches().batches());
-        assertThat(shop.reservations.batches().items())
-                .isGreaterThan(shop.reservations.batches().batches());
+        assertThat(Combiner.total(shop.ordersStoreCode.combiners()).items())
+                .isGreaterThan(Combiner.total(shop.ordersStoreCode.combiners()).batches());
+        assertThat(Combiner.total(shop.reservations.combiners()).items())
+                .isGreaterThan(Combiner.total(shop.reservations.combiners()).batches());
 
         // The provider's own ledger: one authorization per order, and none for anything else.
         List<ProviderLedger.Entry> authorizations = shop.provider.entries().stream()

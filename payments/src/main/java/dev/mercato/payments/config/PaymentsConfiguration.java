@@ -8,11 +8,13 @@ import dev.mercato.payments.provider.SimulatedProvider;
 import dev.mercato.payments.provider.Sleeper;
 import dev.mercato.payments.store.JdbcPaymentIntents;
 import dev.mercato.plane.Periodic;
+import dev.mercato.plane.batch.WriteBatches;
 import dev.mercato.plane.outbox.Outboxes;
 import dev.mercato.plane.postgres.CapabilityStore;
 import dev.mercato.plane.postgres.PostgresStores;
 import java.time.Clock;
 import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -53,13 +55,11 @@ class PaymentsConfiguration {
             Outboxes outboxes,
             PaymentProvider provider,
             PaymentsSettings settings,
-            Clock clock) {
+            Clock clock,
+            ObjectProvider<WriteBatches> batches) {
         CapabilityStore store = stores.open("payments");
-        return new PaymentsService(
-                new JdbcPaymentIntents(store, outboxes.register(store)),
-                provider,
-                settings.retry().toPolicy(),
-                Sleeper.REAL,
-                clock);
+        JdbcPaymentIntents intents = new JdbcPaymentIntents(store, outboxes.register(store));
+        batches.ifAvailable(b -> b.register(intents.combiners()));
+        return new PaymentsService(intents, provider, settings.retry().toPolicy(), Sleeper.REAL, clock);
     }
 }

@@ -55,12 +55,13 @@ public final class JdbcPaymentIntents {
     public JdbcPaymentIntents(CapabilityStore store, Outbox outbox) {
         this.store = store;
         this.outbox = outbox;
-        this.authorizations = new Combiner<>(MAX_BATCH, this::recordAuthorizations, this::recordAuthorizationAlone);
+        this.authorizations = new Combiner<>(
+                "payments.authorize", MAX_BATCH, this::recordAuthorizations, this::recordAuthorizationAlone);
     }
 
-    /** Authorizations recorded so far: batches written and the items they held. */
-    public Combiner.Stats batches() {
-        return authorizations.stats();
+    /** The write concurrent checkouts make together: recording authorizations. */
+    public List<Combiner<?, ?>> combiners() {
+        return List.of(authorizations);
     }
 
     /** What a conditional insert did: {@code created} false means another request recorded the payment first. */

@@ -2,6 +2,7 @@ package dev.mercato.plane.batch;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +36,7 @@ public final class Combiner<I, O> {
         List<O> write(List<I> items);
     }
 
+    private final String name;
     private final int maxBatch;
     private final Batch<I, O> batch;
     private final Function<I, O> single;
@@ -45,14 +47,16 @@ public final class Combiner<I, O> {
     private long items;
 
     /**
+     * @param name the write it combines, as metrics and logs name it (e.g. {@code orders.place})
      * @param maxBatch the most items in one batch
      * @param batch writes many items in one transaction
      * @param single writes one item alone: what a batch that failed on its data falls back to, item by item
      */
-    public Combiner(int maxBatch, Batch<I, O> batch, Function<I, O> single) {
+    public Combiner(String name, int maxBatch, Batch<I, O> batch, Function<I, O> single) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1, was " + maxBatch);
         }
+        this.name = Objects.requireNonNull(name);
         this.maxBatch = maxBatch;
         this.batch = Objects.requireNonNull(batch);
         this.single = Objects.requireNonNull(single);
@@ -75,6 +79,22 @@ public final class Combiner<I, O> {
             writeNext();
         }
         return me.outcome();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The batches and items of several combiners together. */
+    public static Stats total(Collection<? extends Combiner<?, ?>> combiners) {
+        long batches = 0;
+        long items = 0;
+        for (Combiner<?, ?> c : combiners) {
+            Stats s = c.stats();
+            batches += s.batches();
+            items += s.items();
+        }
+        return new Stats(batches, items);
     }
 
     /** Batches written and items they held, since start: their ratio is the mean batch size. */

@@ -63,7 +63,7 @@ class CombinerTest {
     @Test
     void a_caller_alone_writes_its_own_batch_at_once() {
         Store store = new Store();
-        Combiner<Integer, String> combiner = new Combiner<>(8, store::write, store::single);
+        Combiner<Integer, String> combiner = new Combiner<>("test", 8, store::write, store::single);
 
         assertThat(combiner.write(1)).isEqualTo("done 1");
         assertThat(combiner.write(2)).isEqualTo("done 2");
@@ -78,6 +78,7 @@ class CombinerTest {
         CountDownLatch firstInside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         Combiner<Integer, String> combiner = new Combiner<>(
+                "test",
                 4,
                 items -> {
                     if (items.contains(0)) {
@@ -117,7 +118,7 @@ class CombinerTest {
     void a_batch_failing_on_one_items_data_fails_only_that_caller() throws Exception {
         Store store = new Store();
         store.bad = 3;
-        List<Object> answers = runConcurrently(new Combiner<>(8, store::write, store::single), 8);
+        List<Object> answers = runConcurrently(new Combiner<>("test", 8, store::write, store::single), 8);
 
         for (int i = 0; i < 8; i++) {
             if (i == 3) {
@@ -133,7 +134,7 @@ class CombinerTest {
     void a_batch_failing_on_its_store_fails_each_caller_in_it_without_writing_them_one_by_one() {
         Store store = new Store();
         AtomicInteger singles = new AtomicInteger();
-        Combiner<Integer, String> combiner = new Combiner<>(8, store::write, item -> {
+        Combiner<Integer, String> combiner = new Combiner<>("test", 8, store::write, item -> {
             singles.incrementAndGet();
             return store.single(item);
         });
@@ -156,7 +157,7 @@ class CombinerTest {
             int maxBatch = 1 + random.nextInt(6);
             int callers = 2 + random.nextInt(30);
             store.bad = random.nextInt(3) == 0 ? random.nextInt(callers) : -1;
-            Combiner<Integer, String> combiner = new Combiner<>(maxBatch, store::write, store::single);
+            Combiner<Integer, String> combiner = new Combiner<>("test", maxBatch, store::write, store::single);
 
             List<Object> answers = runConcurrently(combiner, callers);
 
@@ -179,7 +180,7 @@ class CombinerTest {
 
     @Test
     void a_batch_answering_the_wrong_number_of_outcomes_fails_its_callers_instead_of_mixing_answers() {
-        Combiner<Integer, String> combiner = new Combiner<>(8, items -> List.of(), item -> "alone");
+        Combiner<Integer, String> combiner = new Combiner<>("test", 8, items -> List.of(), item -> "alone");
 
         assertThatThrownBy(() -> combiner.write(1))
                 .isInstanceOf(IllegalStateException.class)
