@@ -15,6 +15,7 @@ import dev.mercato.plane.Conflict;
 import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.NotFound;
 import dev.mercato.plane.batch.Combiner;
+import dev.mercato.plane.events.Tracing;
 import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.postgres.CapabilityStore;
 import java.sql.Timestamp;
@@ -52,11 +53,8 @@ public final class JdbcReservations {
     private final CapabilityStore store;
     private final Outbox outbox;
     private final Clock clock;
-    private final Combiner<Reserving, Decided> reserving = new Combiner<>(
-            "inventory.reserve",
-            MAX_BATCH,
-            this::reserveAll,
-            r -> Decided.of(() -> reserveOne(r.id(), r.merchant(), r.wanted(), r.hold())));
+    private final Combiner<Reserving, Decided> reserving =
+            new Combiner<>("inventory.reserve", MAX_BATCH, this::reserveAll, r -> Decided.of(() -> reserveOne(r)));
     private final Combiner<ReservationId, Decided> confirming =
             new Combiner<>("inventory.confirm", MAX_BATCH, this::confirmAll, id -> Decided.of(() -> confirmOne(id)));
 
@@ -84,11 +82,15 @@ public final class JdbcReservations {
         // One line per SKU, in SKU order: the order rows are locked and events appended in.
         Map<String, Integer> wanted = new TreeMap<>();
         requested.forEach(l -> wanted.merge(l.sku().value(), l.quantity(), Integer::sum));
-        return reserving.write(new Reserving(id, merchant, wanted, hold)).get();
+        // The request's trace travels with it: its batch may be written on another request's thread.
+        return reserving
+                .write(new Reserving(id, merchant, wanted, hold, Tracing.current()))
+                .get();
     }
 
     /** A reservation to make: its id, merchant, quantity per SKU (in SKU order) and how long to hold it. */
-    private record Reserving(ReservationId id, MerchantId merchant, Map<String, Integer> wanted, Duration hold) {}
+    private record Reserving(
+            ReservationId id, MerchantId merchant, Map<String, Integer> wanted, Duration hold, String trace) {}
 
     /** A reservation, or the refusal its caller gets: one caller's outcome in a batch. */
     private record Decided(Reservation reservation, RuntimeException refused) {
@@ -117,7 +119,7 @@ public final class JdbcReservations {
     private List<Decided> reserveAll(List<Reserving> batch) {
         if (batch.size() == 1) {
             Reserving r = batch.getFirst();
-            return List.of(Decided.of(() -> reserveOne(r.id(), r.merchant(), r.wanted(), r.hold())));
+            return List.of(Decided.of(() -> reserveOne(r)));
         }
         Instant now = clock.instant();
         Map<ReservationId, Reserving> firsts = new LinkedHashMap<>();
@@ -158,8 +160,8 @@ public final class JdbcReservations {
                             before.reserved() + qty,
                             before.lowThreshold(),
                             before.version() + 1);
-                    drafts.add(draft(after, reserved(r.id(), r.merchant(), sku, qty, expires, after)));
-                    StockEvents.lowIfCrossed(before.available(), after, drafts);
+                    drafts.add(draft(after, reserved(r.id(), r.merchant(), sku, qty, expires, after), r.trace()));
+                    StockEvents.lowIfCrossed(before.available(), after, drafts, r.trace());
                     levels.put(sku, after);
                 });
                 held.add(r);
@@ -260,7 +262,11 @@ public final class JdbcReservations {
                 Optional.of(expires));
     }
 
-    private Reservation reserveOne(ReservationId id, MerchantId merchant, Map<String, Integer> wanted, Duration hold) {
+    private Reservation reserveOne(Reserving r) {
+        ReservationId id = r.id();
+        MerchantId merchant = r.merchant();
+        Map<String, Integer> wanted = r.wanted();
+        Duration hold = r.hold();
         String[] skus = wanted.keySet().toArray(String[]::new);
         Instant now = clock.instant();
         Instant expires = now.plus(hold);
@@ -291,8 +297,8 @@ public final class JdbcReservations {
             List<Outbox.Draft> drafts = new ArrayList<>();
             for (StockLevel after : levels(tx, skus)) {
                 String sku = after.sku().value();
-                drafts.add(draft(after, reserved(id, merchant, sku, wanted.get(sku), expires, after)));
-                StockEvents.lowIfCrossed(before.get(sku).available(), after, drafts);
+                drafts.add(draft(after, reserved(id, merchant, sku, wanted.get(sku), expires, after), r.trace()));
+                StockEvents.lowIfCrossed(before.get(sku).available(), after, drafts, r.trace());
             }
             outbox.appendAll(drafts);
             return new Reservation(
@@ -520,6 +526,11 @@ public final class JdbcReservations {
     }
 
     private static Outbox.Draft draft(StockLevel level, Object payload) {
+        return draft(level, payload, "");
+    }
+
+    /** @param trace the writing request's trace; empty for the current thread's */
+    private static Outbox.Draft draft(StockLevel level, Object payload, String trace) {
         var type = switch (payload) {
             case StockReserved e -> StockReserved.TYPE;
             case StockReleased e -> StockReleased.TYPE;
@@ -527,7 +538,7 @@ public final class JdbcReservations {
             case StockAdjusted e -> StockAdjusted.TYPE;
             default -> throw new IllegalArgumentException("not a stock event: " + payload);
         };
-        return new Outbox.Draft(type, level.merchant(), level.sku().value(), payload);
+        return new Outbox.Draft(type, level.merchant(), level.sku().value(), payload, trace);
     }
 
     private static List<StockLevel> levels(JdbcClient tx, String[] skus) {

@@ -12,6 +12,11 @@ final class StockEvents {
 
     /** A stock-low event when this change took available from at or above the threshold to below it. */
     static void lowIfCrossed(int availableBefore, StockLevel after, List<Outbox.Draft> drafts) {
+        lowIfCrossed(availableBefore, after, drafts, "");
+    }
+
+    /** The same, for the request whose trace is {@code trace} (empty: the current thread's). */
+    static void lowIfCrossed(int availableBefore, StockLevel after, List<Outbox.Draft> drafts, String trace) {
         if (availableBefore >= after.lowThreshold() && after.available() < after.lowThreshold()) {
             drafts.add(new Outbox.Draft(
                     StockLow.TYPE,
@@ -23,7 +28,8 @@ final class StockEvents {
                             after.available(),
                             after.lowThreshold(),
                             after.onHand(),
-                            after.version())));
+                            after.version()),
+                    trace));
         }
     }
 }

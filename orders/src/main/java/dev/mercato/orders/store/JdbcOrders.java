@@ -25,6 +25,7 @@ import dev.mercato.plane.batch.Combiner;
 import dev.mercato.plane.events.ConsistencyToken;
 import dev.mercato.plane.events.Event;
 import dev.mercato.plane.events.EventJson;
+import dev.mercato.plane.events.Tracing;
 import dev.mercato.plane.outbox.Appended;
 import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.postgres.CapabilityStore;
@@ -64,13 +65,10 @@ public final class JdbcOrders {
     private final CapabilityStore store;
     private final Outbox outbox;
     private final Clock clock;
-    private final Combiner<Starting, Boolean> starting = new Combiner<>(
-            "orders.record",
-            MAX_BATCH,
-            this::startAll,
-            s -> startOne(s.id(), s.customer(), s.key(), s.fingerprint(), s.plan(), s.lease()));
-    private final Combiner<Placing, Optional<ConsistencyToken>> placing = new Combiner<>(
-            "orders.place", MAX_BATCH, this::placeAll, p -> placeOne(p.checkout(), p.now(), p.response()));
+    private final Combiner<Starting, Boolean> starting =
+            new Combiner<>("orders.record", MAX_BATCH, this::startAll, this::startOne);
+    private final Combiner<Placing, Optional<ConsistencyToken>> placing =
+            new Combiner<>("orders.place", MAX_BATCH, this::placeAll, this::placeOne);
 
     public JdbcOrders(CapabilityStore store, Outbox outbox, Clock clock) {
         this.store = store;
@@ -106,11 +104,13 @@ public final class JdbcOrders {
      * used the key (another request, perhaps concurrent, recorded it first).
      */
     public boolean start(OrderId id, String customer, String key, String fingerprint, Plan plan, Duration lease) {
-        return starting.write(new Starting(id, customer, key, fingerprint, plan, lease));
+        // The request's trace travels with it: its batch may be written on another request's thread.
+        return starting.write(new Starting(id, customer, key, fingerprint, plan, lease, Tracing.current()));
     }
 
     /** A checkout to record: {@link #start}'s arguments. */
-    private record Starting(OrderId id, String customer, String key, String fingerprint, Plan plan, Duration lease) {}
+    private record Starting(
+            OrderId id, String customer, String key, String fingerprint, Plan plan, Duration lease, String trace) {}
 
     /**
      * Records many checkouts in one transaction: one insert for all, then one {@code checkout-started} event
@@ -121,8 +121,7 @@ public final class JdbcOrders {
      */
     private List<Boolean> startAll(List<Starting> batch) {
         if (batch.size() == 1) {
-            Starting s = batch.getFirst();
-            return List.of(startOne(s.id(), s.customer(), s.key(), s.fingerprint(), s.plan(), s.lease()));
+            return List.of(startOne(batch.getFirst()));
         }
         Instant now = clock.instant();
         Map<List<String>, Starting> firsts = new LinkedHashMap<>();
@@ -156,7 +155,8 @@ public final class JdbcOrders {
                             CheckoutStarted.TYPE,
                             s.plan().merchantId(),
                             s.id().value(),
-                            started(s.id(), s.plan(), now)))
+                            started(s.id(), s.plan(), now),
+                            s.trace()))
                     .toList();
             outbox.appendAll(events);
             return inserted;
@@ -177,7 +177,9 @@ public final class JdbcOrders {
                 now);
     }
 
-    private boolean startOne(OrderId id, String customer, String key, String fingerprint, Plan plan, Duration lease) {
+    private boolean startOne(Starting s) {
+        OrderId id = s.id();
+        Plan plan = s.plan();
         Instant now = clock.instant();
         return Boolean.TRUE.equals(store.transactions().execute(status -> {
             int inserted = store.jdbc()
@@ -187,20 +189,21 @@ public final class JdbcOrders {
                             + " ON CONFLICT (customer_id, idempotency_key) DO NOTHING")
                     .params(
                             id.value(),
-                            customer,
-                            key,
-                            fingerprint,
+                            s.customer(),
+                            s.key(),
+                            s.fingerprint(),
                             plan.merchant(),
                             plan.cartId(),
                             EventJson.write(plan),
-                            at(now.plus(lease)),
+                            at(now.plus(s.lease())),
                             at(now),
                             at(now))
                     .update();
             if (inserted == 0) {
                 return false;
             }
-            outbox.append(CheckoutStarted.TYPE, plan.merchantId(), id.value(), started(id, plan, now));
+            outbox.append(new Outbox.Draft(
+                    CheckoutStarted.TYPE, plan.merchantId(), id.value(), started(id, plan, now), s.trace()));
             return true;
         }));
     }
@@ -274,11 +277,11 @@ public final class JdbcOrders {
      * and answers empty; otherwise the answer is the token of the {@code order-placed} event.
      */
     public Optional<ConsistencyToken> place(CheckoutRecord c, Instant now, CheckoutResponse response) {
-        return placing.write(new Placing(c, now, response));
+        return placing.write(new Placing(c, now, response, Tracing.current()));
     }
 
     /** An order to place: {@link #place}'s arguments. */
-    private record Placing(CheckoutRecord checkout, Instant now, CheckoutResponse response) {}
+    private record Placing(CheckoutRecord checkout, Instant now, CheckoutResponse response, String trace) {}
 
     /**
      * Places many orders in one transaction, a statement per table for all of them: the orders (those not
@@ -288,8 +291,7 @@ public final class JdbcOrders {
      */
     private List<Optional<ConsistencyToken>> placeAll(List<Placing> batch) {
         if (batch.size() == 1) {
-            Placing p = batch.getFirst();
-            return List.of(placeOne(p.checkout(), p.now(), p.response()));
+            return List.of(placeOne(batch.getFirst()));
         }
         Map<String, Placing> firsts = new LinkedHashMap<>();
         batch.forEach(p -> firsts.putIfAbsent(p.checkout().id().value(), p));
@@ -377,7 +379,8 @@ public final class JdbcOrders {
                                     p.checkout().id(),
                                     p.checkout().plan(),
                                     p.checkout().plan().orderLines(),
-                                    p.now())))
+                                    p.now()),
+                            p.trace()))
                     .toList());
             Map<String, ConsistencyToken> byKey =
                     appended.stream().collect(Collectors.toMap(ConsistencyToken::key, t -> t, (a, b) -> a));
@@ -407,7 +410,10 @@ public final class JdbcOrders {
                 .toList();
     }
 
-    private Optional<ConsistencyToken> placeOne(CheckoutRecord c, Instant now, CheckoutResponse response) {
+    private Optional<ConsistencyToken> placeOne(Placing p) {
+        CheckoutRecord c = p.checkout();
+        Instant now = p.now();
+        CheckoutResponse response = p.response();
         Plan plan = c.plan();
         return store.transactions().execute(status -> {
             int inserted = store.jdbc()
@@ -448,8 +454,8 @@ public final class JdbcOrders {
                             .toArray(String[]::new))
                     .update();
             recordTransition(store.jdbc(), c.id(), 1, null, OrderStatus.PLACED, "checkout", "", now);
-            Appended event = outbox.append(
-                    OrderPlaced.TYPE, plan.merchantId(), c.id().value(), placed(c.id(), plan, lines, now));
+            Appended event = outbox.append(new Outbox.Draft(
+                    OrderPlaced.TYPE, plan.merchantId(), c.id().value(), placed(c.id(), plan, lines, now), p.trace()));
             store.jdbc()
                     .sql("UPDATE checkouts SET state = 'placed', response_status = ?, response_body = ?,"
                             + " response_token = ?, updated_at = ? WHERE id = ? AND state = 'started'")

@@ -28,12 +28,15 @@ import dev.mercato.plane.Conflict;
 import dev.mercato.plane.Money;
 import dev.mercato.plane.NotFound;
 import dev.mercato.plane.batch.Combiner;
+import dev.mercato.plane.events.Event;
 import dev.mercato.plane.events.EventJson;
 import dev.mercato.plane.events.EventType;
+import dev.mercato.plane.events.Tracing;
 import dev.mercato.plane.events.schema.EventSchemas;
 import dev.mercato.plane.events.schema.PayloadValidator;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -283,6 +286,83 @@ class CheckoutIntegrationTest {
                         .filter(CheckoutResponse::placed)
                         .map(a -> a.orderId().orElseThrow().value())
                         .collect(Collectors.toSet()));
+    }
+
+    /**
+     * Checkouts written together in one batch still each carry their own request's trace: the batch is
+     * written on one of their threads, and every event names the request that caused it, not that thread's.
+     */
+    @Test
+    void every_event_of_checkouts_written_together_carries_its_own_requests_trace() throws Exception {
+        ThreadLocal<String> trace = ThreadLocal.withInitial(() -> "");
+        Tracing.Tracer tracer = new Tracing.Tracer() {
+            @Override
+            public String current() {
+                return trace.get();
+            }
+
+            @Override
+            public void record(String name, List<Event> events, Instant started, Instant ended) {}
+        };
+        shop.inventory.setOnHand(ACME, Map.of(MUG, 100));
+        int n = 24;
+        List<CustomerId> customers = new ArrayList<>();
+        List<CartId> carts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            customers.add(CustomerId.of("traced-" + i));
+            carts.add(shop.cart(customers.get(i), MUG, 1));
+        }
+        Map<String, String> traceOfOrder = new java.util.concurrent.ConcurrentHashMap<>();
+        Tracing.use(tracer);
+        try (var pool = Executors.newFixedThreadPool(n)) {
+            CountDownLatch start = new CountDownLatch(1);
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                done.add(pool.submit(() -> {
+                    String mine = String.format("00-%032x-%016x-01", k + 1, k + 1);
+                    trace.set(mine);
+                    start.await();
+                    CheckoutResponse answer = shop.checkout(customers.get(k), carts.get(k));
+                    traceOfOrder.put(answer.orderId().orElseThrow().value(), mine);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (var f : done) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            Tracing.remove(tracer);
+        }
+        assertThat(traceOfOrder).hasSize(n);
+        assertThat(Combiner.total(shop.ordersStoreCode.combiners()).items())
+                .isGreaterThan(Combiner.total(shop.ordersStoreCode.combiners()).batches());
+        Map<String, String> byOrder = new java.util.HashMap<>();
+        shop.ordersStore
+                .jdbc()
+                .sql("SELECT aggregate_id, type, trace_id FROM outbox")
+                .query((rs, i) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)})
+                .list()
+                .forEach(row -> {
+                    assertThat(row[2]).as(row[1] + " of " + row[0]).isEqualTo(traceOfOrder.get(row[0]));
+                    byOrder.merge(row[0], row[1], (a, b) -> a + "," + b);
+                });
+        assertThat(byOrder).hasSize(n);
+        shop.paymentsStore
+                .jdbc()
+                .sql("SELECT aggregate_id, trace_id FROM outbox")
+                .query((rs, i) -> new String[] {rs.getString(1), rs.getString(2)})
+                .list()
+                .forEach(row -> assertThat(row[1]).as("payment " + row[0]).isEqualTo(traceOfOrder.get(row[0])));
+        List<String[]> reserved = shop.inventoryStore
+                .jdbc()
+                .sql("SELECT payload::jsonb ->> 'reservationId', trace_id FROM outbox WHERE type = ?")
+                .param(dev.mercato.inventory.events.StockReserved.TYPE.wire())
+                .query((rs, i) -> new String[] {rs.getString(1), rs.getString(2)})
+                .list();
+        assertThat(reserved).hasSize(n);
+        reserved.forEach(row -> assertThat(row[1]).as("reservation " + row[0]).isEqualTo(traceOfOrder.get(row[0])));
     }
 
     @Test

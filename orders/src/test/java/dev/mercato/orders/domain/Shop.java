@@ -56,6 +56,8 @@ final class Shop implements AutoCloseable {
     final PostgresStores stores = SharedPostgres.freshStores();
     final RocksStore rocks;
     final CapabilityStore ordersStore;
+    final CapabilityStore inventoryStore;
+    final CapabilityStore paymentsStore;
     final CatalogService catalog;
     final InventoryService inventory;
     final JdbcReservations reservations;
@@ -79,9 +81,9 @@ final class Shop implements AutoCloseable {
 
     Shop(Path folder, SimulatedProviderSettings providerSettings) {
         CapabilityStore catalogStore = open("catalog");
-        CapabilityStore inventoryStore = open("inventory");
+        inventoryStore = open("inventory");
         CapabilityStore customersStore = open("customers");
-        CapabilityStore paymentsStore = open("payments");
+        paymentsStore = open("payments");
         ordersStore = open("orders");
         JdbcProducts products = new JdbcProducts(catalogStore, new Outbox(catalogStore, clock));
         catalog = new CatalogService(products, new ProductCache(products::find, Duration.ofSeconds(60), 1000));

@@ -13,6 +13,7 @@ import dev.mercato.plane.MerchantId;
 import dev.mercato.plane.Money;
 import dev.mercato.plane.batch.Combiner;
 import dev.mercato.plane.events.ConsistencyToken;
+import dev.mercato.plane.events.Tracing;
 import dev.mercato.plane.outbox.Outbox;
 import dev.mercato.plane.postgres.CapabilityStore;
 import dev.mercato.plane.web.MoneyJson;
@@ -50,7 +51,7 @@ public final class JdbcPaymentIntents {
 
     private final CapabilityStore store;
     private final Outbox outbox;
-    private final Combiner<PaymentIntent, Recorded> authorizations;
+    private final Combiner<Authorizing, Recorded> authorizations;
 
     public JdbcPaymentIntents(CapabilityStore store, Outbox outbox) {
         this.store = store;
@@ -106,16 +107,23 @@ public final class JdbcPaymentIntents {
             throw new IllegalArgumentException(
                     "An authorization records AUTHORIZED or DECLINED, not " + intent.status());
         }
-        return authorizations.write(intent);
+        // The request's trace travels with it: its batch may be written on another request's thread.
+        return authorizations.write(new Authorizing(intent, Tracing.current()));
     }
+
+    /** An authorization to record, with the trace of the request that made it. */
+    private record Authorizing(PaymentIntent intent, String trace) {}
 
     /**
      * Records many authorizations in one transaction: one insert for all, one event for each recorded. A
      * payment recorded before (or twice in the batch) answers what is recorded, as alone.
      */
-    private List<Recorded> recordAuthorizations(List<PaymentIntent> batch) {
+    private List<Recorded> recordAuthorizations(List<Authorizing> items) {
+        List<PaymentIntent> batch = items.stream().map(Authorizing::intent).toList();
+        Map<PaymentId, String> traces = new HashMap<>();
+        items.forEach(a -> traces.putIfAbsent(a.intent().id(), a.trace()));
         if (batch.size() == 1) {
-            return List.of(recordAuthorizationAlone(batch.getFirst()));
+            return List.of(recordAuthorizationAlone(items.getFirst()));
         }
         Map<PaymentId, PaymentIntent> firsts = new LinkedHashMap<>();
         batch.forEach(i -> firsts.putIfAbsent(i.id(), i));
@@ -151,7 +159,9 @@ public final class JdbcPaymentIntents {
             outbox.appendAll(unique.stream()
                     .filter(i -> inserted.containsKey(i.id()))
                     .map(i -> inserted.get(i.id()))
-                    .map(i -> i.status() == Status.AUTHORIZED ? authorized(i, i.updatedAt()) : declined(i))
+                    .map(i -> traced(
+                            i.status() == Status.AUTHORIZED ? authorized(i, i.updatedAt()) : declined(i),
+                            traces.get(i.id())))
                     .toList());
             // Read committed: a row that made the insert yield is committed, so these reads see it.
             for (PaymentIntent i : unique) {
@@ -168,11 +178,12 @@ public final class JdbcPaymentIntents {
                 .toList();
     }
 
-    private Recorded recordAuthorizationAlone(PaymentIntent intent) {
+    private Recorded recordAuthorizationAlone(Authorizing a) {
+        PaymentIntent intent = a.intent();
         return store.transactions().execute(tx -> {
             Optional<PaymentIntent> inserted = insert(intent);
-            inserted.ifPresent(
-                    i -> outbox.append(i.status() == Status.AUTHORIZED ? authorized(i, i.updatedAt()) : declined(i)));
+            inserted.ifPresent(i -> outbox.append(
+                    traced(i.status() == Status.AUTHORIZED ? authorized(i, i.updatedAt()) : declined(i), a.trace())));
             return recorded(intent.id(), inserted);
         });
     }
@@ -258,6 +269,10 @@ public final class JdbcPaymentIntents {
     private Recorded recorded(PaymentId id, Optional<PaymentIntent> inserted) {
         // Read committed: a row that made our insert yield is committed, so this read sees it.
         return inserted.map(i -> new Recorded(i, true)).orElseGet(() -> new Recorded(find(id).orElseThrow(), false));
+    }
+
+    private static Outbox.Draft traced(Outbox.Draft d, String trace) {
+        return new Outbox.Draft(d.type(), d.merchant(), d.aggregateId(), d.payload(), trace);
     }
 
     private static Outbox.Draft authorized(PaymentIntent i, Instant at) {
