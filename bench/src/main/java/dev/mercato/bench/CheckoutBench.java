@@ -48,7 +48,8 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>Run (after {@code ./mercato build}): {@code ./mvnw -q -pl bench exec:java
  * -Dexec.mainClass=dev.mercato.bench.CheckoutBench -Dexec.args="app/target/mercato.jar 20 64 500"}
- * (jar, seconds per phase, closed-loop clients, open-loop orders/s).
+ * (jar, seconds per phase, closed-loop clients, open-loop orders/s). A fifth argument {@code overload-only}
+ * runs only the overload phase, at the fourth argument's rate.
  *
  * <p>{@code bench/checkout-wrk} asks the same question (closed loop only) with clients the team did not
  * write, wrk and pgbench, on carts that {@link PreparedCarts} prepares with this class's platform and shopper.
@@ -68,6 +69,10 @@ public final class CheckoutBench {
                 seconds,
                 clients,
                 rate);
+        if (args.length > 4 && args[4].equals("overload-only")) {
+            overloadOnly(jar, seconds, clients, rate);
+            return;
+        }
         Result checkout;
         Result checkoutAtRate;
         try (Platform platform = Platform.start(jar)) {
@@ -345,6 +350,31 @@ public final class CheckoutBench {
      * Open loop at {@code rate} (three times capacity), latencies from when each request was due, kept apart by
      * answer: placed (201), shed at the door (503 {@code checkout-overloaded}), anything else.
      */
+    /**
+     * Only the overload phase, offered {@code rate} orders/s (an absolute rate, so two builds can be offered the
+     * same load), after the same warm-up as the full run: {@code ... 20 32 450 overload-only}.
+     */
+    static void overloadOnly(Path jar, int seconds, int clients, int rate) throws Exception {
+        try (Platform platform = Platform.start(jar)) {
+            Shopper shopper = new Shopper(platform);
+            shopper.restock();
+            int warmUp = Math.max(5, seconds);
+            shopper.prepare(1_000 + 300 * warmUp);
+            platform.awaitQuiet();
+            closedLoop("warm-up (not compared)", warmUp, clients, shopper);
+            platform.awaitViewsCaughtUp(shopper.admin);
+            shopper.prepare(1_000 + rate * (seconds + 2) / 2);
+            platform.awaitQuiet();
+            overload(shopper, seconds, rate);
+            platform.awaitQuiet();
+            System.out.println("after the run, inventory reconciliation: "
+                    + platform.send("GET", "/api/v1/inventory/reconciliation", shopper.admin, null, Map.of())
+                            .body());
+            System.out.println(
+                    "combined writes over the run, items in batches (mean): " + platform.batchSizes(shopper.admin));
+        }
+    }
+
     static void overload(Shopper shopper, int seconds, int rate) throws Exception {
         System.out.println(
                 "checkout offered 3x capacity, open loop at " + rate + "/s, from " + java.time.Instant.now());
