@@ -76,17 +76,7 @@ public final class CheckoutBench {
         Result checkout;
         Result checkoutAtRate;
         try (Platform platform = Platform.start(jar)) {
-            Shopper shopper = new Shopper(platform);
-            shopper.restock();
-            // Warm-up, not reported, as long as a phase: the JIT compiles checkout's path and the views' live
-            // and catching-up paths here, not in whichever phase runs first. With no warm-up the first phase
-            // spent a fifth of the machine in the compiler; after half a phase of warm-up still 10 s of C2
-            // time more than the second (JFR jdk.Compilation), about 3.5 ms of CPU per order.
-            int warmUp = Math.max(5, seconds);
-            shopper.prepare(1_000 + 300 * warmUp);
-            platform.awaitQuiet();
-            closedLoop("warm-up (not compared)", warmUp, clients, shopper);
-            platform.awaitViewsCaughtUp(shopper.admin);
+            Shopper shopper = warmedUp(platform, seconds, clients);
             // Views running, then paused, twice over (A B A B): the JIT is still compiling after the warm-up
             // (JFR: 10 s of C2 time in the first running phase against 4.7 s in the paused one after it), so a
             // single pair favours whichever phase runs second. The ratio is reported per pair and over both.
@@ -347,22 +337,29 @@ public final class CheckoutBench {
     }
 
     /**
-     * Open loop at {@code rate} (three times capacity), latencies from when each request was due, kept apart by
-     * answer: placed (201), shed at the door (503 {@code checkout-overloaded}), anything else.
+     * A shopper with stock, after a warm-up that is not reported, as long as a phase: the JIT compiles
+     * checkout's path and the views' live and catching-up paths here, not in whichever phase runs first. With
+     * no warm-up the first phase spent a fifth of the machine in the compiler; after half a phase of warm-up
+     * still 10 s of C2 time more than the second (JFR jdk.Compilation), about 3.5 ms of CPU per order.
      */
+    static Shopper warmedUp(Platform platform, int seconds, int clients) throws Exception {
+        Shopper shopper = new Shopper(platform);
+        shopper.restock();
+        int warmUp = Math.max(5, seconds);
+        shopper.prepare(1_000 + 300 * warmUp);
+        platform.awaitQuiet();
+        closedLoop("warm-up (not compared)", warmUp, clients, shopper);
+        platform.awaitViewsCaughtUp(shopper.admin);
+        return shopper;
+    }
+
     /**
      * Only the overload phase, offered {@code rate} orders/s (an absolute rate, so two builds can be offered the
      * same load), after the same warm-up as the full run: {@code ... 20 32 450 overload-only}.
      */
     static void overloadOnly(Path jar, int seconds, int clients, int rate) throws Exception {
         try (Platform platform = Platform.start(jar)) {
-            Shopper shopper = new Shopper(platform);
-            shopper.restock();
-            int warmUp = Math.max(5, seconds);
-            shopper.prepare(1_000 + 300 * warmUp);
-            platform.awaitQuiet();
-            closedLoop("warm-up (not compared)", warmUp, clients, shopper);
-            platform.awaitViewsCaughtUp(shopper.admin);
+            Shopper shopper = warmedUp(platform, seconds, clients);
             shopper.prepare(1_000 + rate * (seconds + 2) / 2);
             platform.awaitQuiet();
             overload(shopper, seconds, rate);
@@ -375,6 +372,10 @@ public final class CheckoutBench {
         }
     }
 
+    /**
+     * Open loop at {@code rate} (three times capacity), latencies from when each request was due, kept apart by
+     * answer: placed (201), shed at the door (503 {@code checkout-overloaded}), anything else.
+     */
     static void overload(Shopper shopper, int seconds, int rate) throws Exception {
         System.out.println(
                 "checkout offered 3x capacity, open loop at " + rate + "/s, from " + java.time.Instant.now());
