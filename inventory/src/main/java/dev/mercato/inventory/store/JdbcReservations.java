@@ -272,7 +272,11 @@ public final class JdbcReservations {
         Instant expires = now.plus(hold);
         return store.transactions().execute(status -> {
             JdbcClient tx = store.jdbc();
-            // The id first: a repeat (or a concurrent duplicate, which waits here) answers what exists.
+            // Stock first, then the id, in the order a batch takes them (reserveAll): a duplicate of this id
+            // running in another process, alone or in a batch, then waits for the stock rows instead of holding
+            // the id while it waits for them (which deadlocked the two). A repeat answers what exists.
+            Map<String, StockLevel> before = JdbcStock.lockLevels(tx, skus).stream()
+                    .collect(Collectors.toMap(l -> l.sku().value(), Function.identity()));
             int inserted = tx.sql("INSERT INTO reservations (id, merchant_id, status, expires_at, created_at,"
                             + " updated_at) VALUES (?, ?, 'held', ?, ?, ?) ON CONFLICT (id) DO NOTHING")
                     .params(id.value(), merchant.value(), at(expires), at(now), at(now))
@@ -281,8 +285,6 @@ public final class JdbcReservations {
                 status.setRollbackOnly();
                 return find(tx, id, false).orElseThrow();
             }
-            Map<String, StockLevel> before = JdbcStock.lockLevels(tx, skus).stream()
-                    .collect(Collectors.toMap(l -> l.sku().value(), Function.identity()));
             Optional<Conflict> refused = shortage(merchant, wanted, before);
             if (refused.isPresent()) {
                 // Thrown inside the transaction: the reservation row above rolls back with it.
@@ -326,7 +328,9 @@ public final class JdbcReservations {
         if (batch.size() == 1) {
             return List.of(Decided.of(() -> confirmOne(batch.getFirst())));
         }
-        String[] ids = batch.stream().map(ReservationId::value).distinct().toArray(String[]::new);
+        // Sorted: two processes confirming overlapping batches lock the rows in the same order.
+        String[] ids =
+                batch.stream().map(ReservationId::value).distinct().sorted().toArray(String[]::new);
         Map<ReservationId, Decided> decided = store.transactions().execute(status -> {
             JdbcClient tx = store.jdbc();
             Instant now = clock.instant();
@@ -526,10 +530,10 @@ public final class JdbcReservations {
     }
 
     private static Outbox.Draft draft(StockLevel level, Object payload) {
-        return draft(level, payload, "");
+        return draft(level, payload, null);
     }
 
-    /** @param trace the writing request's trace; empty for the current thread's */
+    /** @param trace the writing request's trace ({@link Outbox.Draft}: null for the current thread's) */
     private static Outbox.Draft draft(StockLevel level, Object payload, String trace) {
         var type = switch (payload) {
             case StockReserved e -> StockReserved.TYPE;

@@ -12,10 +12,10 @@ final class StockEvents {
 
     /** A stock-low event when this change took available from at or above the threshold to below it. */
     static void lowIfCrossed(int availableBefore, StockLevel after, List<Outbox.Draft> drafts) {
-        lowIfCrossed(availableBefore, after, drafts, "");
+        lowIfCrossed(availableBefore, after, drafts, null);
     }
 
-    /** The same, for the request whose trace is {@code trace} (empty: the current thread's). */
+    /** The same, for the request whose trace is {@code trace} ({@link Outbox.Draft}: null, the current thread's). */
     static void lowIfCrossed(int availableBefore, StockLevel after, List<Outbox.Draft> drafts, String trace) {
         if (availableBefore >= after.lowThreshold() && after.available() < after.lowThreshold()) {
             drafts.add(new Outbox.Draft(

@@ -38,6 +38,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -126,7 +127,10 @@ public final class JdbcOrders {
         Instant now = clock.instant();
         Map<List<String>, Starting> firsts = new LinkedHashMap<>();
         batch.forEach(s -> firsts.putIfAbsent(List.of(s.customer(), s.key()), s));
-        List<Starting> unique = List.copyOf(firsts.values());
+        // In key order: two processes recording overlapping batches take the index entries in the same order.
+        List<Starting> unique = firsts.values().stream()
+                .sorted(Comparator.comparing(Starting::customer).thenComparing(Starting::key))
+                .toList();
         Set<String> recorded = store.transactions().execute(status -> {
             Set<String> inserted = new HashSet<>(store.jdbc()
                     .sql("INSERT INTO checkouts (id, customer_id, idempotency_key, fingerprint, merchant_id, cart_id,"
@@ -295,7 +299,10 @@ public final class JdbcOrders {
         }
         Map<String, Placing> firsts = new LinkedHashMap<>();
         batch.forEach(p -> firsts.putIfAbsent(p.checkout().id().value(), p));
-        List<Placing> unique = List.copyOf(firsts.values());
+        // In id order: two processes placing overlapping batches (a run and its recovery) lock in the same order.
+        List<Placing> unique = firsts.values().stream()
+                .sorted(Comparator.comparing(p -> p.checkout().id().value()))
+                .toList();
         Map<String, ConsistencyToken> tokens = store.transactions().execute(status -> {
             JdbcClient tx = store.jdbc();
             Set<String> inserted = new HashSet<>(tx.sql("INSERT INTO orders (id, merchant_id, customer_id, status,"

@@ -267,11 +267,6 @@ class CheckoutIntegrationTest {
         assertThat(shop.inventory.level(MUG).orElseThrow().available()).isZero();
         assertThat(shop.inventory.reconcile()).isEmpty();
         assertThat(shop.outboxRows(OrderPlaced.TYPE.wire())).isEqualTo(50);
-        // The checkouts that raced were recorded, and their stock reserved, together in batches.
-        assertThat(Combiner.total(shop.ordersStoreCode.combiners()).items())
-                .isGreaterThan(Combiner.total(shop.ordersStoreCode.combiners()).batches());
-        assertThat(Combiner.total(shop.reservations.combiners()).items())
-                .isGreaterThan(Combiner.total(shop.reservations.combiners()).batches());
 
         // The provider's own ledger: one authorization per order, and none for anything else.
         List<ProviderLedger.Entry> authorizations = shop.provider.entries().stream()
@@ -313,22 +308,34 @@ class CheckoutIntegrationTest {
             carts.add(shop.cart(customers.get(i), MUG, 1));
         }
         Map<String, String> traceOfOrder = new java.util.concurrent.ConcurrentHashMap<>();
+        Combiner<?, ?> reserving = named(shop.reservations.combiners(), "inventory.reserve");
+        Combiner<?, ?> placing = named(shop.ordersStoreCode.combiners(), "orders.place");
         Tracing.use(tracer);
-        try (var pool = Executors.newFixedThreadPool(n)) {
-            CountDownLatch start = new CountDownLatch(1);
+        // Two gates make sure checkouts are written together: a lock on the stock table holds the first
+        // reservation inside its transaction until the others queued behind it, and one on the orders table
+        // does the same for placing. The connections close (rolling back) before the pool waits for its tasks.
+        try (var pool = Executors.newFixedThreadPool(n);
+                var stockGate = shop.inventoryStore.dataSource().getConnection();
+                var ordersGate = shop.ordersStore.dataSource().getConnection()) {
+            stockGate.setAutoCommit(false);
+            stockGate.createStatement().execute("LOCK TABLE stock IN EXCLUSIVE MODE");
+            ordersGate.setAutoCommit(false);
+            ordersGate.createStatement().execute("LOCK TABLE orders IN SHARE MODE");
             List<java.util.concurrent.Future<?>> done = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 int k = i;
                 done.add(pool.submit(() -> {
                     String mine = String.format("00-%032x-%016x-01", k + 1, k + 1);
                     trace.set(mine);
-                    start.await();
                     CheckoutResponse answer = shop.checkout(customers.get(k), carts.get(k));
                     traceOfOrder.put(answer.orderId().orElseThrow().value(), mine);
                     return null;
                 }));
             }
-            start.countDown();
+            awaitCondition(() -> reserving.queued() == n - 1);
+            stockGate.rollback();
+            awaitCondition(() -> placing.queued() == n - 1);
+            ordersGate.rollback();
             for (var f : done) {
                 f.get(60, java.util.concurrent.TimeUnit.SECONDS);
             }
@@ -336,8 +343,8 @@ class CheckoutIntegrationTest {
             Tracing.remove(tracer);
         }
         assertThat(traceOfOrder).hasSize(n);
-        assertThat(Combiner.total(shop.ordersStoreCode.combiners()).items())
-                .isGreaterThan(Combiner.total(shop.ordersStoreCode.combiners()).batches());
+        assertThat(reserving.stats()).isEqualTo(new Combiner.Stats(2, n));
+        assertThat(placing.stats()).isEqualTo(new Combiner.Stats(2, n));
         Map<String, String> byOrder = new java.util.HashMap<>();
         shop.ordersStore
                 .jdbc()
@@ -363,6 +370,20 @@ class CheckoutIntegrationTest {
                 .list();
         assertThat(reserved).hasSize(n);
         reserved.forEach(row -> assertThat(row[1]).as("reservation " + row[0]).isEqualTo(traceOfOrder.get(row[0])));
+    }
+
+    private static Combiner<?, ?> named(List<Combiner<?, ?>> combiners, String name) {
+        return combiners.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static void awaitCondition(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 30 s");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+        }
     }
 
     @Test

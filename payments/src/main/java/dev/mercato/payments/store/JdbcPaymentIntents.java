@@ -127,7 +127,10 @@ public final class JdbcPaymentIntents {
         }
         Map<PaymentId, PaymentIntent> firsts = new LinkedHashMap<>();
         batch.forEach(i -> firsts.putIfAbsent(i.id(), i));
-        List<PaymentIntent> unique = List.copyOf(firsts.values());
+        // In id order: two processes recording overlapping batches take the rows in the same order.
+        List<PaymentIntent> unique = firsts.values().stream()
+                .sorted(java.util.Comparator.comparing(i -> i.id().value()))
+                .toList();
         Map<PaymentId, PaymentIntent> recorded = new HashMap<>();
         Map<PaymentId, PaymentIntent> created = store.transactions().execute(tx -> {
             Map<PaymentId, PaymentIntent> inserted = new HashMap<>();

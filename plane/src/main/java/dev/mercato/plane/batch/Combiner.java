@@ -172,9 +172,9 @@ public final class Combiner<I, O> {
             }
             return;
         }
-        if (outcomes.size() != taken.size()) {
-            IllegalStateException wrong = new IllegalStateException(
-                    "A batch of " + taken.size() + " items returned " + outcomes.size() + " outcomes");
+        if (outcomes == null || outcomes.size() != taken.size()) {
+            IllegalStateException wrong = new IllegalStateException("A batch of " + taken.size() + " items returned "
+                    + (outcomes == null ? "no list" : outcomes.size() + " outcomes"));
             taken.forEach(w -> w.failure = wrong);
             return;
         }

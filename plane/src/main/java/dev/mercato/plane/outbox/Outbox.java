@@ -74,16 +74,20 @@ public final class Outbox {
         this.afterCommit = afterCommit;
     }
 
-    /** One event to append: its type, tenant, aggregate and payload (serialised to JSON). */
+    /**
+     * One event to append: its type, tenant, aggregate and payload (serialised to JSON), and the trace of the
+     * request that caused it: null for the current thread's; "" for none (a request without a trace whose
+     * event is written on another request's thread, as combined writes do).
+     */
     public record Draft(EventType type, MerchantId merchant, String aggregateId, Object payload, String traceId) {
         public Draft(EventType type, MerchantId merchant, String aggregateId, Object payload) {
-            this(type, merchant, aggregateId, payload, "");
+            this(type, merchant, aggregateId, payload, null);
         }
     }
 
-    /** The draft's own trace, else the current thread's: the request that wrote the event. */
+    /** The draft's own trace (possibly none), else, when it names none, the current thread's. */
     private static String traceOf(Draft draft) {
-        return draft.traceId() == null || draft.traceId().isEmpty() ? Tracing.current() : draft.traceId();
+        return draft.traceId() == null ? Tracing.current() : draft.traceId();
     }
 
     public Appended append(EventType type, MerchantId merchant, String aggregateId, Object payload) {

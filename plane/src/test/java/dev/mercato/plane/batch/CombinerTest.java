@@ -30,6 +30,9 @@ class CombinerTest {
     /** A store in memory that writes a batch at a time and records each batch. */
     static final class Store {
         final List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
+        /** Every call, written or failed. */
+        final List<List<Integer>> attempts = Collections.synchronizedList(new ArrayList<>());
+
         final Set<Integer> written = ConcurrentHashMap.newKeySet();
         final AtomicInteger inside = new AtomicInteger();
         volatile int overlaps;
@@ -41,6 +44,7 @@ class CombinerTest {
                 overlaps++;
             }
             try {
+                attempts.add(List.copyOf(items));
                 if (down) {
                     throw new QueryTimeoutException("store down");
                 }
@@ -118,7 +122,7 @@ class CombinerTest {
     void a_batch_failing_on_one_items_data_fails_only_that_caller() throws Exception {
         Store store = new Store();
         store.bad = 3;
-        List<Object> answers = runConcurrently(new Combiner<>("test", 8, store::write, store::single), 8);
+        List<Object> answers = queuedBehindTheFirst(store, 8, 8);
 
         for (int i = 0; i < 8; i++) {
             if (i == 3) {
@@ -127,26 +131,74 @@ class CombinerTest {
                 assertThat(answers.get(i)).isEqualTo("done " + i);
             }
         }
+        // Items 1 to 7 were tried together, failed on item 3, and were then written one by one.
+        assertThat(store.attempts).anySatisfy(a -> assertThat(a).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6, 7));
+        assertThat(store.batches).contains(List.of(1), List.of(2), List.of(4), List.of(7));
         assertThat(store.written).doesNotContain(3).hasSize(7);
     }
 
     @Test
-    void a_batch_failing_on_its_store_fails_each_caller_in_it_without_writing_them_one_by_one() {
+    void a_batch_failing_on_its_store_fails_each_caller_in_it_without_writing_them_one_by_one() throws Exception {
         Store store = new Store();
-        AtomicInteger singles = new AtomicInteger();
-        Combiner<Integer, String> combiner = new Combiner<>("test", 8, store::write, item -> {
-            singles.incrementAndGet();
-            return store.single(item);
-        });
         store.down = true;
 
-        assertThatThrownBy(() -> combiner.write(1)).isInstanceOf(QueryTimeoutException.class);
-        List<Object> answers = runConcurrently(combiner, 6);
+        List<Object> answers = queuedBehindTheFirst(store, 6, 8);
 
         assertThat(answers).allSatisfy(a -> assertThat(a).isInstanceOf(QueryTimeoutException.class));
-        assertThat(singles).hasValue(0);
+        // The first alone, then the five that queued behind it in one try, and nothing more.
+        assertThat(store.attempts).hasSize(2);
+        assertThat(store.attempts.get(0)).containsExactly(0);
+        assertThat(store.attempts.get(1)).containsExactlyInAnyOrder(1, 2, 3, 4, 5);
         store.down = false;
-        assertThat(combiner.write(7)).isEqualTo("done 7");
+        Combiner<Integer, String> after = new Combiner<>("test", 8, store::write, store::single);
+        assertThat(after.write(7)).isEqualTo("done 7");
+    }
+
+    /**
+     * Item 0 is written alone and held inside its batch until items 1 to {@code callers - 1} all queued behind
+     * it; each caller's answer or exception, by item.
+     */
+    private static List<Object> queuedBehindTheFirst(Store store, int callers, int maxBatch) throws Exception {
+        CountDownLatch firstInside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Combiner<Integer, String> combiner = new Combiner<>(
+                "test",
+                maxBatch,
+                items -> {
+                    if (items.contains(0)) {
+                        firstInside.countDown();
+                        await(release);
+                    }
+                    return store.write(items);
+                },
+                store::single);
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            List<Future<Object>> futures = new ArrayList<>();
+            futures.add(pool.submit(() -> answer(combiner, 0)));
+            assertThat(firstInside.await(10, TimeUnit.SECONDS)).isTrue();
+            for (int i = 1; i < callers; i++) {
+                int item = i;
+                futures.add(pool.submit(() -> answer(combiner, item)));
+            }
+            waitFor(() -> combiner.queued() == callers - 1);
+            release.countDown();
+            List<Object> answers = new ArrayList<>();
+            for (Future<Object> f : futures) {
+                answers.add(f.get(30, TimeUnit.SECONDS));
+            }
+            return answers;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Object answer(Combiner<Integer, String> combiner, int item) {
+        try {
+            return combiner.write(item);
+        } catch (RuntimeException e) {
+            return e;
+        }
     }
 
     @Test
