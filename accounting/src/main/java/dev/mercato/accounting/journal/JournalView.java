@@ -15,6 +15,7 @@ import dev.mercato.plane.web.MoneyJson;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -166,7 +167,11 @@ public final class JournalView implements View {
                             placed.stream()
                                     .map(p -> new BigDecimal(p.total().amount()).toPlainString())
                                     .toArray(String[]::new),
-                            placed.stream().map(p -> p.placedAt().toString()).toArray(String[]::new))
+                            placed.stream()
+                                    .map(p -> p.placedAt()
+                                            .truncatedTo(ChronoUnit.MICROS)
+                                            .toString())
+                                    .toArray(String[]::new))
                     .update();
         }
         if (!round.lastStatus().isEmpty()) {
@@ -176,7 +181,10 @@ public final class JournalView implements View {
                     .params(
                             changes.stream().map(OrderStatusChanged::orderId).toArray(String[]::new),
                             changes.stream().map(OrderStatusChanged::to).toArray(String[]::new),
-                            changes.stream().map(c -> c.at().toString()).toArray(String[]::new))
+                            changes.stream()
+                                    .map(c -> c.at().truncatedTo(ChronoUnit.MICROS)
+                                            .toString())
+                                    .toArray(String[]::new))
                     .update();
         }
         if (!booked.isEmpty()) {
@@ -203,7 +211,9 @@ public final class JournalView implements View {
                         booked.stream().map(b -> b.posting().currency()).toArray(String[]::new),
                         booked.stream().map(b -> b.event().id()).toArray(UUID[]::new),
                         booked.stream().map(b -> b.event().type().wire()).toArray(String[]::new),
-                        booked.stream().map(b -> b.at().toString()).toArray(String[]::new))
+                        booked.stream()
+                                .map(b -> b.at().truncatedTo(ChronoUnit.MICROS).toString())
+                                .toArray(String[]::new))
                 .query(String.class)
                 .list();
         if (written.isEmpty()) {
@@ -261,13 +271,13 @@ public final class JournalView implements View {
                             p.total().currency(),
                             new BigDecimal(p.subtotal().amount()),
                             new BigDecimal(p.total().amount()),
-                            Timestamp.from(p.placedAt()),
-                            Timestamp.from(p.placedAt()))
+                            Timestamp.from(p.placedAt().truncatedTo(ChronoUnit.MICROS)),
+                            Timestamp.from(p.placedAt().truncatedTo(ChronoUnit.MICROS)))
                     .update();
         } else if (event.type().equals(OrderStatusChanged.TYPE)) {
             OrderStatusChanged c = EventJson.read(event.data(), OrderStatusChanged.class);
             tx.sql("UPDATE " + g.table("orders") + " SET status = ?, updated_at = ? WHERE order_id = ?")
-                    .params(c.to(), Timestamp.from(c.at()), c.orderId())
+                    .params(c.to(), Timestamp.from(c.at().truncatedTo(ChronoUnit.MICROS)), c.orderId())
                     .update();
         } else if (event.type().equals(PaymentCaptured.TYPE)) {
             PaymentCaptured c = EventJson.read(event.data(), PaymentCaptured.class);
@@ -304,7 +314,7 @@ public final class JournalView implements View {
                         posting.currency(),
                         event.id(),
                         event.type().wire(),
-                        Timestamp.from(at))
+                        Timestamp.from(at.truncatedTo(ChronoUnit.MICROS)))
                 .update();
         if (inserted == 0) {
             return;

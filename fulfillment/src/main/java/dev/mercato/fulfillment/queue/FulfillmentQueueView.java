@@ -11,6 +11,7 @@ import dev.mercato.plane.events.Event;
 import dev.mercato.plane.events.EventJson;
 import dev.mercato.plane.events.Topics;
 import java.sql.Timestamp;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,7 +111,11 @@ public final class FulfillmentQueueView implements View {
                             placed.stream().map(OrderPlaced::customer).toArray(String[]::new),
                             placed.stream().map(OrderPlaced::itemCount).toArray(Integer[]::new),
                             placed.stream().map(FulfillmentQueueView::pickLines).toArray(String[]::new),
-                            placed.stream().map(p -> p.placedAt().toString()).toArray(String[]::new))
+                            placed.stream()
+                                    .map(p -> p.placedAt()
+                                            .truncatedTo(ChronoUnit.MICROS)
+                                            .toString())
+                                    .toArray(String[]::new))
                     .update();
         }
         if (!round.lastStatus().isEmpty()) {
@@ -120,7 +125,10 @@ public final class FulfillmentQueueView implements View {
                     .params(
                             changes.stream().map(OrderStatusChanged::orderId).toArray(String[]::new),
                             changes.stream().map(c -> stageOf(c.to())).toArray(String[]::new),
-                            changes.stream().map(c -> c.at().toString()).toArray(String[]::new))
+                            changes.stream()
+                                    .map(c -> c.at().truncatedTo(ChronoUnit.MICROS)
+                                            .toString())
+                                    .toArray(String[]::new))
                     .update();
         }
         if (!firstShipment.isEmpty()) {
@@ -132,7 +140,10 @@ public final class FulfillmentQueueView implements View {
                             shipped.stream().map(OrderShipped::orderId).toArray(String[]::new),
                             shipped.stream().map(OrderShipped::carrier).toArray(String[]::new),
                             shipped.stream().map(OrderShipped::trackingNumber).toArray(String[]::new),
-                            shipped.stream().map(s -> s.at().toString()).toArray(String[]::new))
+                            shipped.stream()
+                                    .map(s -> s.at().truncatedTo(ChronoUnit.MICROS)
+                                            .toString())
+                                    .toArray(String[]::new))
                     .update();
         }
     }
@@ -156,20 +167,24 @@ public final class FulfillmentQueueView implements View {
                             p.customer(),
                             p.itemCount(),
                             pickLines(p),
-                            Timestamp.from(p.placedAt()),
-                            Timestamp.from(p.placedAt()))
+                            Timestamp.from(p.placedAt().truncatedTo(ChronoUnit.MICROS)),
+                            Timestamp.from(p.placedAt().truncatedTo(ChronoUnit.MICROS)))
                     .update();
         } else if (event.type().equals(OrderStatusChanged.TYPE)) {
             OrderStatusChanged c = EventJson.read(event.data(), OrderStatusChanged.class);
             // Status events follow the placement in the same stream, so the row is there.
             tx.sql("UPDATE " + g.table("queue") + " SET stage = ?, updated_at = ? WHERE order_id = ?")
-                    .params(stageOf(c.to()), Timestamp.from(c.at()), c.orderId())
+                    .params(stageOf(c.to()), Timestamp.from(c.at().truncatedTo(ChronoUnit.MICROS)), c.orderId())
                     .update();
         } else if (event.type().equals(OrderShipped.TYPE)) {
             OrderShipped s = EventJson.read(event.data(), OrderShipped.class);
             tx.sql("INSERT INTO " + g.table("shipment") + " (order_id, carrier, tracking_number, shipped_at)"
                             + " VALUES (?, ?, ?, ?) ON CONFLICT (order_id) DO NOTHING")
-                    .params(s.orderId(), s.carrier(), s.trackingNumber(), Timestamp.from(s.at()))
+                    .params(
+                            s.orderId(),
+                            s.carrier(),
+                            s.trackingNumber(),
+                            Timestamp.from(s.at().truncatedTo(ChronoUnit.MICROS)))
                     .update();
         }
         // Other events (checkout steps, picks and packs, which orders' status already says) change nothing here.

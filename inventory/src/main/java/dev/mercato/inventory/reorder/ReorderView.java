@@ -12,6 +12,7 @@ import dev.mercato.plane.events.EventJson;
 import dev.mercato.plane.events.Topics;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -155,12 +156,22 @@ public final class ReorderView implements View {
                         out.stream().map(Suggestion::onHand).toArray(Integer[]::new),
                         out.stream().map(Suggestion::suggested).toArray(Integer[]::new),
                         out.stream().map(Suggestion::version).toArray(Long[]::new),
-                        out.stream().map(r -> r.openedAt().toString()).toArray(String[]::new),
-                        out.stream().map(r -> r.updatedAt().toString()).toArray(String[]::new),
+                        out.stream()
+                                .map(r -> r.openedAt()
+                                        .truncatedTo(ChronoUnit.MICROS)
+                                        .toString())
+                                .toArray(String[]::new),
+                        out.stream()
+                                .map(r -> r.updatedAt()
+                                        .truncatedTo(ChronoUnit.MICROS)
+                                        .toString())
+                                .toArray(String[]::new),
                         out.stream()
                                 .map(r -> r.closedAt() == null
                                         ? null
-                                        : r.closedAt().toString())
+                                        : r.closedAt()
+                                                .truncatedTo(ChronoUnit.MICROS)
+                                                .toString())
                                 .toArray(String[]::new))
                 .update();
     }
@@ -286,8 +297,8 @@ public final class ReorderView implements View {
                         low.onHand(),
                         suggestedQuantity(low.available(), low.threshold()),
                         low.version(),
-                        Timestamp.from(at),
-                        Timestamp.from(at))
+                        Timestamp.from(at.truncatedTo(ChronoUnit.MICROS)),
+                        Timestamp.from(at.truncatedTo(ChronoUnit.MICROS)))
                 .update();
     }
 
@@ -314,11 +325,11 @@ public final class ReorderView implements View {
                         available,
                         onHand,
                         version,
-                        Timestamp.from(at),
+                        Timestamp.from(at.truncatedTo(ChronoUnit.MICROS)),
                         available,
                         available,
                         available,
-                        Timestamp.from(at),
+                        Timestamp.from(at.truncatedTo(ChronoUnit.MICROS)),
                         merchant,
                         sku,
                         version)
