@@ -287,15 +287,19 @@ class ReservingStockIntegrationTest {
                 }));
                 if (i == 0) {
                     // The first is inside its batch, waiting for the table; the rest queue behind it.
-                    awaitCondition(() -> store.jdbc()
-                                    .sql(
-                                            "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'stock'::regclass")
-                                    .query(Long.class)
-                                    .single()
-                            > 0);
+                    org.awaitility.Awaitility.await()
+                            .atMost(java.time.Duration.ofSeconds(20))
+                            .until(() -> store.jdbc()
+                                            .sql(
+                                                    "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'stock'::regclass")
+                                            .query(Long.class)
+                                            .single()
+                                    > 0);
                 }
             }
-            awaitCondition(() -> reserving.queued() == 9);
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> reserving.queued() == 9);
             blocker.rollback();
         }
         List<Object> outcomes = new ArrayList<>();
@@ -314,16 +318,6 @@ class ReservingStockIntegrationTest {
         assertThat(events).extracting(StockReserved::reserved).containsExactly(2, 4, 6, 8);
         assertThat(events).extracting(StockReserved::available).containsExactly(7, 5, 3, 1);
         assertThat(events.getLast().version()).isEqualTo(level(MUG).version());
-    }
-
-    private static void awaitCondition(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 20 s");
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
-        }
     }
 
     @Test

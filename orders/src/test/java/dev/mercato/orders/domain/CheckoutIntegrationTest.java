@@ -332,9 +332,13 @@ class CheckoutIntegrationTest {
                     return null;
                 }));
             }
-            awaitCondition(() -> reserving.queued() == n - 1);
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> reserving.queued() == n - 1);
             stockGate.rollback();
-            awaitCondition(() -> placing.queued() == n - 1);
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> placing.queued() == n - 1);
             ordersGate.rollback();
             for (var f : done) {
                 f.get(60, java.util.concurrent.TimeUnit.SECONDS);
@@ -374,16 +378,6 @@ class CheckoutIntegrationTest {
 
     private static Combiner<?, ?> named(List<Combiner<?, ?>> combiners, String name) {
         return combiners.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
-    }
-
-    private static void awaitCondition(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 30 s");
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
-        }
     }
 
     @Test

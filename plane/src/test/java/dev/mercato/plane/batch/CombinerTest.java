@@ -79,37 +79,11 @@ class CombinerTest {
     @Test
     void callers_queued_behind_a_batch_are_written_together_and_each_gets_its_own_outcome() throws Exception {
         Store store = new Store();
-        CountDownLatch firstInside = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Combiner<Integer, String> combiner = new Combiner<>(
-                "test",
-                4,
-                items -> {
-                    if (items.contains(0)) {
-                        firstInside.countDown();
-                        await(release);
-                    }
-                    return store.write(items);
-                },
-                store::single);
-        ExecutorService pool = Executors.newFixedThreadPool(11);
-        try {
-            Future<String> first = pool.submit(() -> combiner.write(0));
-            assertThat(firstInside.await(10, TimeUnit.SECONDS)).isTrue();
-            List<Future<String>> queued = new ArrayList<>();
-            for (int i = 1; i <= 10; i++) {
-                int item = i;
-                queued.add(pool.submit(() -> combiner.write(item)));
-            }
-            waitFor(() -> combiner.queued() == 10);
-            release.countDown();
 
-            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("done 0");
-            for (int i = 1; i <= 10; i++) {
-                assertThat(queued.get(i - 1).get(10, TimeUnit.SECONDS)).isEqualTo("done " + i);
-            }
-        } finally {
-            pool.shutdownNow();
+        List<Object> answers = queuedBehindTheFirst(store, 11, 4);
+
+        for (int i = 0; i <= 10; i++) {
+            assertThat(answers.get(i)).isEqualTo("done " + i);
         }
         // The ten that queued went in batches of at most four: three batches after the first.
         assertThat(store.batches).hasSize(4);
@@ -181,7 +155,9 @@ class CombinerTest {
                 int item = i;
                 futures.add(pool.submit(() -> answer(combiner, item)));
             }
-            waitFor(() -> combiner.queued() == callers - 1);
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> combiner.queued() == callers - 1);
             release.countDown();
             List<Object> answers = new ArrayList<>();
             for (Future<Object> f : futures) {
@@ -277,16 +253,6 @@ class CombinerTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
-        }
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
     }
 }
